@@ -1,0 +1,425 @@
+"""Loading a plant folder: files → rows → checked, immutable :class:`Plant`.
+
+Every problem in every file is collected (file, line, column, message) and
+raised at the end as one :class:`~prodsched.errors.PlantError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+from prodsched.errors import PlantError, Problem
+from prodsched.plant.csvfile import MAX_FILE_BYTES, MAX_ROWS, Row, Table, read_table
+from prodsched.plant.model import (
+    Downtime,
+    Machine,
+    Order,
+    Plant,
+    Product,
+    RoutingOption,
+    SetupRule,
+    Step,
+)
+from prodsched.plant.rows import (
+    CalendarRow,
+    MachineRow,
+    OrderRow,
+    ProductRow,
+    RoutingRow,
+    SetupRow,
+    columns_of,
+    parse_row,
+)
+from prodsched.plant.values import TimeAxis, parse_time_cell
+
+# file name → (schema, required?)
+PLANT_FILES: dict[str, tuple[type, bool]] = {
+    "orders.csv": (OrderRow, True),
+    "products.csv": (ProductRow, False),
+    "routings.csv": (RoutingRow, True),
+    "machines.csv": (MachineRow, False),
+    "setups.csv": (SetupRow, False),
+    "calendar.csv": (CalendarRow, False),
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on input size; beyond them loading stops with a clear error."""
+
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_rows: int = MAX_ROWS
+    max_orders: int = 200_000
+    max_machines: int = 5_000
+
+
+def load_plant(
+    path: str | Path,
+    *,
+    start: str | datetime | None = None,
+    limits: Limits | None = None,
+) -> Plant:
+    """Load a plant folder.
+
+    Parameters
+    ----------
+    path
+        The plant folder (holding at least orders.csv and routings.csv).
+    start
+        Time 0 for a plant whose times are date-times (ISO 8601); default:
+        the earliest release or due date.
+    limits
+        Caps on input size.
+
+    Raises
+    ------
+    PlantError
+        Carrying every problem found, each as ``file:line:column: message``.
+    """
+    folder = Path(path)
+    limits = limits or Limits()
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise PlantError([Problem(str(folder), None, None, None, f"the plant folder {what}")])
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    tables: dict[str, Table] = {}
+    for name, (schema, required) in PLANT_FILES.items():
+        file = folder / name
+        if not required and not file.exists():
+            continue
+        req, opt = columns_of(schema)
+        table = read_table(file, str(file), req, opt, problems, warnings,
+                           max_bytes=limits.max_file_bytes, max_rows=limits.max_rows)
+        if table is not None:
+            tables[name] = table
+    if problems:
+        raise PlantError(problems)
+    return build_plant(tables, name=folder.name, source=folder, start=start, limits=limits,
+                       warnings=warnings)
+
+
+@dataclass
+class _Builder:
+    """Cross-row checks of one plant; collects problems."""
+
+    tables: dict[str, Table]
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, list[tuple[Row, object]]] = field(default_factory=dict)
+
+    def parse_all(self) -> None:
+        for name, table in self.tables.items():
+            schema = PLANT_FILES[name][0]
+            parsed = []
+            for row in table.rows:
+                value = parse_row(schema, row, self.problems)
+                if value is not None:
+                    parsed.append((row, value))
+            self.rows[name] = parsed
+
+    def of(self, name: str) -> list[tuple[Row, object]]:
+        return self.rows.get(name, [])
+
+    def unique(self, name: str, key: Callable[[object], tuple[str, ...]], column: str,
+               what: str) -> None:
+        seen: dict[tuple[str, ...], int] = {}
+        for row, value in self.of(name):
+            k = key(value)
+            if k in seen:
+                self.problems.append(row.problem(
+                    column, f"duplicate {what} {'/'.join(k)!r} (first on line {seen[k]})"))
+            else:
+                seen[k] = row.line
+
+
+def build_plant(
+    tables: dict[str, Table],
+    *,
+    name: str = "plant",
+    source: Path | None = None,
+    start: str | datetime | None = None,
+    limits: Limits | None = None,
+    warnings: Iterable[str] = (),
+) -> Plant:
+    """Check read tables across rows and files and build the :class:`Plant`.
+
+    This is shared by every tabular source (CSV folder, workbook).
+    """
+    limits = limits or Limits()
+    b = _Builder(tables)
+    b.parse_all()
+
+    b.unique("orders.csv", lambda v: (v.order_id,), "order_id", "order_id")  # type: ignore[attr-defined]
+    b.unique("products.csv", lambda v: (v.product,), "product", "product")  # type: ignore[attr-defined]
+    b.unique("machines.csv", lambda v: (v.machine,), "machine", "machine")  # type: ignore[attr-defined]
+    b.unique("setups.csv", lambda v: (v.machine, v.from_, v.to), "to",  # type: ignore[attr-defined]
+             "setup rule machine/from/to")
+
+    products = _products(b)
+    routings, routing_machines = _routings(b, products)
+    machines = _machines(b, routing_machines)
+    families = {p.family for p in products.values()}
+    _check_machines_states(b, products, families)
+    setup_rules = _setup_rules(b, machines, products, families)
+    axis = _time_axis(b, start)
+    orders = _orders(b, routings, axis, limits)
+    downtimes = _downtimes(b, machines, axis)
+    if len(machines) > limits.max_machines:
+        b.problems.append(Problem("machines", None, None, None,
+                                  f"{len(machines):,} machines; the limit is {limits.max_machines:,}"))
+    if b.problems:
+        raise PlantError(b.problems)
+    return Plant(
+        orders=tuple(orders),
+        products=products,
+        routings=routings,
+        machines=machines,
+        setup_rules=tuple(setup_rules),
+        downtimes=tuple(downtimes),
+        time_axis=axis,
+        name=name,
+        source=source,
+        warnings=tuple(warnings),
+    )
+
+
+def _products(b: _Builder) -> dict[str, Product]:
+    products: dict[str, Product] = {}
+    for row, v in b.of("products.csv"):
+        assert isinstance(v, ProductRow)
+        if v.max_lot is not None and v.max_lot < v.min_lot:
+            b.problems.append(row.problem(
+                "max_lot", f"max_lot {v.max_lot} is below min_lot {v.min_lot}"))
+            continue
+        if v.product in products:
+            continue
+        product = Product(
+            name=v.product, family=v.family or v.product, mode=v.mode, min_lot=v.min_lot,
+            max_lot=v.max_lot, lot_multiple=v.lot_multiple, holding_cost=v.holding_cost)
+        low, high = product.lot_size_range()
+        if high is not None and low > high:
+            b.problems.append(row.problem(
+                "lot_multiple", f"no multiple of {v.lot_multiple} lies between min_lot "
+                f"{v.min_lot} and max_lot {v.max_lot}"))
+            continue
+        products[v.product] = product
+    for _row, v in b.of("routings.csv"):
+        assert isinstance(v, RoutingRow)
+        if v.product not in products:
+            products[v.product] = Product(name=v.product, family=v.product)
+    return products
+
+
+def _routings(
+    b: _Builder, products: dict[str, Product]
+) -> tuple[dict[str, tuple[Step, ...]], list[str]]:
+    by_step: dict[str, dict[int, list[RoutingOption]]] = {}
+    seen: dict[tuple[str, int, str], int] = {}
+    machine_names: list[str] = []
+    for row, v in b.of("routings.csv"):
+        assert isinstance(v, RoutingRow)
+        for m in v.machine:
+            key = (v.product, v.step, m)
+            if key in seen:
+                b.problems.append(row.problem(
+                    "machine", f"machine {m!r} is listed twice for product {v.product!r} "
+                    f"step {v.step} (first on line {seen[key]})"))
+                continue
+            seen[key] = row.line
+            by_step.setdefault(v.product, {}).setdefault(v.step, []).append(
+                RoutingOption(m, v.time_per_unit, v.fixed_time))
+            if m not in machine_names:
+                machine_names.append(m)
+    routings = {
+        product: tuple(Step(n, tuple(opts)) for n, opts in sorted(steps.items()))
+        for product, steps in by_step.items()
+    }
+    return routings, machine_names
+
+
+def _machines(b: _Builder, routing_machines: list[str]) -> dict[str, Machine]:
+    machines: dict[str, Machine] = {}
+    for _row, v in b.of("machines.csv"):
+        assert isinstance(v, MachineRow)
+        machines.setdefault(v.machine, Machine(v.machine, v.initial_state))
+    for m in routing_machines:
+        machines.setdefault(m, Machine(m))
+    return machines
+
+
+def _check_machines_states(b: _Builder, products: dict[str, Product], families: set[str]) -> None:
+    for row, v in b.of("machines.csv"):
+        assert isinstance(v, MachineRow)
+        if v.machine == "*":
+            b.problems.append(row.problem("machine", "'*' is not a machine name"))
+        state = v.initial_state
+        if state is not None and state not in products and state not in families:
+            b.problems.append(row.problem(
+                "initial_state", f"{state!r} is neither a product nor a family"))
+
+
+def _setup_rules(
+    b: _Builder, machines: dict[str, Machine], products: dict[str, Product], families: set[str]
+) -> list[SetupRule]:
+    rules = []
+    for row, v in b.of("setups.csv"):
+        assert isinstance(v, SetupRow)
+        ok = True
+        if v.machine != "*" and v.machine not in machines:
+            b.problems.append(row.problem("machine", f"unknown machine {v.machine!r}"))
+            ok = False
+        for column, value in (("from", v.from_), ("to", v.to)):
+            if value != "*" and value not in products and value not in families:
+                b.problems.append(row.problem(
+                    column, f"{value!r} is neither a product, a family nor '*'"))
+                ok = False
+        if ok:
+            rules.append(SetupRule(v.machine, v.from_, v.to, v.time, v.cost))
+    return rules
+
+
+_TIME_COLUMNS = {
+    "orders.csv": ("due", "release", "deadline"),
+    "calendar.csv": ("start", "end"),
+}
+
+
+def _time_axis(b: _Builder, start: str | datetime | None) -> TimeAxis:
+    """Decide the plant's time form and time 0 from every time cell."""
+    cells: list[tuple[Row, str, Fraction | datetime]] = []
+    for name, columns in _TIME_COLUMNS.items():
+        for row, v in b.of(name):
+            for column in columns:
+                value = getattr(v, column)
+                if value is not None:
+                    cells.append((row, column, value))
+    if not cells:
+        if start is not None:
+            b.problems.append(Problem("--start", None, None, None,
+                                      "the plant has no date-times, so --start does not apply"))
+        return TimeAxis()
+    first_row, first_col, first = cells[0]
+    first_is_dt = isinstance(first, datetime)
+    first_place = f"{first_row.file}:{first_row.line}:{first_row.positions[first_col]}"
+    aware: bool | None = None
+    stamps: list[datetime] = []
+    for row, column, value in cells:
+        if isinstance(value, datetime) != first_is_dt:
+            kind = "a date-time" if isinstance(value, datetime) else "a number"
+            other = "date-times" if first_is_dt else "numbers"
+            b.problems.append(row.problem(
+                column, f"{kind}, but the plant's times are {other} (as at {first_place}); "
+                "use one form for every time"))
+            continue
+        if isinstance(value, datetime):
+            is_aware = value.utcoffset() is not None
+            if aware is None:
+                aware = is_aware
+            elif aware != is_aware:
+                b.problems.append(row.problem(
+                    column, "date-times with and without a time zone are mixed"))
+                continue
+            if column in ("due", "release"):
+                stamps.append(value)
+    if not first_is_dt:
+        if start is not None:
+            b.problems.append(Problem("--start", None, None, None,
+                                      "the plant's times are numbers, so --start does not apply"))
+        return TimeAxis()
+    zone = first.tzinfo if aware else None
+    origin: datetime | None = None
+    if start is not None:
+        try:
+            origin = start if isinstance(start, datetime) else _as_datetime(start)
+        except ValueError as err:
+            b.problems.append(Problem("--start", None, None, None, str(err)))
+        else:
+            if (origin.utcoffset() is not None) != bool(aware):
+                b.problems.append(Problem("--start", None, None, None,
+                                          "give --start with a time zone exactly when the "
+                                          "plant's date-times have one"))
+    if origin is None:
+        candidates = stamps or [v for _, _, v in cells if isinstance(v, datetime)]
+        origin = min(candidates, key=_utc_naive)
+    naive = _utc_naive(origin)
+    naive = naive - timedelta(seconds=naive.second, microseconds=naive.microsecond)
+    return TimeAxis(origin=naive, zone=zone)
+
+
+def _as_datetime(text: str) -> datetime:
+    value = parse_time_cell(text)
+    if not isinstance(value, datetime):
+        raise ValueError(f"{text!r} is not an ISO 8601 date-time")
+    return value
+
+
+def _utc_naive(dt: datetime) -> datetime:
+    offset = dt.utcoffset()
+    return dt if offset is None else (dt - offset).replace(tzinfo=None)
+
+
+def _units(axis: TimeAxis, value: Fraction | datetime | None) -> Fraction | None:
+    if value is None:
+        return None
+    try:
+        return axis.units(value)
+    except ValueError:
+        return None  # already reported as a mixed form
+
+
+def _orders(b: _Builder, routings: dict[str, tuple[Step, ...]], axis: TimeAxis,
+            limits: Limits) -> list[Order]:
+    orders = []
+    table = b.tables.get("orders.csv")
+    if table is not None and not table.rows:
+        b.problems.append(Problem(table.file, None, None, None, "the file has no orders"))
+    parsed = b.of("orders.csv")
+    if len(parsed) > limits.max_orders:
+        b.problems.append(Problem(parsed[0][0].file, None, None, None,
+                                  f"{len(parsed):,} orders; the limit is {limits.max_orders:,}"))
+    for row, v in parsed:
+        assert isinstance(v, OrderRow)
+        if v.product not in routings:
+            b.problems.append(row.problem("product", f"product {v.product!r} has no routing"))
+            continue
+        if v.order_id.upper() == "STOCK":
+            b.problems.append(row.problem("order_id", "'STOCK' is reserved for surplus units"))
+            continue
+        due = _units(axis, v.due)
+        release = _units(axis, v.release)
+        deadline = _units(axis, v.deadline)
+        if deadline is not None and release is not None and deadline < release:
+            b.problems.append(row.problem("deadline", "the deadline is before the release"))
+            continue
+        orders.append(Order(
+            order_id=v.order_id,
+            product=v.product,
+            quantity=v.quantity,
+            due=due,
+            release=max(0, math.ceil(release)) if release is not None else 0,
+            weight=v.weight,
+            deadline=math.floor(deadline) if deadline is not None else None,
+        ))
+    return orders
+
+
+def _downtimes(b: _Builder, machines: dict[str, Machine], axis: TimeAxis) -> list[Downtime]:
+    downtimes = []
+    for row, v in b.of("calendar.csv"):
+        assert isinstance(v, CalendarRow)
+        if v.machine != "*" and v.machine not in machines:
+            b.problems.append(row.problem("machine", f"unknown machine {v.machine!r}"))
+            continue
+        start, end = _units(axis, v.start), _units(axis, v.end)
+        if start is None or end is None:
+            continue
+        if end <= start:
+            b.problems.append(row.problem("end", "the end is not after the start"))
+            continue
+        downtimes.append(Downtime(v.machine, math.floor(start), math.ceil(end)))
+    return downtimes

@@ -1,0 +1,188 @@
+"""The plant: the only input model every later layer reads.
+
+Plain, immutable, typed data. All times are in time units from time 0
+(minutes for date-time plants); releases, deadlines and calendar periods are
+whole units, rounded so that a schedule meeting them also meets the file's
+values. Due dates stay exact so that tardiness is reported as the spec
+defines it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+
+from prodsched.plant.values import TimeAxis
+
+
+class Mode(StrEnum):
+    """Production mode of a product (see the plant format)."""
+
+    ONE_OFF = "one-off"
+    BATCH = "batch"
+    MASS = "mass"
+    AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Order:
+    """A customer or stock order for one product."""
+
+    order_id: str
+    product: str
+    quantity: int
+    due: Fraction | None = None
+    release: int = 0
+    weight: Fraction = Fraction(1)
+    deadline: int | None = None
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product's family, production mode and lot rules."""
+
+    name: str
+    family: str
+    mode: Mode = Mode.AUTO
+    min_lot: int = 1
+    max_lot: int | None = None
+    lot_multiple: int = 1
+    holding_cost: Fraction = Fraction(0)
+
+    def lot_size_range(self) -> tuple[int, int | None]:
+        """Smallest and largest lot quantity allowed by min_lot, max_lot and lot_multiple.
+
+        ``high`` is ``None`` when there is no maximum; ``low > high`` means no
+        lot size is allowed.
+        """
+        k = self.lot_multiple
+        low = math.ceil(self.min_lot / k) * k
+        high = None if self.max_lot is None else (self.max_lot // k) * k
+        return low, high
+
+
+@dataclass(frozen=True)
+class RoutingOption:
+    """One eligible machine for a routing step, with its speed."""
+
+    machine: str
+    time_per_unit: Fraction
+    fixed_time: Fraction = Fraction(0)
+
+    def duration(self, quantity: int) -> int:
+        """Whole time units a lot of ``quantity`` units takes on this machine."""
+        return math.ceil(self.fixed_time + quantity * self.time_per_unit)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One routing step: the machines that can do it."""
+
+    number: int
+    options: tuple[RoutingOption, ...]
+
+    def option(self, machine: str) -> RoutingOption | None:
+        """The option on ``machine``, if that machine is eligible."""
+        for opt in self.options:
+            if opt.machine == machine:
+                return opt
+        return None
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A machine and what it is set up for at time 0 (a product or a family)."""
+
+    name: str
+    initial_state: str | None = None
+
+
+@dataclass(frozen=True)
+class SetupRule:
+    """One row of setups.csv; ``*`` is the wildcard."""
+
+    machine: str
+    from_: str
+    to: str
+    time: Fraction
+    cost: Fraction = Fraction(0)
+
+
+@dataclass(frozen=True)
+class Downtime:
+    """An unavailable period ``[start, end)`` of one machine (``*``: all)."""
+
+    machine: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Plant:
+    """A validated, immutable plant.
+
+    Parameters
+    ----------
+    orders
+        The orders in file order.
+    products
+        Every product that has a routing, by name (defaults filled in).
+    routings
+        The steps of each product in increasing step number.
+    machines
+        Every machine, by name, in the order first named.
+    setup_rules
+        The rows of setups.csv.
+    downtimes
+        The rows of calendar.csv, in whole time units.
+    time_axis
+        How times map to time units and back.
+    name
+        A short name (the folder's name for a plant folder).
+    source
+        Where the plant was read from, if from files.
+    warnings
+        Things the loader let pass but the user should know (unknown columns).
+    """
+
+    orders: tuple[Order, ...]
+    products: dict[str, Product]
+    routings: dict[str, tuple[Step, ...]]
+    machines: dict[str, Machine]
+    setup_rules: tuple[SetupRule, ...] = ()
+    downtimes: tuple[Downtime, ...] = ()
+    time_axis: TimeAxis = field(default_factory=TimeAxis)
+    name: str = "plant"
+    source: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def order_by_id(self) -> dict[str, Order]:
+        """Orders by id."""
+        return {o.order_id: o for o in self.orders}
+
+    @cached_property
+    def families(self) -> frozenset[str]:
+        """Every family name."""
+        return frozenset(p.family for p in self.products.values())
+
+    def downtimes_of(self, machine: str) -> list[tuple[int, int]]:
+        """Unavailable periods of ``machine`` (its own and the ``*`` rows), sorted."""
+        return sorted(
+            (d.start, d.end) for d in self.downtimes if d.machine in (machine, "*")
+        )
+
+    def steps(self, product: str) -> tuple[Step, ...]:
+        """Routing steps of ``product``."""
+        return self.routings[product]
+
+    def iter_options(self, product: str) -> Iterator[tuple[Step, RoutingOption]]:
+        """Every (step, option) of a product's routing."""
+        for step in self.routings[product]:
+            for opt in step.options:
+                yield step, opt

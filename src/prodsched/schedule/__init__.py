@@ -1,0 +1,19 @@
+"""The schedule: rows of schedule.csv, KPIs, the orders report, and their files."""
+
+from prodsched.schedule.kpis import Kpis, OrderOutcome, compute_kpis, order_outcomes
+from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
+from prodsched.schedule.schedule import REPORT_COLUMNS, SCHEDULE_COLUMNS, Schedule, SolveInfo
+
+__all__ = [
+    "REPORT_COLUMNS",
+    "SCHEDULE_COLUMNS",
+    "Kpis",
+    "OrderOutcome",
+    "PlacedOp",
+    "Schedule",
+    "ScheduleRow",
+    "SolveInfo",
+    "compute_kpis",
+    "order_outcomes",
+    "rows_from_ops",
+]

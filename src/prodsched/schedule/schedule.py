@@ -1,0 +1,180 @@
+"""The :class:`Schedule`: the only output model (rows, orders report, KPIs)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from prodsched.lots.lot import Lot
+from prodsched.plant.model import Plant
+from prodsched.plant.values import format_number
+from prodsched.schedule.kpis import Kpis, OrderOutcome, compute_kpis, order_outcomes
+from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
+
+SCHEDULE_COLUMNS = ("machine", "kind", "lot", "product", "mode", "step", "quantity", "orders",
+                    "start", "end")
+REPORT_COLUMNS = ("order_id", "product", "quantity", "due", "completion", "tardiness", "lots")
+STATUSES = ("optimal", "feasible", "infeasible", "unknown")
+
+
+@dataclass
+class SolveInfo:
+    """How a schedule was found.
+
+    Parameters
+    ----------
+    status
+        ``optimal``, ``feasible``, ``infeasible`` or ``unknown``.
+    objective, bound
+        The objective's value and the best proven lower bound (for a
+        lexicographic objective: of its first criterion).
+    objective_name
+        The objective as the user wrote it.
+    solve_seconds
+        Wall seconds from the start of the solve to the schedule.
+    details
+        Anything else worth recording in kpis.json (stages, model size, hint).
+    """
+
+    status: str = "unknown"
+    objective: float | None = None
+    bound: float | None = None
+    objective_name: str = ""
+    solve_seconds: float = 0.0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap ``(objective - bound) / objective`` (0 when both are 0)."""
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+
+class Schedule:
+    """A schedule of a plant: rows of schedule.csv, the orders report and KPIs.
+
+    Parameters
+    ----------
+    plant
+        The plant scheduled.
+    lots
+        The lots made.
+    ops
+        Every step of every lot, placed on a machine.
+    info
+        Status, objective and bound of the solve that found it.
+    """
+
+    def __init__(self, plant: Plant, lots: Iterable[Lot], ops: Iterable[PlacedOp],
+                 info: SolveInfo | None = None):
+        self.plant = plant
+        self.lots = tuple(lots)
+        self.ops = tuple(ops)
+        self.info = info or SolveInfo()
+        self.rows: list[ScheduleRow] = rows_from_ops(plant, self.ops)
+        self.outcomes: list[OrderOutcome] = order_outcomes(plant, self.rows)
+        self.kpis: Kpis = compute_kpis(plant, self.rows, self.outcomes)
+
+    @property
+    def status(self) -> str:
+        """Solver status: optimal, feasible, infeasible or unknown."""
+        return self.info.status
+
+    def kpis_dict(self) -> dict[str, Any]:
+        """The content of kpis.json."""
+        axis = self.plant.time_axis
+        info = self.info
+        out: dict[str, Any] = {
+            "status": info.status,
+            "objective": info.objective,
+            "bound": info.bound,
+            "gap": info.gap,
+            "objective_name": info.objective_name,
+        }
+        out.update(self.kpis.as_dict())
+        out["solve_seconds"] = round(info.solve_seconds, 3)
+        out["orders"] = len(self.plant.orders)
+        out["time_form"] = "datetime" if axis.is_datetime else "number"
+        out["time_zero"] = axis.format(0)
+        out["makespan_end"] = axis.format(self.kpis.makespan)
+        out.update(info.details)
+        return out
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """schedule.csv as a DataFrame; times as Timestamps for date-time plants."""
+        records = [self._row_record(r) for r in self.rows]
+        frame = pd.DataFrame.from_records(records, columns=list(SCHEDULE_COLUMNS))
+        if self.plant.time_axis.is_datetime:
+            for col in ("start", "end"):
+                frame[col] = pd.to_datetime(frame[col])
+        return frame
+
+    def orders_dataframe(self) -> pd.DataFrame:
+        """orders_report.csv as a DataFrame."""
+        return pd.DataFrame.from_records(
+            [self._report_record(o) for o in self.outcomes], columns=list(REPORT_COLUMNS))
+
+    def _row_record(self, r: ScheduleRow) -> dict[str, Any]:
+        fmt = self.plant.time_axis.format
+        return {
+            "machine": r.machine, "kind": r.kind, "lot": r.lot, "product": r.product,
+            "mode": r.mode, "step": r.step, "quantity": r.quantity, "orders": r.orders_text,
+            "start": fmt(r.start), "end": fmt(r.end),
+        }
+
+    def _report_record(self, o: OrderOutcome) -> dict[str, Any]:
+        fmt = self.plant.time_axis.format
+        return {
+            "order_id": o.order_id, "product": o.product, "quantity": o.quantity,
+            "due": "" if o.due is None else fmt(o.due),
+            "completion": "" if o.completion is None else fmt(o.completion),
+            "tardiness": format_number(o.tardiness), "lots": ";".join(o.lots),
+        }
+
+    def render(self) -> dict[str, str]:
+        """The text of schedule.csv, orders_report.csv and kpis.json."""
+        return {
+            "schedule.csv": _csv(SCHEDULE_COLUMNS, (self._row_record(r) for r in self.rows)),
+            "orders_report.csv": _csv(REPORT_COLUMNS,
+                                      (self._report_record(o) for o in self.outcomes)),
+            "kpis.json": json.dumps(self.kpis_dict(), indent=2, default=_json_default) + "\n",
+        }
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write the schedule files into ``out_dir`` atomically; return their paths."""
+        from prodsched.io.files import write_files_atomically
+
+        return write_files_atomically(Path(out_dir), self.render())
+
+    def __repr__(self) -> str:
+        k = self.kpis
+        return (f"Schedule({self.plant.name!r}, status={self.status!r}, "
+                f"makespan={k.makespan}, weighted_tardiness={float(k.weighted_tardiness):g}, "
+                f"setups={k.setup_count})")
+
+
+def _csv(columns: tuple[str, ...], records: Iterable[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
+    return buf.getvalue()
+
+
+def _json_default(value: object) -> object:
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return float(value)
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
