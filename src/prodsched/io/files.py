@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
-def write_files_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list[Path]:
+def write_files_atomically(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Write ``files`` (name → content) into ``out_dir``.
 
     All contents are first written to temporary files; only when every one is

@@ -8,6 +8,7 @@ mass lot sizing must beat.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from prodsched.lots.lot import STOCK, Lot
 from prodsched.plant.model import Mode, Order, Plant, Product
@@ -32,10 +33,7 @@ def split_quantity(quantity: int, product: Product) -> list[int]:
 
 def order_lots(order: Order, product: Product, mode: Mode) -> list[Lot]:
     """The lots that make one order on its own, in the given (resolved) mode."""
-    if mode is Mode.ONE_OFF:
-        sizes = [order.quantity]
-    else:
-        sizes = split_quantity(order.quantity, product)
+    sizes = [order.quantity] if mode is Mode.ONE_OFF else split_quantity(order.quantity, product)
     lots = []
     left = order.quantity
     for i, size in enumerate(sizes, start=1):
@@ -45,7 +43,8 @@ def order_lots(order: Order, product: Product, mode: Mode) -> list[Lot]:
         if size > units:
             allocations += ((STOCK, size - units),)
         lot_id = order.order_id if len(sizes) == 1 else f"{order.order_id}/{i}"
-        lots.append(Lot(lot_id, product.name, mode, allocations, order.release, order.due))
+        lots.append(Lot(lot_id, product.name, mode, allocations, order.release, order.due,
+                        order.deadline))
     return lots
 
 
@@ -81,6 +80,5 @@ def _unique_ids(lots: list[Lot]) -> list[Lot]:
             n += 1
             lot_id = f"{lot.lot_id}~{n}"
         seen.add(lot_id)
-        out.append(lot if lot_id == lot.lot_id else Lot(
-            lot_id, lot.product, lot.mode, lot.allocations, lot.release, lot.due))
+        out.append(lot if lot_id == lot.lot_id else replace(lot, lot_id=lot_id))
     return out

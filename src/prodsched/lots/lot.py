@@ -33,6 +33,8 @@ class Lot:
         Earliest start of the first step (latest release of its orders).
     due
         Earliest due date of its orders (``None``: none has one).
+    deadline
+        Earliest hard deadline of its orders (``None``: none has one).
     """
 
     lot_id: str
@@ -41,6 +43,7 @@ class Lot:
     allocations: tuple[tuple[str, int], ...]
     release: int = 0
     due: Fraction | None = None
+    deadline: int | None = None
 
     @property
     def quantity(self) -> int:

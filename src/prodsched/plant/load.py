@@ -7,7 +7,7 @@ raised at the end as one :class:`~prodsched.errors.PlantError`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -106,7 +106,12 @@ def load_plant(
 
 @dataclass
 class _Builder:
-    """Cross-row checks of one plant; collects problems."""
+    """Cross-row checks of one plant; collects problems.
+
+    Uniqueness and references are checked on the cells' text, for every row,
+    so a bad number in a row does not hide a duplicate id in the same row,
+    and a row that failed still counts as defining its name (no cascades).
+    """
 
     tables: dict[str, Table]
     problems: list[Problem] = field(default_factory=list)
@@ -115,7 +120,7 @@ class _Builder:
     def parse_all(self) -> None:
         for name, table in self.tables.items():
             schema = PLANT_FILES[name][0]
-            parsed = []
+            parsed: list[tuple[Row, object]] = []
             for row in table.rows:
                 value = parse_row(schema, row, self.problems)
                 if value is not None:
@@ -125,16 +130,45 @@ class _Builder:
     def of(self, name: str) -> list[tuple[Row, object]]:
         return self.rows.get(name, [])
 
-    def unique(self, name: str, key: Callable[[object], tuple[str, ...]], column: str,
-               what: str) -> None:
+    def raw(self, name: str) -> list[Row]:
+        table = self.tables.get(name)
+        return table.rows if table is not None else []
+
+    def texts(self, name: str, column: str) -> set[str]:
+        return {r.cells.get(column, "") for r in self.raw(name)} - {""}
+
+    def unique(self, name: str, columns: tuple[str, ...], what: str) -> None:
         seen: dict[tuple[str, ...], int] = {}
-        for row, value in self.of(name):
-            k = key(value)
-            if k in seen:
+        for row in self.raw(name):
+            key = tuple(row.cells.get(c, "") for c in columns)
+            if "" in key:
+                continue
+            if key in seen:
                 self.problems.append(row.problem(
-                    column, f"duplicate {what} {'/'.join(k)!r} (first on line {seen[k]})"))
+                    columns[-1], f"duplicate {what} {'/'.join(key)!r} (first on line {seen[key]})"))
             else:
-                seen[k] = row.line
+                seen[key] = row.line
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Every name the plant's files define (from their text, parsed or not)."""
+
+    products: frozenset[str]
+    routed: frozenset[str]
+    families: frozenset[str]
+    machines: frozenset[str]
+
+    @classmethod
+    def of(cls, b: _Builder) -> _Names:
+        routed = b.texts("routings.csv", "product")
+        products = b.texts("products.csv", "product") | routed
+        families = b.texts("products.csv", "family") | products
+        machines = b.texts("machines.csv", "machine")
+        for text in b.texts("routings.csv", "machine"):
+            machines |= {part.strip() for part in text.split("|")} - {""}
+        return cls(frozenset(products), frozenset(routed), frozenset(families),
+                   frozenset(machines))
 
 
 def build_plant(
@@ -153,25 +187,25 @@ def build_plant(
     limits = limits or Limits()
     b = _Builder(tables)
     b.parse_all()
-
-    b.unique("orders.csv", lambda v: (v.order_id,), "order_id", "order_id")  # type: ignore[attr-defined]
-    b.unique("products.csv", lambda v: (v.product,), "product", "product")  # type: ignore[attr-defined]
-    b.unique("machines.csv", lambda v: (v.machine,), "machine", "machine")  # type: ignore[attr-defined]
-    b.unique("setups.csv", lambda v: (v.machine, v.from_, v.to), "to",  # type: ignore[attr-defined]
-             "setup rule machine/from/to")
+    names = _Names.of(b)
+    b.unique("orders.csv", ("order_id",), "order_id")
+    b.unique("products.csv", ("product",), "product")
+    b.unique("machines.csv", ("machine",), "machine")
+    b.unique("setups.csv", ("machine", "from", "to"), "setup rule machine/from/to")
+    _check_references(b, names)
 
     products = _products(b)
-    routings, routing_machines = _routings(b, products)
+    routings, routing_machines = _routings(b)
     machines = _machines(b, routing_machines)
-    families = {p.family for p in products.values()}
-    _check_machines_states(b, products, families)
-    setup_rules = _setup_rules(b, machines, products, families)
+    setup_rules = [SetupRule(v.machine, v.from_, v.to, v.time, v.cost)  # type: ignore[attr-defined]
+                   for _, v in b.of("setups.csv")]
     axis = _time_axis(b, start)
     orders = _orders(b, routings, axis, limits)
-    downtimes = _downtimes(b, machines, axis)
-    if len(machines) > limits.max_machines:
-        b.problems.append(Problem("machines", None, None, None,
-                                  f"{len(machines):,} machines; the limit is {limits.max_machines:,}"))
+    downtimes = _downtimes(b, axis)
+    if len(names.machines) > limits.max_machines:
+        b.problems.append(Problem(
+            "machines", None, None, None,
+            f"{len(names.machines):,} machines; the limit is {limits.max_machines:,}"))
     if b.problems:
         raise PlantError(b.problems)
     return Plant(
@@ -188,6 +222,36 @@ def build_plant(
     )
 
 
+def _check_references(b: _Builder, names: _Names) -> None:
+    """Every product, family and machine a row names is defined somewhere."""
+    for row in b.raw("orders.csv"):
+        product = row.cells.get("product", "")
+        if product and product not in names.routed:
+            b.problems.append(row.problem("product", f"product {product!r} has no routing"))
+        if row.cells.get("order_id", "").upper() == "STOCK":
+            b.problems.append(row.problem("order_id", "'STOCK' is reserved for surplus units"))
+    for row in b.raw("machines.csv"):
+        if row.cells.get("machine") == "*":
+            b.problems.append(row.problem("machine", "'*' is not a machine name"))
+        state = row.cells.get("initial_state", "")
+        if state and state not in names.families:
+            b.problems.append(row.problem(
+                "initial_state", f"{state!r} is neither a product nor a family"))
+    for row in b.raw("setups.csv"):
+        machine = row.cells.get("machine", "")
+        if machine and machine != "*" and machine not in names.machines:
+            b.problems.append(row.problem("machine", f"unknown machine {machine!r}"))
+        for column in ("from", "to"):
+            value = row.cells.get(column, "")
+            if value and value != "*" and value not in names.families:
+                b.problems.append(row.problem(
+                    column, f"{value!r} is neither a product, a family nor '*'"))
+    for row in b.raw("calendar.csv"):
+        machine = row.cells.get("machine", "")
+        if machine and machine != "*" and machine not in names.machines:
+            b.problems.append(row.problem("machine", f"unknown machine {machine!r}"))
+
+
 def _products(b: _Builder) -> dict[str, Product]:
     products: dict[str, Product] = {}
     for row, v in b.of("products.csv"):
@@ -195,8 +259,6 @@ def _products(b: _Builder) -> dict[str, Product]:
         if v.max_lot is not None and v.max_lot < v.min_lot:
             b.problems.append(row.problem(
                 "max_lot", f"max_lot {v.max_lot} is below min_lot {v.min_lot}"))
-            continue
-        if v.product in products:
             continue
         product = Product(
             name=v.product, family=v.family or v.product, mode=v.mode, min_lot=v.min_lot,
@@ -207,17 +269,14 @@ def _products(b: _Builder) -> dict[str, Product]:
                 "lot_multiple", f"no multiple of {v.lot_multiple} lies between min_lot "
                 f"{v.min_lot} and max_lot {v.max_lot}"))
             continue
-        products[v.product] = product
+        products.setdefault(v.product, product)
     for _row, v in b.of("routings.csv"):
         assert isinstance(v, RoutingRow)
-        if v.product not in products:
-            products[v.product] = Product(name=v.product, family=v.product)
+        products.setdefault(v.product, Product(name=v.product, family=v.product))
     return products
 
 
-def _routings(
-    b: _Builder, products: dict[str, Product]
-) -> tuple[dict[str, tuple[Step, ...]], list[str]]:
+def _routings(b: _Builder) -> tuple[dict[str, tuple[Step, ...]], list[str]]:
     by_step: dict[str, dict[int, list[RoutingOption]]] = {}
     seen: dict[tuple[str, int, str], int] = {}
     machine_names: list[str] = []
@@ -229,6 +288,9 @@ def _routings(
                 b.problems.append(row.problem(
                     "machine", f"machine {m!r} is listed twice for product {v.product!r} "
                     f"step {v.step} (first on line {seen[key]})"))
+                continue
+            if m == "*":
+                b.problems.append(row.problem("machine", "'*' is not a machine name"))
                 continue
             seen[key] = row.line
             by_step.setdefault(v.product, {}).setdefault(v.step, []).append(
@@ -252,37 +314,6 @@ def _machines(b: _Builder, routing_machines: list[str]) -> dict[str, Machine]:
     return machines
 
 
-def _check_machines_states(b: _Builder, products: dict[str, Product], families: set[str]) -> None:
-    for row, v in b.of("machines.csv"):
-        assert isinstance(v, MachineRow)
-        if v.machine == "*":
-            b.problems.append(row.problem("machine", "'*' is not a machine name"))
-        state = v.initial_state
-        if state is not None and state not in products and state not in families:
-            b.problems.append(row.problem(
-                "initial_state", f"{state!r} is neither a product nor a family"))
-
-
-def _setup_rules(
-    b: _Builder, machines: dict[str, Machine], products: dict[str, Product], families: set[str]
-) -> list[SetupRule]:
-    rules = []
-    for row, v in b.of("setups.csv"):
-        assert isinstance(v, SetupRow)
-        ok = True
-        if v.machine != "*" and v.machine not in machines:
-            b.problems.append(row.problem("machine", f"unknown machine {v.machine!r}"))
-            ok = False
-        for column, value in (("from", v.from_), ("to", v.to)):
-            if value != "*" and value not in products and value not in families:
-                b.problems.append(row.problem(
-                    column, f"{value!r} is neither a product, a family nor '*'"))
-                ok = False
-        if ok:
-            rules.append(SetupRule(v.machine, v.from_, v.to, v.time, v.cost))
-    return rules
-
-
 _TIME_COLUMNS = {
     "orders.csv": ("due", "release", "deadline"),
     "calendar.csv": ("start", "end"),
@@ -293,11 +324,13 @@ def _time_axis(b: _Builder, start: str | datetime | None) -> TimeAxis:
     """Decide the plant's time form and time 0 from every time cell."""
     cells: list[tuple[Row, str, Fraction | datetime]] = []
     for name, columns in _TIME_COLUMNS.items():
-        for row, v in b.of(name):
+        for row in b.raw(name):
             for column in columns:
-                value = getattr(v, column)
-                if value is not None:
-                    cells.append((row, column, value))
+                text = row.cells.get(column, "")
+                try:
+                    cells.append((row, column, parse_time_cell(text)))
+                except ValueError:
+                    continue  # empty, or already reported by the row's schema
     if not cells:
         if start is not None:
             b.problems.append(Problem("--start", None, None, None,
@@ -331,7 +364,7 @@ def _time_axis(b: _Builder, start: str | datetime | None) -> TimeAxis:
             b.problems.append(Problem("--start", None, None, None,
                                       "the plant's times are numbers, so --start does not apply"))
         return TimeAxis()
-    zone = first.tzinfo if aware else None
+    zone = first.tzinfo if aware and isinstance(first, datetime) else None
     origin: datetime | None = None
     if start is not None:
         try:
@@ -384,12 +417,8 @@ def _orders(b: _Builder, routings: dict[str, tuple[Step, ...]], axis: TimeAxis,
                                   f"{len(parsed):,} orders; the limit is {limits.max_orders:,}"))
     for row, v in parsed:
         assert isinstance(v, OrderRow)
-        if v.product not in routings:
-            b.problems.append(row.problem("product", f"product {v.product!r} has no routing"))
-            continue
-        if v.order_id.upper() == "STOCK":
-            b.problems.append(row.problem("order_id", "'STOCK' is reserved for surplus units"))
-            continue
+        if v.product not in routings or v.order_id.upper() == "STOCK":
+            continue  # reported by _check_references (or its routing row is bad)
         due = _units(axis, v.due)
         release = _units(axis, v.release)
         deadline = _units(axis, v.deadline)
@@ -408,13 +437,10 @@ def _orders(b: _Builder, routings: dict[str, tuple[Step, ...]], axis: TimeAxis,
     return orders
 
 
-def _downtimes(b: _Builder, machines: dict[str, Machine], axis: TimeAxis) -> list[Downtime]:
+def _downtimes(b: _Builder, axis: TimeAxis) -> list[Downtime]:
     downtimes = []
     for row, v in b.of("calendar.csv"):
         assert isinstance(v, CalendarRow)
-        if v.machine != "*" and v.machine not in machines:
-            b.problems.append(row.problem("machine", f"unknown machine {v.machine!r}"))
-            continue
         start, end = _units(axis, v.start), _units(axis, v.end)
         if start is None or end is None:
             continue

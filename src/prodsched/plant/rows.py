@@ -141,7 +141,8 @@ SchemaT = TypeVar("SchemaT", bound=_RowSchema)
 
 def columns_of(schema: type[_RowSchema]) -> tuple[list[str], list[str]]:
     """(required, optional) column names of a schema."""
-    required, optional = [], []
+    required: list[str] = []
+    optional: list[str] = []
     for name, info in schema.model_fields.items():
         column = info.alias or name
         (required if info.is_required() else optional).append(column)

@@ -1,0 +1,5 @@
+"""``python -m prodsched`` runs the command line."""
+
+from prodsched.cli import main
+
+main()

@@ -1,0 +1,105 @@
+"""Sequence-dependent changeovers on one machine: a circuit over its lots.
+
+Built only for machines that have changeover rules (the quadratic part of the
+model). Each operation that may run on the machine is a node; an arc
+``i → j`` means ``j`` runs right after ``i``, so ``j``'s changeover is the rule
+from ``i``'s product to ``j``'s, and ``j``'s changeover starts after ``i`` ends.
+The depot arcs give the first lot the changeover from the machine's initial
+state. An absent operation takes its self-loop.
+
+For very busy machines, arcs can be limited to pairs close in a reference
+sequence (a dispatch schedule) plus that sequence's own arcs, which keeps the
+model linear in size at the price of optimality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from ortools.sat.python import cp_model
+
+from prodsched.jobshop.variables import Arc, MachineSequence, Operation
+from prodsched.plant.setups import SetupTable
+
+
+def allowed_pairs(order: Sequence[int], window: int, forced: set[tuple[int, int]]
+                  ) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)`` within ``window`` positions of each other in ``order``."""
+    pairs = set(forced)
+    for a, i in enumerate(order):
+        for j in order[max(0, a - window): a + window + 1]:
+            if i != j:
+                pairs.add((i, j))
+    return pairs
+
+
+def add_machine_sequence(
+    model: cp_model.CpModel,
+    machine: str,
+    ops: list[Operation],
+    node_ops: list[int],
+    products: list[str],
+    setups: SetupTable,
+    setup_terms: dict[int, list[tuple[int, cp_model.IntVar]]],
+    cost_terms: list[tuple[Fraction, cp_model.IntVar]],
+    pairs: set[tuple[int, int]] | None = None,
+) -> MachineSequence:
+    """Add the circuit of ``machine`` over the operations ``node_ops``.
+
+    Parameters
+    ----------
+    products
+        Product of each operation (indexed like ``ops``).
+    setup_terms
+        Filled with ``(time, literal)`` per head operation: its changeover time.
+    cost_terms
+        Filled with ``(cost, literal)`` for every arc that costs something.
+    pairs
+        Allowed ``(tail, head)`` pairs of operation indices; ``None``: all.
+    """
+    seq = MachineSequence(machine, list(node_ops))
+    node = {op_index: k + 1 for k, op_index in enumerate(node_ops)}
+    circuit: list[tuple[int, int, cp_model.LiteralT]] = []
+    all_optional = True
+    for j in node_ops:
+        alt = ops[j].alternative(machine)
+        assert alt is not None
+        head = ops[j]
+        assert head.setup_start is not None
+        # first on the machine: changeover from the initial state
+        first = model.new_bool_var(f"first_{machine}_{j}")
+        circuit.append((0, node[j], first))
+        seq.arcs.append(Arc(-1, j, first))
+        change = setups.initial(machine, products[j])
+        _account(change.time, change.cost, j, first, setup_terms, cost_terms)
+        last = model.new_bool_var(f"last_{machine}_{j}")
+        circuit.append((node[j], 0, last))
+        seq.arcs.append(Arc(j, -1, last))
+        if alt.present is not None:
+            circuit.append((node[j], node[j], ~alt.present))
+        else:
+            all_optional = False
+        for i in node_ops:
+            if i == j or (pairs is not None and (i, j) not in pairs):
+                continue
+            lit = model.new_bool_var(f"arc_{machine}_{i}_{j}")
+            circuit.append((node[i], node[j], lit))
+            seq.arcs.append(Arc(i, j, lit))
+            change = setups.between(machine, products[i], products[j])
+            _account(change.time, change.cost, j, lit, setup_terms, cost_terms)
+            model.add(ops[i].end <= head.setup_start).only_enforce_if(lit)
+    if all_optional:
+        seq.empty = model.new_bool_var(f"empty_{machine}")
+        circuit.append((0, 0, seq.empty))
+    model.add_circuit(circuit)
+    return seq
+
+
+def _account(time: int, cost: Fraction, head: int, lit: cp_model.IntVar,
+             setup_terms: dict[int, list[tuple[int, cp_model.IntVar]]],
+             cost_terms: list[tuple[Fraction, cp_model.IntVar]]) -> None:
+    if time:
+        setup_terms.setdefault(head, []).append((time, lit))
+    if cost:
+        cost_terms.append((cost, lit))

@@ -1,0 +1,138 @@
+"""Objectives: what a planner asks the optimizer to minimise.
+
+Written as text on the command line and in the API:
+
+- one criterion: ``makespan``, ``weighted-tardiness``, ``total-tardiness``,
+  ``setup-time``, ``setup-cost``, ``holding-cost``, ``late-orders``;
+- a weighted sum: ``weighted-tardiness=1,setup-cost=0.5``;
+- a lexicographic list, most important first: ``weighted-tardiness>setup-time``
+  (each stage may itself be a weighted sum).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+
+from prodsched.errors import UsageError
+from prodsched.plant.values import parse_number
+from prodsched.schedule.kpis import Kpis
+
+
+class Criterion(StrEnum):
+    """A single measure of a schedule, minimised."""
+
+    MAKESPAN = "makespan"
+    WEIGHTED_TARDINESS = "weighted-tardiness"
+    TOTAL_TARDINESS = "total-tardiness"
+    SETUP_TIME = "setup-time"
+    SETUP_COST = "setup-cost"
+    HOLDING_COST = "holding-cost"
+    LATE_ORDERS = "late-orders"
+
+
+_KPI_OF = {
+    Criterion.MAKESPAN: "makespan",
+    Criterion.WEIGHTED_TARDINESS: "weighted_tardiness",
+    Criterion.TOTAL_TARDINESS: "total_tardiness",
+    Criterion.SETUP_TIME: "total_setup_time",
+    Criterion.SETUP_COST: "total_setup_cost",
+    Criterion.HOLDING_COST: "holding_cost",
+    Criterion.LATE_ORDERS: "late_orders",
+}
+
+DEFAULT_OBJECTIVE = "weighted-tardiness>setup-time"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A weighted sum of criteria (one stage of a lexicographic objective)."""
+
+    terms: tuple[tuple[Criterion, Fraction], ...]
+
+    def value(self, kpis: Kpis) -> Fraction:
+        """This stage's value for a schedule's KPIs."""
+        return sum((w * Fraction(getattr(kpis, _KPI_OF[c])) for c, w in self.terms), Fraction(0))
+
+    def __str__(self) -> str:
+        if len(self.terms) == 1 and self.terms[0][1] == 1:
+            return self.terms[0][0].value
+        return ",".join(f"{c.value}={_num(w)}" for c, w in self.terms)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A lexicographic list of stages; most schedules use one stage."""
+
+    stages: tuple[Stage, ...]
+
+    @property
+    def criteria(self) -> set[Criterion]:
+        """Every criterion used in any stage."""
+        return {c for s in self.stages for c, _ in s.terms}
+
+    def values(self, kpis: Kpis) -> tuple[Fraction, ...]:
+        """Value of each stage; tuples compare lexicographically."""
+        return tuple(s.value(kpis) for s in self.stages)
+
+    def __str__(self) -> str:
+        return ">".join(str(s) for s in self.stages)
+
+
+def _num(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(float(value))
+
+
+def parse_objective(text: str | Objective) -> Objective:
+    """Parse an objective written as in the module docstring.
+
+    Raises
+    ------
+    UsageError
+        On an unknown criterion, a bad or negative weight, or an empty part.
+    """
+    if isinstance(text, Objective):
+        return text
+    names = ", ".join(c.value for c in Criterion)
+    stages = []
+    for stage_text in text.split(">"):
+        terms: dict[Criterion, Fraction] = {}
+        for part in stage_text.split(","):
+            part = part.strip()
+            if not part:
+                raise UsageError(f"objective {text!r}: an empty part; criteria are {names}")
+            name, _, weight_text = part.partition("=")
+            name = name.strip().lower().replace("_", "-")
+            try:
+                criterion = Criterion(name)
+            except ValueError:
+                raise UsageError(
+                    f"objective {text!r}: unknown criterion {name!r}; criteria are {names}"
+                ) from None
+            weight = Fraction(1)
+            if weight_text.strip():
+                try:
+                    weight = parse_number(weight_text)
+                except ValueError as err:
+                    raise UsageError(f"objective {text!r}: {err}") from None
+                if weight < 0:
+                    raise UsageError(f"objective {text!r}: weight of {name} is negative")
+            terms[criterion] = terms.get(criterion, Fraction(0)) + weight
+        stages.append(Stage(tuple(terms.items())))
+    return Objective(tuple(stages))
+
+
+def integer_scale(coefficients: list[Fraction], cap: int = 10**6) -> int:
+    """Smallest multiplier making every coefficient an integer, at most ``cap``.
+
+    Beyond the cap, coefficients are rounded at that scale (a tiny loss of
+    precision in the solver's objective; reported values are always exact).
+    """
+    scale = 1
+    for c in coefficients:
+        scale = math.lcm(scale, c.denominator)
+        if scale > cap:
+            return cap
+    return scale

@@ -1,0 +1,40 @@
+"""Shared test helpers: plants written from inline CSV text, and the validator."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+SHARED_BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+
+
+def write_plant(folder: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (name → CSV text, dedented) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_plant(tmp_path: Path) -> Callable[..., Path]:
+    """Write a plant folder from inline CSV texts; returns its path."""
+    counter = iter(range(10_000))
+
+    def make(files: dict[str, str], name: str | None = None) -> Path:
+        return write_plant(tmp_path / (name or f"plant{next(counter)}"), files)
+
+    return make
+
+
+def assert_valid(schedule) -> None:  # type: ignore[no-untyped-def]
+    """The project's own validator accepts the files this schedule writes."""
+    from prodsched.validate import validate_texts
+
+    files = schedule.render()
+    violations = validate_texts(schedule.plant, files["schedule.csv"],
+                                files["orders_report.csv"], files["kpis.json"])
+    assert not violations, "\n".join(str(v) for v in violations)
