@@ -7,14 +7,14 @@ The best schedule found is returned when time runs out (status
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from prodsched.cpsat_runner import ProgressHook, RunResult, SolverSettings, run_stages
 from prodsched.errors import InfeasibleError
 from prodsched.heuristics.dispatch import PRIORITIES, active_dispatch, serial_dispatch
-from prodsched.jobshop.builder import DEFAULT_MAX_ARCS, JobShopModel
+from prodsched.jobshop.builder import DEFAULT_MAX_ARCS, JobShopModel, ModelExtension
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.fixed import lots_per_order
 from prodsched.lots.lot import Lot
@@ -34,7 +34,12 @@ class InvalidScheduleError(RuntimeError):
 
 @dataclass
 class SolveRequest:
-    """Everything :func:`solve` needs besides the plant (see :func:`solve`)."""
+    """Everything :func:`solve` needs besides the plant (see :func:`solve`).
+
+    ``extensions`` add constraints to the job-shop model; ``warm_starts`` are
+    extra complete schedules ``(name, placed operations)`` competing with the
+    dispatch rules for the warm start.
+    """
 
     objective: Objective
     time_limit: float = 30.0
@@ -43,6 +48,8 @@ class SolveRequest:
     progress: ProgressHook | None = None
     stop: Callable[[], bool] | None = None
     max_arcs_per_machine: int = DEFAULT_MAX_ARCS
+    extensions: Sequence[ModelExtension] = ()
+    warm_starts: Sequence[tuple[str, list[PlacedOp]]] = ()
 
 
 def solve(
@@ -109,10 +116,11 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     deadline = t0 + request.time_limit
     setups = SetupTable(plant)
     lots = lots_per_order(plant)
-    warm = best_dispatch(plant, lots, setups, request.objective)
+    warm = best_dispatch(plant, lots, setups, request.objective, request.warm_starts)
     build_started = time.monotonic()
     jm = JobShopModel(plant, lots, setups, request.objective, reference=warm.ops,
-                      max_arcs_per_machine=request.max_arcs_per_machine)
+                      max_arcs_per_machine=request.max_arcs_per_machine,
+                      extensions=request.extensions)
     add_hint(jm, warm.ops)
     stages = [(str(s), *jm.stage_expression(s)) for s in request.objective.stages]
     build_seconds = time.monotonic() - build_started
@@ -157,10 +165,14 @@ class Warmstart:
 
 
 def best_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
-                  objective: Objective) -> Warmstart:
-    """Run every dispatch rule; keep the best by the objective (deadlines first)."""
+                  objective: Objective,
+                  extra: Sequence[tuple[str, list[PlacedOp]]] = ()) -> Warmstart:
+    """Run every dispatch rule; keep the best by the objective (deadlines first).
+
+    ``extra`` schedules (built for the same lots) compete as well.
+    """
     candidates: list[tuple[str, list[PlacedOp]]] = [
-        ("plain-edd", serial_dispatch(plant, lots, setups, PRIORITIES["edd"]))]
+        *extra, ("plain-edd", serial_dispatch(plant, lots, setups, PRIORITIES["edd"]))]
     for name, rule in PRIORITIES.items():
         candidates.append((f"active-{name}", active_dispatch(plant, lots, setups, rule)))
     best: Warmstart | None = None

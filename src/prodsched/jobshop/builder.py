@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from ortools.sat.python import cp_model
@@ -30,6 +31,8 @@ from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 
 Term = tuple[Fraction, cp_model.LinearExprT]
+# A constraint added to a built model (e.g. one job order on every machine).
+ModelExtension = Callable[["JobShopModel"], None]
 
 DEFAULT_MAX_ARCS = 40_000
 
@@ -53,11 +56,14 @@ class JobShopModel:
     max_arcs_per_machine
         Above this many arcs, a machine's circuit keeps only arcs between
         operations near each other in ``reference`` (and ``reference``'s own).
+    extensions
+        Called with the built model (before the criteria) to add constraints.
     """
 
     def __init__(self, plant: Plant, lots: list[Lot], setups: SetupTable, objective: Objective,
                  *, reference: list[PlacedOp] | None = None,
-                 max_arcs_per_machine: int = DEFAULT_MAX_ARCS):
+                 max_arcs_per_machine: int = DEFAULT_MAX_ARCS,
+                 extensions: Sequence[ModelExtension] = ()):
         self.plant = plant
         self.lots = lots
         self.setups = setups
@@ -81,6 +87,8 @@ class JobShopModel:
         self._add_releases_and_deadlines()
         self._add_machines()
         self._link_setup_lengths()
+        for extend in extensions:
+            extend(self)
         self._add_criteria()
 
     # -- size -------------------------------------------------------------

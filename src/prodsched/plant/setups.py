@@ -15,9 +15,6 @@ from fractions import Fraction
 
 from prodsched.plant.model import Plant, SetupRule
 
-PRODUCT, FAMILY, ANY = 2, 1, 0
-
-
 @dataclass(frozen=True)
 class Changeover:
     """Time (whole units the machine is busy) and cost of one changeover."""
@@ -45,16 +42,16 @@ class SetupTable:
 
     def __init__(self, plant: Plant):
         self._family = {name: p.family for name, p in plant.products.items()}
-        self._rules: dict[str, list[SetupRule]] = {}
-        for rule in plant.setup_rules:
-            self._rules.setdefault(rule.machine, []).append(rule)
+        self._rules: dict[tuple[str, str, str], SetupRule] = {
+            (r.machine, r.from_, r.to): r for r in plant.setup_rules}
+        self._machines_with_rules = {
+            r.machine for r in plant.setup_rules if r.time > 0 or r.cost > 0}
         self._initial = {m.name: m.initial_state for m in plant.machines.values()}
         self._cache: dict[tuple[str, str | None, str], Changeover] = {}
 
     def has_setups(self, machine: str) -> bool:
         """True when some rule could give ``machine`` a changeover."""
-        rules = self._rules.get(machine, []) + self._rules.get("*", [])
-        return any(r.time > 0 or r.cost > 0 for r in rules)
+        return machine in self._machines_with_rules or "*" in self._machines_with_rules
 
     def between(self, machine: str, before: str | None, after: str) -> Changeover:
         """Changeover on ``machine`` from state ``before`` to product ``after``.
@@ -75,31 +72,23 @@ class SetupTable:
         """Changeover before the first lot on ``machine`` (from its initial state)."""
         return self.between(machine, self._initial.get(machine), first)
 
-    def _level(self, value: str, state: str) -> int | None:
-        """How specifically a rule's from/to ``value`` names ``state`` (None: no match)."""
-        if value == "*":
-            return ANY
-        if value == state:
-            return PRODUCT if state in self._family else FAMILY
-        if self._family.get(state) == value:
-            return FAMILY
-        return None
+    def _names(self, state: str) -> list[str]:
+        """The values a rule's from/to may hold to match ``state``, most specific first."""
+        family = self._family.get(state)
+        if family is None:            # a family (an initial state), not a product
+            return [state, "*"]
+        return [state, "*"] if family == state else [state, family, "*"]
 
     def _lookup(self, machine: str, before: str, after: str) -> Changeover:
-        same_product = before == after and before in self._family
-        best: tuple[int, int, int] | None = None
-        chosen: SetupRule | None = None
-        for machine_level, key in ((1, machine), (0, "*")):
-            for rule in self._rules.get(key, ()):
-                lf = self._level(rule.from_, before)
-                lt = self._level(rule.to, after)
-                if lf is None or lt is None:
-                    continue
-                if same_product and (lf != PRODUCT or lt != PRODUCT):
-                    continue
-                rank = (machine_level, lf, lt)
-                if best is None or rank > best:
-                    best, chosen = rank, rule
-        if chosen is None:
-            return NO_CHANGEOVER
-        return Changeover(math.ceil(chosen.time), chosen.cost)
+        if before == after and before in self._family:
+            # the same product again: only a row naming this exact pair applies
+            froms, tos = [before], [after]
+        else:
+            froms, tos = self._names(before), self._names(after)
+        for m in (machine, "*"):
+            for f in froms:
+                for t in tos:
+                    rule = self._rules.get((m, f, t))
+                    if rule is not None:
+                        return Changeover(math.ceil(rule.time), rule.cost)
+        return NO_CHANGEOVER

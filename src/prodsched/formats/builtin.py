@@ -1,0 +1,1 @@
+"""Registers the built-in benchmark formats (imported for its side effect)."""

@@ -1,0 +1,68 @@
+"""Instance formats other than a plant folder (benchmark files), by name.
+
+Each reader turns one file into the project's own :class:`Plant`, so every
+benchmark runs through the same model and validator as a user's plant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prodsched.errors import UsageError
+from prodsched.jobshop.builder import ModelExtension
+from prodsched.plant.model import Plant
+
+
+@dataclass(frozen=True)
+class InstanceFormat:
+    """A benchmark file format.
+
+    Parameters
+    ----------
+    name
+        The ``--format`` value.
+    description
+        One line for ``--help``.
+    read
+        File → Plant; raises :class:`~prodsched.errors.PlantError` (with
+        file, line and column) on bad input.
+    objective
+        The objective the format's benchmarks are measured by.
+    model
+        ``"jobshop"`` or ``"lotsizing"``.
+    extensions
+        Constraints the format adds to the job-shop model (for example one
+        job order on every machine).
+    """
+
+    name: str
+    description: str
+    read: Callable[[Path], Plant]
+    objective: str = "makespan"
+    model: str = "jobshop"
+    extensions: Callable[[Plant], list[ModelExtension]] = field(default=lambda plant: [])
+
+
+FORMATS: dict[str, InstanceFormat] = {}
+
+
+def register(fmt: InstanceFormat) -> InstanceFormat:
+    """Make a format available to ``prodsched solve --format``."""
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def get_format(name: str) -> InstanceFormat:
+    """The format called ``name``.
+
+    Raises
+    ------
+    UsageError
+        When no such format is registered.
+    """
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UsageError(f"unknown format {name!r}; known: {', '.join(sorted(FORMATS))}") from None
