@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from prodsched.plant.model import Plant, SetupRule
 
+
 @dataclass(frozen=True)
 class Changeover:
     """Time (whole units the machine is busy) and cost of one changeover."""
