@@ -13,13 +13,16 @@ from typing import Any
 
 from prodsched.cpsat_runner import ProgressHook, RunResult, SolverSettings, run_stages
 from prodsched.errors import InfeasibleError
-from prodsched.heuristics.dispatch import PRIORITIES, active_dispatch, serial_dispatch
+from prodsched.heuristics.compact import left_shift
+from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import DEFAULT_MAX_ARCS, JobShopModel, ModelExtension
 from prodsched.jobshop.solution import add_hint, decode
-from prodsched.lots.fixed import lots_per_order
 from prodsched.lots.lot import Lot
+from prodsched.lots.plan import DEFAULT_EXTRA_SLOTS, plan_lots
+from prodsched.lots.realize import realizations
+from prodsched.modes_report import mode_report
 from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
-from prodsched.plant.model import Plant
+from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
@@ -38,7 +41,8 @@ class SolveRequest:
 
     ``extensions`` add constraints to the job-shop model; ``warm_starts`` are
     extra complete schedules ``(name, placed operations)`` competing with the
-    dispatch rules for the warm start.
+    dispatch rules for the warm start; ``modes`` overrides products' modes;
+    ``extra_slots`` bounds the lots per product (see :func:`plan_lots`).
     """
 
     objective: Objective
@@ -50,6 +54,8 @@ class SolveRequest:
     max_arcs_per_machine: int = DEFAULT_MAX_ARCS
     extensions: Sequence[ModelExtension] = ()
     warm_starts: Sequence[tuple[str, list[PlacedOp]]] = ()
+    modes: dict[str, Mode] | None = None
+    extra_slots: int = DEFAULT_EXTRA_SLOTS
 
 
 def solve(
@@ -115,16 +121,17 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     t0 = request.started_at if request.started_at is not None else time.monotonic()
     deadline = t0 + request.time_limit
     setups = SetupTable(plant)
-    lots = lots_per_order(plant)
-    warm = best_dispatch(plant, lots, setups, request.objective, request.warm_starts)
+    plan = plan_lots(plant, request.modes, extra_slots=request.extra_slots)
+    warm = choose_warm_start(plant, realizations(plan), setups, request.objective,
+                             request.warm_starts)
     build_started = time.monotonic()
-    jm = JobShopModel(plant, lots, setups, request.objective, reference=warm.ops,
+    jm = JobShopModel(plant, plan, setups, request.objective, reference=warm.best.ops,
                       max_arcs_per_machine=request.max_arcs_per_machine,
                       extensions=request.extensions)
-    add_hint(jm, warm.ops)
+    add_hint(jm, warm.best.ops)
     stages = [(str(s), *jm.stage_expression(s)) for s in request.objective.stages]
     build_seconds = time.monotonic() - build_started
-    at_zero = [v == 0 for v in request.objective.values(warm.schedule.kpis)]
+    at_zero = [v == 0 for v in warm.best.values]
     settings = request.settings
     if jm.size() > LARGE_MODEL:
         settings = replace(settings, light_presolve=True)
@@ -136,68 +143,18 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         "stages": [s.__dict__ for s in run.stages],
     }
     if run.values is not None:
-        ops = decode(jm, run.value)
+        lots, ops = decode(jm, run.value)
         status = run.status
     elif run.status == "infeasible":
         raise InfeasibleError()
     elif warm.meets_deadlines:
-        ops, status = warm.ops, "feasible"
+        lots, ops, status = warm.best.lots, warm.best.ops, "feasible"
         details["source"] = "dispatch (CP-SAT found no schedule in time)"
     else:
         raise InfeasibleError()
-    schedule = _finish(plant, lots, ops, status, request.objective, run, details, t0)
+    schedule = _finish(plant, lots, ops, status, request.objective, run, details, t0, setups)
+    details["modes"] = mode_report(plan, schedule, warm, request.objective)
     return schedule
-
-
-@dataclass
-class Warmstart:
-    """The best dispatch schedule, and how every rule scored."""
-
-    rule: str
-    ops: list[PlacedOp]
-    schedule: Schedule
-    scores: dict[str, list[float]]
-    meets_deadlines: bool
-
-    def summary(self) -> dict[str, Any]:
-        """For kpis.json: the rule used as warm start and every rule's objective."""
-        return {"warm_start": self.rule, "objectives": self.scores}
-
-
-def best_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
-                  objective: Objective,
-                  extra: Sequence[tuple[str, list[PlacedOp]]] = ()) -> Warmstart:
-    """Run every dispatch rule; keep the best by the objective (deadlines first).
-
-    ``extra`` schedules (built for the same lots) compete as well.
-    """
-    candidates: list[tuple[str, list[PlacedOp]]] = [
-        *extra, ("plain-edd", serial_dispatch(plant, lots, setups, PRIORITIES["edd"]))]
-    for name, rule in PRIORITIES.items():
-        candidates.append((f"active-{name}", active_dispatch(plant, lots, setups, rule)))
-    best: Warmstart | None = None
-    best_key: tuple[Any, ...] | None = None
-    scores: dict[str, list[float]] = {}
-    for name, ops in candidates:
-        schedule = Schedule(plant, lots, ops)
-        values = objective.values(schedule.kpis)
-        scores[name] = [float(v) for v in values]
-        missed = _missed_deadlines(plant, schedule)
-        key = (missed, values)
-        if best_key is None or key < best_key:
-            best_key = key
-            best = Warmstart(name, ops, schedule, scores, missed == 0)
-    assert best is not None
-    return best
-
-
-def _missed_deadlines(plant: Plant, schedule: Schedule) -> int:
-    missed = 0
-    for outcome in schedule.outcomes:
-        order = plant.order_by_id[outcome.order_id]
-        if order.deadline is not None and (outcome.completion or 0) > order.deadline:
-            missed += 1
-    return missed
 
 
 def _model_stats(jm: JobShopModel, build_seconds: float) -> dict[str, Any]:
@@ -215,9 +172,14 @@ def _model_stats(jm: JobShopModel, build_seconds: float) -> dict[str, Any]:
 
 def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
             objective: Objective, run: RunResult, details: dict[str, Any],
-            t0: float) -> Schedule:
-    """Build the schedule, report objective and bound, and validate it."""
+            t0: float, setups: SetupTable) -> Schedule:
+    """Build the schedule (left-shifted when that is no worse), report objective
+    and bound, and validate it."""
     schedule = Schedule(plant, lots, ops)
+    shifted = Schedule(plant, lots, left_shift(plant, ops, setups))
+    if objective.values(shifted.kpis) <= objective.values(schedule.kpis):
+        schedule = shifted
+        details["left_shifted"] = True
     value = objective.stages[0].value(schedule.kpis)
     bound: float | None = None
     if run.stages and run.stages[0].bound is not None:

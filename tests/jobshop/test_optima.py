@@ -21,6 +21,11 @@ def solved(folder, objective, **kwargs):
     return schedule
 
 
+def one_off(*products: str) -> str:
+    """products.csv making every order of these products on its own."""
+    return "product,mode\n" + "".join(f"{p},one-off\n" for p in products)
+
+
 def runs(schedule, machine=None):
     return [r for r in schedule.rows if r.kind == "run" and (machine is None or
                                                               r.machine == machine)]
@@ -30,6 +35,7 @@ def test_single_machine_makespan_is_the_sum_of_durations(make_plant):
     folder = make_plant({
         "orders.csv": "order_id,product,quantity\na,P,3\nb,P,4\nc,Q,1\n",
         "routings.csv": "product,step,machine,time_per_unit,fixed_time\nP,1,M,2,1\nQ,1,M,5,0\n",
+        "products.csv": one_off("P", "Q"),
     })
     s = solved(folder, "makespan")
     # (1 + 6) + (1 + 8) + 5 = 21, no setups
@@ -52,6 +58,7 @@ def test_alternative_machines_split_the_work(make_plant):
         "orders.csv": "order_id,product,quantity\na,P,10\nb,P,10\nc,P,10\n",
         # M1 takes 10 per order, M2 (slower) 20
         "routings.csv": "product,step,machine,time_per_unit\nP,1,M1,1\nP,1,M2,2\n",
+        "products.csv": one_off("P"),
     })
     s = solved(folder, "makespan")
     assert s.kpis.makespan == 20
@@ -75,6 +82,7 @@ def test_calendar_blocks_runs_and_setups(make_plant):
         "routings.csv": "product,step,machine,time_per_unit\nP,1,M,4\nQ,1,M,4\n",
         "setups.csv": "machine,from,to,time\n*,*,*,3\n",
         "calendar.csv": "machine,start,end\nM,6,10\n",
+        "products.csv": one_off("P", "Q"),
     })
     s = solved(folder, "makespan")
     # P [0,4); the setup (3) + Q (4) = 7 cannot fit in [4,6): setup [10,13), Q [13,17)
@@ -102,6 +110,7 @@ def test_deadline_overrides_weighted_tardiness(make_plant):
         "orders.csv": "order_id,product,quantity,due,weight,deadline\n"
                       "a,P,1,5,10,\nb,P,1,100,1,6\n",
         "routings.csv": "product,step,machine,time_per_unit\nP,1,M,5\n",
+        "products.csv": one_off("P"),
     })
     s = solved(folder, "weighted-tardiness")
     # b must finish by 6, so it goes first; a ends at 10: tardiness 5 x weight 10
@@ -117,6 +126,7 @@ def test_lexicographic_keeps_the_first_criterion_at_its_optimum(make_plant):
         "orders.csv": orders,
         "routings.csv": "product,step,machine,time_per_unit\nP,1,M,3\nQ,1,M,3\n",
         "setups.csv": "machine,from,to,time,cost\n*,*,*,10,2\n",
+        "products.csv": one_off("P", "Q"),
     })
     s = solved(folder, "weighted-tardiness>setup-time")
     assert s.status == "optimal"
@@ -130,6 +140,7 @@ def test_weighted_sum_with_fractional_weights(make_plant):
         "orders.csv": "order_id,product,quantity,due,weight\na,P,1,3,1.5\nb,Q,1,3,0.5\n",
         "routings.csv": "product,step,machine,time_per_unit\nP,1,M,3\nQ,1,M,3\n",
         "setups.csv": "machine,from,to,time,cost\n*,*,*,1,0.25\n",
+        "products.csv": one_off("P", "Q"),
     })
     s = solved(folder, "weighted-tardiness=1,setup-cost=2")
     # a first: a ends 3 (on time), setup 1, b ends 7: 0.5*4 + 2*0.25 = 2.5
@@ -148,7 +159,8 @@ def _single_machine_instance(rng: random.Random, n: int) -> dict[str, str]:
         f"M,{a},{b},{rng.randint(1, 9)},{rng.randint(0, 5)}\n"
         for a in products for b in products if a != b)
     return {"orders.csv": orders, "routings.csv": routings, "setups.csv": setups,
-            "machines.csv": f"machine,initial_state\nM,{rng.choice(products)}\n"}
+            "machines.csv": f"machine,initial_state\nM,{rng.choice(products)}\n",
+            "products.csv": one_off(*products)}
 
 
 def _enumerate_best(plant, objective: str) -> Fraction:

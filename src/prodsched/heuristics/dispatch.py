@@ -31,8 +31,8 @@ from prodsched.schedule.rows import PlacedOp
 PriorityKey = Callable[[Lot, int], tuple[float, ...]]
 INF = math.inf
 
-# Above this many lots the Giffler–Thompson scheme falls back to serial.
-ACTIVE_MAX_LOTS = 3000
+# Above this many lots the Giffler–Thompson scheme (quadratic) falls back to serial.
+ACTIVE_MAX_LOTS = 600
 
 
 def _due_key(lot: Lot) -> float:
@@ -87,14 +87,24 @@ def _ready_time(lot: Lot, prog: _Progress, option: RoutingOption, duration: int)
     return prog.end
 
 
+def _duration(option: RoutingOption, quantity: int,
+              cache: dict[tuple[RoutingOption, int], int]) -> int:
+    key = (option, quantity)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = option.duration(quantity)
+    return found
+
+
 def _best_choice(plant: Plant, lot: Lot, prog: _Progress, lines: dict[str, Timeline],
-                 setups: SetupTable) -> _Choice:
+                 setups: SetupTable, durations: dict[tuple[RoutingOption, int], int]
+                 ) -> _Choice:
     step = plant.routings[lot.product][prog.step_index]
     best: _Choice | None = None
     for option in step.options:
         line = lines[option.machine]
         change = setups.between(option.machine, line.state, lot.product)
-        duration = option.duration(lot.quantity)
+        duration = _duration(option, lot.quantity, durations)
         ready = _ready_time(lot, prog, option, duration)
         start = line.earliest_start(ready, change.time, duration)
         choice = _Choice(option.machine, option, start, start + duration, change)
@@ -119,11 +129,12 @@ def serial_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
     """Lots in priority order, each step on the machine where it finishes first."""
     lines = timelines(plant)
     placed: list[PlacedOp] = []
+    durations: dict[tuple[RoutingOption, int], int] = {}
     order = sorted(range(len(lots)), key=lambda i: priority(lots[i], i))
     for i in order:
         lot, prog = lots[i], _Progress()
         for _ in plant.routings[lot.product]:
-            choice = _best_choice(plant, lot, prog, lines, setups)
+            choice = _best_choice(plant, lot, prog, lines, setups, durations)
             placed.append(_commit(lot, prog, choice, lines, plant))
     return placed
 
@@ -137,6 +148,7 @@ def active_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
     progress = {i: _Progress() for i in range(len(lots))}
     keys = {i: priority(lots[i], i) for i in range(len(lots))}
     cache: dict[int, _Choice] = {}
+    durations: dict[tuple[RoutingOption, int], int] = {}
     eligible: dict[str, set[int]] = {m: set() for m in plant.machines}
 
     def enlist(i: int) -> None:
@@ -150,7 +162,8 @@ def active_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
     while progress:
         for i in progress:
             if i not in cache:
-                cache[i] = _best_choice(plant, lots[i], progress[i], lines, setups)
+                cache[i] = _best_choice(plant, lots[i], progress[i], lines, setups,
+                                        durations)
         first = min(progress, key=lambda i: (cache[i].end, keys[i]))
         machine, horizon = cache[first].machine, cache[first].end
         conflict = [i for i in progress

@@ -93,7 +93,77 @@ def add_machine_sequence(
         seq.empty = model.new_bool_var(f"empty_{machine}")
         circuit.append((0, 0, seq.empty))
     model.add_circuit(circuit)
+    _add_degrees(model, seq, ops, machine)
     return seq
+
+
+def _add_degrees(model: cp_model.CpModel, seq: MachineSequence, ops: list[Operation],
+                 machine: str) -> None:
+    """Redundant linear degree constraints of the circuit, for the LP relaxation.
+
+    Each present operation has one arc in and one arc out; the depot has one
+    first and one last operation unless the machine is empty.
+    """
+    incoming: dict[int, list[cp_model.IntVar]] = {k: [] for k in seq.nodes}
+    outgoing: dict[int, list[cp_model.IntVar]] = {k: [] for k in seq.nodes}
+    firsts, lasts = [], []
+    for arc in seq.arcs:
+        if arc.head == -1:
+            lasts.append(arc.literal)
+        else:
+            incoming[arc.head].append(arc.literal)
+        if arc.tail == -1:
+            firsts.append(arc.literal)
+        else:
+            outgoing[arc.tail].append(arc.literal)
+    for k in seq.nodes:
+        alt = ops[k].alternative(machine)
+        assert alt is not None
+        model.add(sum(incoming[k]) == alt.literal)
+        model.add(sum(outgoing[k]) == alt.literal)
+    used = 1 if seq.empty is None else 1 - seq.empty
+    model.add(sum(firsts) == used)
+    model.add(sum(lasts) == used)
+
+
+def add_group_entry_cuts(model: cp_model.CpModel, seq: MachineSequence,
+                         groups: dict[str, list[int]], mandatory: set[str],
+                         presence: dict[int, cp_model.IntVar | None]) -> int:
+    """Every group of operations (a product, a family) on the machine is entered.
+
+    For each group, the arcs from outside it (or from the depot) into it sum to
+    at least one when any of its operations runs on the machine: a
+    subtour-elimination cut at the level of products and families, which
+    lets the LP bound count the changeovers between groups.
+
+    Parameters
+    ----------
+    groups
+        Group name → operation indices (nodes of ``seq``).
+    mandatory
+        Groups certain to run on the machine.
+    presence
+        Operation index → its presence literal on the machine (``None``: always).
+
+    Returns
+    -------
+    int
+        The number of cuts added.
+    """
+    added = 0
+    for name, members in groups.items():
+        inside = set(members)
+        if len(inside) == len(seq.nodes):
+            continue  # the group is the whole machine: entered from the depot anyway
+        entries = [a.literal for a in seq.arcs if a.head in inside and a.tail not in inside]
+        if name in mandatory or any(presence[k] is None for k in members):
+            model.add(sum(entries) >= 1)
+        else:
+            used = model.new_bool_var(f"uses_{seq.machine}_{name}")
+            model.add_max_equality(used, [presence[k] for k in members])
+            model.add(sum(entries) >= used)
+        added += 1
+    return added
 
 
 def _account(time: int, cost: Fraction, head: int, lit: cp_model.IntVar,

@@ -6,23 +6,75 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from prodsched.plant.model import RoutingOption
+from prodsched.lots.lot import Lot
+from prodsched.plant.model import Mode, RoutingOption
 
 Literal = cp_model.IntVar  # a Boolean variable (or its negation)
+IntOrVar = int | cp_model.IntVar
+
+
+@dataclass
+class ModelLot:
+    """A lot the model may make.
+
+    Fixed lots (``lot`` set) have known quantity and allocations; slot lots
+    (``group``/``slot`` set) get their quantity from the model, and with it
+    the orders they serve.
+
+    Parameters
+    ----------
+    index
+        Position in ``JobShopModel.lots``.
+    name
+        The lot id it will carry in schedule.csv.
+    product, mode
+        What is made, and how (``auto`` for a slot lot whose mode is read
+        from the schedule).
+    present
+        ``None`` when the lot is always made.
+    quantity
+        Units (a variable for slot lots).
+    max_quantity
+        Largest possible quantity.
+    streaming
+        Whether its steps may overlap (lot streaming).
+    """
+
+    index: int
+    name: str
+    product: str
+    mode: Mode
+    present: Literal | None
+    quantity: IntOrVar
+    max_quantity: int
+    streaming: bool
+    lot: Lot | None = None
+    group: int | None = None
+    slot: int | None = None
+    units: cp_model.IntVar | None = None   # quantity / lot_multiple (slot lots)
+    ops: list[int] = field(default_factory=list)
+
+    @property
+    def literal(self) -> Literal | int:
+        """The presence literal, or 1 when always made."""
+        return 1 if self.present is None else self.present
 
 
 @dataclass
 class Alternative:
     """One eligible machine for an operation.
 
-    ``present`` is ``None`` when the machine is the only choice (always used).
+    ``present`` is ``None`` when the machine is the only choice of a lot that
+    is always made. ``duration`` is a variable when the lot's quantity is.
     """
 
     machine: str
     option: RoutingOption
-    duration: int
+    duration: IntOrVar
+    max_duration: int
     present: Literal | None
     interval: cp_model.IntervalVar
+    size: cp_model.IntVar | None = None    # changeover + run, when both vary
 
     @property
     def literal(self) -> Literal | int:

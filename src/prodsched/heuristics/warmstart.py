@@ -1,0 +1,114 @@
+"""Choosing the warm start: every realization of the lots × every dispatch rule.
+
+The best schedule by the objective (missed deadlines first) becomes the
+model's complete hint. For auto products, the best schedule of each single
+mode is kept as evidence for the mode the optimizer picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from prodsched.heuristics.dispatch import PRIORITIES, active_dispatch, serial_dispatch
+from prodsched.lots.lot import Lot
+from prodsched.lots.realize import Realization
+from prodsched.objective import Objective
+from prodsched.plant.model import Plant
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.rows import PlacedOp
+from prodsched.schedule.schedule import Schedule
+
+# Above this many lots, only two dispatch rules run per realization.
+MANY_LOTS = 400
+
+
+@dataclass
+class Candidate:
+    """One dispatch schedule."""
+
+    name: str
+    lots: list[Lot]
+    ops: list[PlacedOp]
+    schedule: Schedule
+    values: tuple[Fraction, ...]
+    missed_deadlines: int
+    hintable: bool
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """Sort key: fewest missed deadlines, then the objective."""
+        return (self.missed_deadlines, self.values)
+
+
+@dataclass
+class Warmstart:
+    """The chosen warm start, every candidate's objective, and auto-mode evidence."""
+
+    best: Candidate
+    scores: dict[str, list[float]] = field(default_factory=dict)
+    evidence: dict[str, Candidate] = field(default_factory=dict)
+
+    @property
+    def meets_deadlines(self) -> bool:
+        """The warm start misses no deadline (so it is a valid schedule)."""
+        return self.best.missed_deadlines == 0
+
+    def summary(self) -> dict[str, Any]:
+        """For kpis.json: the warm start used and every candidate's objective."""
+        return {"warm_start": self.best.name, "objectives": self.scores}
+
+
+def missed_deadlines(plant: Plant, schedule: Schedule) -> int:
+    """Orders completed after their hard deadline."""
+    missed = 0
+    for outcome in schedule.outcomes:
+        order = plant.order_by_id[outcome.order_id]
+        if order.deadline is not None and (outcome.completion or 0) > order.deadline:
+            missed += 1
+    return missed
+
+
+def dispatch_rules(lot_count: int) -> list[str]:
+    """Names of the rules worth running for this many lots."""
+    rules = ["plain-edd", *(f"active-{name}" for name in PRIORITIES)]
+    return rules if lot_count <= MANY_LOTS else rules[:2]
+
+
+def run_rule(plant: Plant, lots: list[Lot], setups: SetupTable, rule: str) -> list[PlacedOp]:
+    """One named dispatch rule (``plain-edd`` or ``active-<priority>``)."""
+    if rule == "plain-edd":
+        return serial_dispatch(plant, lots, setups, PRIORITIES["edd"])
+    return active_dispatch(plant, lots, setups, PRIORITIES[rule.removeprefix("active-")])
+
+
+def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: SetupTable,
+                      objective: Objective,
+                      extra: Sequence[tuple[str, list[PlacedOp]]] = ()) -> Warmstart:
+    """Schedule every realization with every rule; keep the best hintable one."""
+    candidates: list[Candidate] = []
+
+    def consider(name: str, lots: list[Lot], ops: list[PlacedOp], hintable: bool) -> Candidate:
+        schedule = Schedule(plant, lots, ops)
+        c = Candidate(name, lots, ops, schedule, objective.values(schedule.kpis),
+                      missed_deadlines(plant, schedule), hintable)
+        candidates.append(c)
+        return c
+
+    for name, ops in extra:
+        lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+        consider(name, lots, ops, True)
+    evidence: dict[str, Candidate] = {}
+    for option in options:
+        for rule in dispatch_rules(len(option.lots)):
+            c = consider(f"{option.name} / {rule}", option.lots,
+                         run_rule(plant, option.lots, setups, rule), option.hintable)
+            if option.auto_mode is not None:
+                mode = option.auto_mode.value
+                if mode not in evidence or c.key < evidence[mode].key:
+                    evidence[mode] = c
+    best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
+    scores = {c.name: [float(v) for v in c.values] for c in candidates}
+    return Warmstart(best, scores, evidence)

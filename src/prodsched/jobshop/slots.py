@@ -1,0 +1,176 @@
+"""Lot sizing inside the job-shop model: the slot lots of one product.
+
+The product's orders lie end to end on a line of units (first in, first out
+by due date); slot ``k`` makes the piece ``[S(k-1), S(k))`` of that line, where
+``S`` are cumulative lot sizes. So the model decides lot sizes, and with them
+which orders each lot serves, without order-to-lot variables: order ``o``
+(units ``[a, b)``) has units in slot ``k`` exactly when
+``S(k-1) < b`` and ``S(k) > a`` — two threshold literals per order and slot.
+
+Present slots come first; every present slot carries ordered units; surplus
+(``STOCK``) only in the last present slot, whose size is then the smallest
+allowed for its ordered units.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from prodsched.lots.plan import SlotGroup
+from prodsched.plant.model import Order
+
+if TYPE_CHECKING:
+    from prodsched.jobshop.builder import JobShopModel
+
+
+@dataclass
+class Coverage:
+    """``literal`` is true when slot lot ``lot`` holds units of order ``order_id``.
+
+    ``after_start`` is ``S(k-1) < b`` and ``before_end`` is ``S(k) > a``.
+    """
+
+    order_id: str
+    lot: int
+    literal: cp_model.IntVar
+    after_start: cp_model.IntVar | int
+    before_end: cp_model.IntVar
+
+
+@dataclass
+class GroupVars:
+    """The variables of one slot group."""
+
+    index: int
+    group: SlotGroup
+    lots: list[int]
+    cumulative: list[cp_model.IntVar]
+    positions: dict[str, tuple[int, int]]
+    one_off: cp_model.IntVar | None = None
+    one_off_lots: list[int] = field(default_factory=list)
+    covers: list[Coverage] = field(default_factory=list)
+    last: list[cp_model.IntVar] = field(default_factory=list)
+    at_minimum: list[cp_model.IntVar | None] = field(default_factory=list)
+
+
+def unit_positions(orders: tuple[Order, ...]) -> dict[str, tuple[int, int]]:
+    """Each order's units ``[a, b)`` on the group's line of units."""
+    out, position = {}, 0
+    for o in orders:
+        out[o.order_id] = (position, position + o.quantity)
+        position += o.quantity
+    return out
+
+
+def needs_coverage(order: Order) -> bool:
+    """Whether the model must know which lots hold this order's units."""
+    return order.due is not None or order.deadline is not None or order.release > 0
+
+
+def add_slot_group(jm: JobShopModel, gv: GroupVars) -> None:
+    """Constrain the slot lots of one group (sizes, coverage, windows)."""
+    m, g = jm.model, gv.group
+    lots = [jm.lots[i] for i in gv.lots]
+    demand = g.demand
+    low, _ = g.product.lot_size_range()
+    multiple = g.product.lot_multiple
+    # present slots first; the first is present whenever the group is used
+    if gv.one_off is None:
+        m.add(lots[0].literal == 1)
+    else:
+        m.add(lots[0].literal + gv.one_off == 1)
+    for a, b in itertools.pairwise(lots):
+        m.add_implication(b.literal, a.literal)
+    total: cp_model.LinearExprT = 0
+    previous: cp_model.LinearExprT = 0
+    for k, lot in enumerate(lots):
+        cum = m.new_int_var(0, demand + low + multiple, f"cum_{g.product.name}_{k}")
+        m.add(cum - lot.quantity == previous)
+        gv.cumulative.append(cum)
+        # every present slot carries ordered units
+        m.add(previous <= demand - 1).only_enforce_if(lot.literal)
+        previous = cum
+        total = cum
+    if gv.one_off is None:
+        m.add(total >= demand)
+    else:
+        m.add(total >= demand).only_enforce_if(~gv.one_off)
+        m.add(total == 0).only_enforce_if(gv.one_off)
+    _surplus_only_in_a_minimal_last_lot(jm, gv, lots, total, demand, low, multiple)
+    _coverage(jm, gv, lots)
+
+
+def _surplus_only_in_a_minimal_last_lot(jm: JobShopModel, gv: GroupVars, lots: list,
+                                        total: cp_model.LinearExprT, demand: int, low: int,
+                                        multiple: int) -> None:
+    m = jm.model
+    for k, lot in enumerate(lots):
+        nxt = lots[k + 1].literal if k + 1 < len(lots) else 0
+        last = m.new_bool_var(f"last_{gv.group.product.name}_{k}")
+        if isinstance(nxt, int):
+            m.add(last == lot.literal)
+        else:
+            m.add_bool_and([lot.literal, ~nxt]).only_enforce_if(last)
+            m.add_bool_or([~lot.literal, nxt]).only_enforce_if(~last)
+        gv.last.append(last)
+        if low <= multiple:
+            gv.at_minimum.append(None)
+            m.add(total - demand <= multiple - 1).only_enforce_if(last)
+            continue
+        minimal = m.new_bool_var(f"minlot_{gv.group.product.name}_{k}")
+        gv.at_minimum.append(minimal)
+        m.add(lot.quantity == low).only_enforce_if([last, minimal])
+        m.add(total - demand <= multiple - 1).only_enforce_if([last, ~minimal])
+
+
+def _coverage(jm: JobShopModel, gv: GroupVars, lots: list) -> None:
+    """Literals for which slot holds which order's units; releases and deadlines."""
+    m = jm.model
+    name = gv.group.product.name
+    for order in gv.group.orders:
+        if not needs_coverage(order):
+            continue
+        a, b = gv.positions[order.order_id]
+        prev_after: cp_model.IntVar | int | None = None
+        prev_before: cp_model.IntVar | None = None
+        for k, lot in enumerate(lots):
+            if k == 0:
+                after_start: cp_model.IntVar | int = 1
+            else:
+                after = m.new_bool_var(f"after_{name}_{order.order_id}_{k}")
+                m.add(gv.cumulative[k - 1] <= b - 1).only_enforce_if(after)
+                m.add(gv.cumulative[k - 1] >= b).only_enforce_if(~after)
+                if isinstance(prev_after, cp_model.IntVar):
+                    m.add_implication(after, prev_after)
+                after_start = after
+            before = m.new_bool_var(f"before_{name}_{order.order_id}_{k}")
+            m.add(gv.cumulative[k] >= a + 1).only_enforce_if(before)
+            m.add(gv.cumulative[k] <= a).only_enforce_if(~before)
+            if prev_before is not None:
+                m.add_implication(prev_before, before)
+            prev_after, prev_before = after_start, before
+            holds = m.new_bool_var(f"holds_{name}_{order.order_id}_{k}")
+            parts = [lot.literal, before] + ([] if isinstance(after_start, int)
+                                             else [after_start])
+            m.add_bool_and(parts).only_enforce_if(holds)
+            m.add_bool_or([~p for p in parts]).only_enforce_if(~holds)
+            gv.covers.append(Coverage(order.order_id, lot.index, holds, after_start, before))
+            first = jm.ops[lot.ops[0]]
+            last = jm.ops[lot.ops[-1]]
+            if order.release > 0:
+                m.add(first.start >= order.release).only_enforce_if(holds)
+            if order.deadline is not None:
+                m.add(last.end <= order.deadline).only_enforce_if(holds)
+
+
+def largest_slot(group: SlotGroup) -> int:
+    """The largest quantity a slot of the group can need."""
+    low, high = group.product.lot_size_range()
+    k = group.product.lot_multiple
+    enough = max(low, math.ceil(group.demand / k) * k)
+    return enough if high is None else min(high, enough)
