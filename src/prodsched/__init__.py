@@ -11,6 +11,14 @@ a validated, Gantt-ready :class:`Schedule`::
 """
 
 from prodsched.errors import InfeasibleError, PlantError, Problem, UsageError
+from prodsched.io.frames import (
+    plant_from_frames,
+    plant_to_frames,
+    schedule_frame,
+    schedule_from_frame,
+)
+from prodsched.io.plant_workbook import write_plant_workbook
+from prodsched.io.read_schedule import ScheduleFileError, read_schedule
 from prodsched.lots.lot import STOCK, Lot
 from prodsched.objective import DEFAULT_OBJECTIVE, Criterion, Objective, parse_objective
 from prodsched.pipeline import solve
@@ -39,10 +47,17 @@ __all__ = [
     "Product",
     "RoutingOption",
     "Schedule",
+    "ScheduleFileError",
     "SolveInfo",
     "Step",
     "UsageError",
     "load_plant",
     "parse_objective",
+    "plant_from_frames",
+    "plant_to_frames",
+    "read_schedule",
+    "schedule_frame",
+    "schedule_from_frame",
     "solve",
+    "write_plant_workbook",
 ]

@@ -168,3 +168,29 @@ def test_family_changeover_probe_is_proven_optimal(make_plant, mode):
     # families visited in order: 4 changeovers of 10 + 5 = 60
     assert (s.status, s.info.objective, s.info.bound) == ("optimal", 60, 60)
     assert s.kpis.setup_count == 4 and s.kpis.makespan == 150 + 60
+
+
+def test_holding_cost_makes_lots_just_in_time(make_plant):
+    folder = make_plant({
+        "orders.csv": "order_id,product,quantity,due\na,P,5,50\nb,P,5,100\nc,P,2,100\n",
+        "routings.csv": "product,step,machine,time_per_unit\nP,1,M,1\n",
+        "products.csv": "product,mode,holding_cost\nP,batch,1\n",
+    })
+    s = solved(folder, "holding-cost,weighted-tardiness=100")
+    # a in [45, 50), b and c together in [93, 100): nothing waits for its due date
+    assert s.status == "optimal" and s.info.objective == 0 and s.kpis.holding_cost == 0
+    assert sorted((r.start, r.end) for r in lots(s).values()) == [(45, 50), (93, 100)]
+
+
+def test_holding_cost_is_counted_per_unit_and_time(make_plant):
+    folder = make_plant({
+        # both orders need the machine in [90, 100): one must finish early
+        "orders.csv": "order_id,product,quantity,due\na,P,10,100\nb,Q,10,100\n",
+        "routings.csv": "product,step,machine,time_per_unit\nP,1,M,1\nQ,1,M,1\n",
+        "products.csv": "product,mode,holding_cost\nP,batch,2\nQ,batch,3\n",
+    })
+    s = solved(folder, "holding-cost,weighted-tardiness=100")
+    # P (cheaper to hold) first, done at 90: 10 units x 2 x 10 = 200
+    assert s.info.objective == 200 and s.kpis.holding_cost == 200
+    # without a price on lateness, Q is simply made late
+    assert solved(folder, "holding-cost").kpis.holding_cost == 0

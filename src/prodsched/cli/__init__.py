@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from prodsched.cli.bench import bench_bks
+from prodsched.cli.gantt import gantt
 from prodsched.cli.plants import example, generate
 from prodsched.cli.solve import solve
 from prodsched.cli.validate import validate
@@ -25,7 +27,7 @@ def main() -> None:
     """
 
 
-for command in (solve, validate, example, generate):
+for command in (solve, validate, example, generate, gantt, bench_bks):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from prodsched.cli.common import EXIT_BAD_INPUT, fail
@@ -9,10 +11,13 @@ from prodsched.cli.common import EXIT_BAD_INPUT, fail
 
 @click.command()
 @click.argument("name", required=False)
-@click.argument("folder", required=False, type=click.Path(file_okay=False))
+@click.argument("folder", required=False, type=click.Path())
 @click.option("--list", "list_them", is_flag=True, help="List the bundled example plants.")
 def example(name: str | None, folder: str | None, list_them: bool) -> None:
-    """Write the bundled example plant NAME into FOLDER (see --list)."""
+    """Write the bundled example plant NAME into FOLDER (see --list).
+
+    A FOLDER ending in .xlsx is written as one workbook instead, one sheet per file.
+    """
     from prodsched.examples import EXAMPLES, write_example
 
     if list_them or name is None:
@@ -24,7 +29,19 @@ def example(name: str | None, folder: str | None, list_them: bool) -> None:
              EXIT_BAD_INPUT)
     if folder is None:
         fail("prodsched: give a FOLDER to write the example into", EXIT_BAD_INPUT)
-    path = write_example(name, folder)
+    if Path(folder).is_file() and not folder.lower().endswith(".xlsx"):
+        fail(f"prodsched: {folder} is a file; give a folder (or a .xlsx path for a workbook)",
+             EXIT_BAD_INPUT)
+    try:
+        if folder.lower().endswith(".xlsx"):
+            from prodsched.examples import example_files
+            from prodsched.io.plant_workbook import write_plant_workbook
+
+            path = write_plant_workbook(example_files(name), folder)
+        else:
+            path = write_example(name, folder)
+    except OSError as err:
+        fail(f"prodsched: cannot write {folder}: {err.strerror or err}", EXIT_BAD_INPUT)
     click.echo(f"wrote the {name} plant to {path}")
 
 

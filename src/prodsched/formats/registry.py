@@ -13,6 +13,7 @@ from pathlib import Path
 from prodsched.errors import UsageError
 from prodsched.jobshop.builder import ModelExtension
 from prodsched.plant.model import Plant
+from prodsched.schedule.rows import PlacedOp
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class InstanceFormat:
     extensions
         Constraints the format adds to the job-shop model (for example one
         job order on every machine).
+    warm_starts
+        ``warm_starts(plant, time_limit)``: complete schedules ``(name,
+        placed operations)`` that compete with the dispatch rules as the
+        warm start (see :class:`~prodsched.pipeline.SolveRequest`). It may
+        use part of ``time_limit`` (the whole solve's seconds).
     """
 
     name: str
@@ -43,6 +49,8 @@ class InstanceFormat:
     objective: str = "makespan"
     model: str = "jobshop"
     extensions: Callable[[Plant], list[ModelExtension]] = field(default=lambda plant: [])
+    warm_starts: Callable[[Plant, float], list[tuple[str, list[PlacedOp]]]] = field(
+        default=lambda plant, time_limit: [])
 
 
 FORMATS: dict[str, InstanceFormat] = {}

@@ -151,7 +151,11 @@ class JobShopModel:
         return len(self.ops) + sum(len(s.arcs) for s in self.sequences.values())
 
     def _horizon(self) -> int:
-        """A safe upper bound on every time in an optimal schedule."""
+        """A safe upper bound on every time in an optimal schedule.
+
+        Everything can start after the latest release and due date, then run
+        one lot after another around every downtime.
+        """
         worst_setup = max((math.ceil(r.time) for r in self.plant.setup_rules), default=0)
         work = 0
         for lot in self.plan.fixed:
@@ -164,7 +168,10 @@ class JobShopModel:
                 longest = max(math.ceil(o.fixed_time + 1) * lots + o.duration(units)
                               for o in step.options)
                 work += longest + worst_setup * lots
-        latest = max([o.release for o in self.plant.orders] + [0])
+        # lots may wait for their due dates (holding cost), so start after the latest
+        latest = max([o.release for o in self.plant.orders]
+                     + [math.ceil(o.due) for o in self.plant.orders if o.due is not None]
+                     + [0])
         downtime = sum(d.end - max(d.start, 0) for d in self.plant.downtimes if d.end > 0)
         last_down = max((d.end for d in self.plant.downtimes), default=0)
         reference_end = max((op.end for op in self.reference), default=0)

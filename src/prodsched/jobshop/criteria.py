@@ -140,7 +140,8 @@ def _holding(jm: JobShopModel) -> None:
             for k, lot_index in enumerate(gv.lots):
                 name = f"{order.order_id}_{lot_index}"
                 before: cp_model.LinearExprT = gv.cumulative[k - 1] if k else 0
-                low = m.new_int_var(a, b, f"hold_lo_{name}")
+                top = max(b, _upper(gv.cumulative[k]))
+                low = m.new_int_var(a, top, f"hold_lo_{name}")
                 m.add_max_equality(low, [a, before])
                 high = m.new_int_var(0, b, f"hold_hi_{name}")
                 m.add_min_equality(high, [b, gv.cumulative[k]])
@@ -152,6 +153,11 @@ def _holding(jm: JobShopModel) -> None:
                 m.add_multiplication_equality(prod, [held, early])
                 v.slot_holding.append(SlotHolding(rate, prod, held, early, low, high,
                                                   lot_index, order.order_id))
+
+
+def _upper(var: cp_model.IntVar) -> int:
+    """The largest value in a variable's domain."""
+    return int(list(var.proto.domain)[-1])
 
 
 def terms(jm: JobShopModel, criterion: Criterion) -> list[Term]:

@@ -128,3 +128,5 @@ class MachineSequence:
     nodes: list[int]                  # operation indices
     arcs: list[Arc] = field(default_factory=list)
     empty: Literal | None = None      # true when no operation runs on the machine
+    # (literal, operation indices): true when one of them runs on the machine
+    group_used: list[tuple[Literal, list[int]]] = field(default_factory=list)

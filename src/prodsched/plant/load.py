@@ -64,12 +64,13 @@ def load_plant(
     start: str | datetime | None = None,
     limits: Limits | None = None,
 ) -> Plant:
-    """Load a plant folder.
+    """Load a plant folder, or a plant workbook (.xlsx, one sheet per file).
 
     Parameters
     ----------
     path
-        The plant folder (holding at least orders.csv and routings.csv).
+        The plant folder (holding at least orders.csv and routings.csv), or
+        an .xlsx workbook with those sheets (see :mod:`prodsched.plant.workbook`).
     start
         Time 0 for a plant whose times are date-times (ISO 8601); default:
         the earliest release or due date.
@@ -83,6 +84,10 @@ def load_plant(
     """
     folder = Path(path)
     limits = limits or Limits()
+    from prodsched.plant.workbook import WORKBOOK_SUFFIXES, load_workbook_plant
+
+    if folder.suffix.lower() in WORKBOOK_SUFFIXES and not folder.is_dir():
+        return load_workbook_plant(folder, start=start, limits=limits)
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise PlantError([Problem(str(folder), None, None, None, f"the plant folder {what}")])

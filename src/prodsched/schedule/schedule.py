@@ -156,6 +156,29 @@ class Schedule:
 
         return write_files_atomically(Path(out_dir), self.render())
 
+    def plot(self, view: str = "machines", *, color_by: str = "family",
+             ax: Any = None) -> Any:
+        """Draw the schedule as a Gantt chart (matplotlib).
+
+        Parameters
+        ----------
+        view
+            ``machines`` (one row per machine) or ``orders`` (one row per
+            order, late orders in red, due dates marked).
+        color_by
+            ``family`` or ``product``.
+        ax
+            A matplotlib ``Axes`` to draw into; default: a new figure.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Shown by a notebook; ``fig.savefig("gantt.png")`` writes it.
+        """
+        from prodsched.gantt.figure import gantt_figure
+
+        return gantt_figure(self, view=view, color_by=color_by, ax=ax)
+
     def __repr__(self) -> str:
         k = self.kpis
         return (f"Schedule({self.plant.name!r}, status={self.status!r}, "

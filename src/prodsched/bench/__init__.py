@@ -1,0 +1,1 @@
+"""Benchmarks: best-known-solution harness, changeover strategies, run metadata."""

@@ -1,0 +1,105 @@
+"""``prodsched bench-bks`` writes its CSV and markdown summary, resumes, and
+reports both models on the same instances."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from prodsched.bench.bks import get_set, instance_files, pct_above, pct_gap, read_bks
+from prodsched.cli import main
+from tests.conftest import SHARED_BENCHMARKS
+from tests.formats.sdst_tiny import sdst_text
+
+COLUMNS = ["set", "instance", "model", "objective", "bound", "best_known", "pct_above_bks",
+           "pct_gap_to_bound", "seconds", "status", "feasible", "time_limit", "workers", "note"]
+
+
+def bench(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["bench-bks", *args])
+    return result.exit_code, result.output
+
+
+def rows_of(path):
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A benchmark folder with a made-up SDST set of two tiny instances."""
+    root = tmp_path / "data"
+    folder = root / "sdst_pfsp" / "instances"
+    folder.mkdir(parents=True)
+    (folder / "tiny0.txt").write_text(sdst_text(seed=0))
+    (folder / "tiny1.txt").write_text(sdst_text(seed=1, n=4))
+    (root / "sdst_pfsp" / "bks.csv").write_text(
+        "instance,objective,best_known_upper,lower_bound,optimal,source\n"
+        "tiny0,makespan,125,120,no,made up\ntiny1,makespan,,,no,made up\n")
+    return root
+
+
+def test_bks_helpers():
+    assert pct_above(103, 100) == pytest.approx(3.0)
+    assert pct_above(103, None) is None
+    assert pct_gap(100, 90) == pytest.approx(10.0)
+    assert pct_gap(100, None) is None
+    assert get_set("sdst-pfsp") is get_set("sdst_pfsp")
+
+
+def test_bench_writes_rows_and_summary_for_both_models_and_resumes(data, tmp_path):
+    out = tmp_path / "out"
+    code, output = bench("sdst_pfsp", "--data", str(data), "--time-limit", "4",
+                         "--out", str(out), "--label", "TEST RUN")
+    assert code == 0, output
+    rows = rows_of(out / "results.csv")
+    assert list(rows[0]) == COLUMNS
+    assert [(r["instance"], r["model"]) for r in rows] == [
+        ("tiny0", "plain"), ("tiny0", "prodsched"), ("tiny1", "plain"), ("tiny1", "prodsched")]
+    assert all(r["feasible"] == "yes" and r["status"] == "optimal" for r in rows)
+    tiny0 = [r for r in rows if r["instance"] == "tiny0"]
+    assert {r["objective"] for r in tiny0} == {"130"}
+    assert {r["pct_above_bks"] for r in tiny0} == {"4"}      # (130 - 125) / 125
+    assert {r["best_known"] for r in rows if r["instance"] == "tiny1"} == {""}
+    summary = (out / "summary.md").read_text()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    for text in ("TEST RUN", "## sdst_pfsp", "| prodsched | 2 | 2 | 2 | 4.00 |",
+                 "| plain | 2 | 2 | 2 | 4.00 |", "OR-Tools", "cores", commit):
+        assert text in summary
+
+    before = (out / "results.csv").read_text()
+    code, output = bench("sdst_pfsp", "--data", str(data), "--out", str(out), "--resume")
+    assert code == 0 and "tiny0" not in output
+    assert (out / "results.csv").read_text() == before
+
+
+def test_bench_refuses_unknown_sets_models_and_patterns(data, tmp_path):
+    out = str(tmp_path / "out")
+    assert bench("nope", "--data", str(data), "--out", out)[0] == 2
+    assert bench("sdst_pfsp", "--data", str(data), "--out", out, "--models", "best")[0] == 2
+    code, output = bench("sdst_pfsp", "--data", str(data), "--out", out,
+                         "--instances", "zzz*")
+    assert code == 2 and "no instance" in output
+
+
+@pytest.mark.skipif(not SHARED_BENCHMARKS.is_dir(),
+                    reason=f"no shared benchmark folder at {SHARED_BENCHMARKS}")
+def test_bench_on_shared_jssp_and_fjsp_instances(tmp_path):
+    files = instance_files(SHARED_BENCHMARKS / "jssp", ["ft06,la01"])
+    assert [f.stem for f in files] == ["ft06", "la01"]
+    assert read_bks(SHARED_BENCHMARKS / "fjsp" / "bks.csv")["mk10"].upper == 193
+    out = tmp_path / "out"
+    code, output = bench("jssp", "fjsp", "--data", str(SHARED_BENCHMARKS), "--instances",
+                         "ft06,la01,mk01", "--time-limit", "10", "--out", str(out))
+    assert code == 0, output
+    rows = rows_of(out / "results.csv")
+    assert {(r["set"], r["instance"]) for r in rows} == {
+        ("jssp", "ft06"), ("jssp", "la01"), ("fjsp", "mk01")}
+    assert all(r["status"] == "optimal" and r["feasible"] == "yes" and r["pct_above_bks"] == "0"
+               for r in rows)
+    summary = (out / "summary.md").read_text()
+    assert "## fjsp" in summary and "## jssp" in summary

@@ -1,0 +1,70 @@
+"""Benchmark files solved end to end: ft06 through the command line, mk01 and a
+small SDST flow shop through the pipeline with the format's own extras."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import prodsched.formats.builtin  # noqa: F401  (registers the formats)
+from prodsched.cli import main
+from prodsched.cpsat_runner import SolverSettings
+from prodsched.formats import FORMATS, get_format
+from prodsched.formats.sdst_pfsp import parse_sdst_pfsp
+from prodsched.objective import parse_objective
+from prodsched.pipeline import SolveRequest, solve_request
+from tests.conftest import SHARED_BENCHMARKS, assert_valid
+from tests.formats.sdst_tiny import brute_force_makespan, sdst_text
+
+needs_shared = pytest.mark.skipif(not SHARED_BENCHMARKS.is_dir(),
+                                  reason=f"no shared benchmark folder at {SHARED_BENCHMARKS}")
+
+
+def test_the_three_formats_are_registered_for_makespan():
+    assert {"jssp", "fjsp", "sdst-pfsp"} <= set(FORMATS)
+    assert {FORMATS[name].objective for name in ("jssp", "fjsp", "sdst-pfsp")} == {"makespan"}
+
+
+@needs_shared
+def test_ft06_is_solved_to_its_optimum_55_by_the_command(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [
+        "solve", str(SHARED_BENCHMARKS / "jssp" / "instances" / "ft06.txt"),
+        "--format", "jssp", "--out", str(out), "--time-limit", "20", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    kpis = json.loads((out / "kpis.json").read_text())
+    assert (kpis["status"], kpis["objective"], kpis["makespan"]) == ("optimal", 55, 55)
+    assert (out / "schedule.csv").read_text().count(",run,") == 36
+
+
+@needs_shared
+def test_mk01_is_solved_to_its_optimum_40():
+    fmt = get_format("fjsp")
+    plant = fmt.read(SHARED_BENCHMARKS / "fjsp" / "instances" / "mk01.fjs")
+    schedule = solve_request(plant, SolveRequest(
+        objective=parse_objective(fmt.objective), time_limit=20,
+        settings=SolverSettings(workers=2)))
+    assert_valid(schedule)
+    assert (schedule.status, schedule.kpis.makespan) == ("optimal", 40)
+
+
+def test_sdst_format_with_its_extension_and_warm_starts_proves_the_best_permutation(tmp_path):
+    path = tmp_path / "shop.txt"
+    path.write_text(sdst_text(seed=0, n=6, m=3))
+    inst = parse_sdst_pfsp(path)
+    p = [[d for ((_, d),) in job] for job in inst.jobs]
+    setups = [[list(row) for row in block] for block in inst.setups or ()]
+    best = min(brute_force_makespan(p, setups, list(x))
+               for x in itertools.permutations(range(6)))
+    fmt = get_format("sdst-pfsp")
+    plant = fmt.read(path)
+    warm = fmt.warm_starts(plant, 1.0)
+    assert [name for name, _ in warm] == ["neh", "iterated-greedy"]
+    schedule = solve_request(plant, SolveRequest(
+        objective=parse_objective("makespan"), time_limit=20, extensions=fmt.extensions(plant),
+        warm_starts=warm, settings=SolverSettings(workers=2)))
+    assert_valid(schedule)
+    assert (schedule.status, schedule.kpis.makespan) == ("optimal", best)
