@@ -160,7 +160,7 @@ def add_group_entry_cuts(model: cp_model.CpModel, seq: MachineSequence,
             model.add(sum(entries) >= 1)
         else:
             used = model.new_bool_var(f"uses_{seq.machine}_{name}")
-            model.add_max_equality(used, [presence[k] for k in members])
+            model.add_max_equality(used, [p for k in members if (p := presence[k]) is not None])
             model.add(sum(entries) >= used)
             seq.group_used.append((used, members))
         added += 1

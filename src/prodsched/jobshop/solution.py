@@ -105,8 +105,8 @@ def add_hint(jm: JobShopModel, placed: list[PlacedOp]) -> None:
             h.set(arc.literal, (arc.tail, arc.head) in chosen)
         if circuit.empty is not None:
             h.set(circuit.empty, not order)
-        for used, members in circuit.group_used:
-            h.set(used, any(machine_of.get(k) == machine for k in members))
+        for flag, members in circuit.group_used:
+            h.set(flag, any(machine_of.get(k) == machine for k in members))
     last_end = {ml.index: end.get(ml.ops[-1], 0) for ml in jm.lots}
     _hint_criteria(jm, h, placed, last_end, cumulative)
     h.apply()
