@@ -42,7 +42,9 @@ class SolveRequest:
     ``extensions`` add constraints to the job-shop model; ``warm_starts`` are
     extra complete schedules ``(name, placed operations)`` competing with the
     dispatch rules for the warm start; ``modes`` overrides products' modes;
-    ``extra_slots`` bounds the lots per product (see :func:`plan_lots`).
+    ``extra_slots`` bounds the lots per product (see :func:`plan_lots`);
+    ``lot_plan`` replaces the planned lots (e.g. lots fixed by a heuristic:
+    ``LotPlan(fixed=lots, groups=())``, so CP-SAT only sequences them).
     """
 
     objective: Objective
@@ -56,6 +58,7 @@ class SolveRequest:
     warm_starts: Sequence[tuple[str, list[PlacedOp]]] = ()
     modes: dict[str, Mode] | None = None
     extra_slots: int = DEFAULT_EXTRA_SLOTS
+    lot_plan: LotPlan | None = None
 
 
 def solve(
@@ -121,7 +124,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     t0 = request.started_at if request.started_at is not None else time.monotonic()
     deadline = t0 + request.time_limit
     setups = SetupTable(plant)
-    plan = plan_lots(plant, request.modes, extra_slots=request.extra_slots)
+    plan = request.lot_plan or plan_lots(plant, request.modes, extra_slots=request.extra_slots)
     warm = choose_warm_start(plant, realizations(plan), setups, request.objective,
                              request.warm_starts)
     build_started = time.monotonic()
