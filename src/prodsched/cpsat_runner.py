@@ -8,6 +8,7 @@ started from the previous stage's solution.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ STATUS_NAMES = {
     cp_model.UNKNOWN: "unknown",
     cp_model.MODEL_INVALID: "invalid",
 }
+
+# A stage that is not the last stops at its first solution after this share of
+# the time left (with a deterministic budget: after this share of it).
+STAGE_SHARE = 0.6
 
 # progress(stage_name, elapsed_seconds, objective, bound)
 ProgressHook = Callable[[str, float, float, float], None]
@@ -41,11 +46,18 @@ class SolverSettings:
     log
         Print CP-SAT's own search log.
     deterministic_seconds
-        When set, limit each stage by CP-SAT's deterministic time instead of
-        wall time, so that runs repeat exactly (with one worker).
+        When set, limit the whole search (all stages) by CP-SAT's deterministic
+        time, so that runs repeat exactly with one worker; the wall-clock
+        deadline still applies as a safety (see :attr:`StageResult.limit`).
     light_presolve
         Cap presolve (one pass, short probing): for large models, where full
         presolve would take a large share of the time limit.
+    linearization_level
+        CP-SAT's ``linearization_level`` (2 puts every constraint in the LP;
+        worth it for LP-driven models such as lot sizing).
+    subsolvers
+        The full-problem workers to run (CP-SAT names such as ``max_lp``);
+        empty: CP-SAT's own portfolio for the number of workers.
     """
 
     workers: int = 0
@@ -54,17 +66,32 @@ class SolverSettings:
     log: bool = False
     deterministic_seconds: float | None = None
     light_presolve: bool = False
+    linearization_level: int | None = None
+    subsolvers: tuple[str, ...] = ()
+
+
+class ModelRejectedError(RuntimeError):
+    """CP-SAT refused the model (for instance, possible integer overflow)."""
 
 
 @dataclass
 class StageResult:
-    """Outcome of one stage."""
+    """Outcome of one stage.
+
+    ``limit`` tells what ended it: ``done`` (solved to the gap or optimality),
+    ``deterministic`` (the deterministic-time budget), ``wall`` (the wall-clock
+    deadline; with a deterministic budget this makes a run unrepeatable), or
+    ``stopped`` (``stop`` or ``stop_search``), or ``share`` (a stage before the
+    last used its share of the time, :data:`STAGE_SHARE`).
+    """
 
     name: str
     status: str
     objective: float | None
     bound: float | None
     seconds: float
+    deterministic_seconds: float = 0.0
+    limit: str = "done"
 
 
 @dataclass
@@ -87,22 +114,45 @@ class RunResult:
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports solutions; stops the search on ``stop()`` or once its share is over.
+
+    ``share_over`` is set (by a timer) when a stage that is not the last has
+    used its share of the time: the search then stops at its next solution,
+    or at once if it has one, so that a stage without a solution keeps going.
+    """
+
     def __init__(self, name: str, scale: int, t0: float, result: RunResult,
                  progress: ProgressHook | None, stop: Callable[[], bool] | None):
         super().__init__()
         self.name, self.scale, self.t0 = name, scale, t0
         self.result, self.progress, self.stop = result, progress, stop
+        self.solutions = 0
+        self.share_over = False
+        self.lock = threading.Lock()
 
     def on_solution_callback(self) -> None:
         elapsed = time.monotonic() - self.t0
         obj = self.objective_value / self.scale
         bound = self.best_objective_bound / self.scale
         self.result.trajectory.append((elapsed, self.name, obj, bound))
+        with self.lock:
+            self.solutions += 1
+            share_over = self.share_over
         if self.progress is not None:
             self.progress(self.name, elapsed, obj, bound)
         if self.stop is not None and self.stop():
             self.result.interrupted = True
             self.stop_search()
+        elif share_over:
+            self.stop_search()
+
+    def end_share(self, solver: cp_model.CpSolver) -> None:
+        """The stage's share of the time is over (called from a timer thread)."""
+        with self.lock:
+            self.share_over = True
+            found = self.solutions > 0
+        if found:
+            solver.stop_search()
 
 
 def run_stages(
@@ -134,6 +184,7 @@ def run_stages(
     result = RunResult()
     t0 = time.monotonic()
     statuses: list[str] = []
+    det_left = settings.deterministic_seconds
     for k, (name, expr, scale) in enumerate(stages):
         last = k == len(stages) - 1
         if at_zero and at_zero[k] and not last and result.values is None:
@@ -141,39 +192,60 @@ def run_stages(
             statuses.append("optimal")
             model.add(expr <= 0)
             continue
+        if stop is not None and stop():
+            result.interrupted = True
+            break
         remaining = deadline - time.monotonic()
         if remaining <= 0.05 and result.values is not None:
             break
-        budget = max(0.05, remaining if last else remaining * 0.6)
+        budget = max(0.05, remaining)
         model.minimize(expr)
         if result.values is not None:
             model.clear_hints()
             proto = model.proto
             proto.solution_hint.vars.extend(range(len(result.values)))
             proto.solution_hint.values.extend(result.values)
-        solver = _solver(settings, budget, last, len(stages))
+        det_budget = None if det_left is None else max(
+            0.01, det_left if last else det_left * STAGE_SHARE)
+        solver = _solver(settings, budget, det_budget)
         watcher = _Watcher(name, scale, t0, result, progress, stop)
+        timer = None
+        if not last and det_budget is None:
+            timer = threading.Timer(remaining * STAGE_SHARE, watcher.end_share, (solver,))
+            timer.daemon = True
+            timer.start()
         if solver_hook is not None:
             solver_hook(solver)
         started = time.monotonic()
-        code = solver.solve(model, watcher)
-        if solver_hook is not None:
-            solver_hook(None)
+        try:
+            code = solver.solve(model, watcher)
+        finally:
+            if timer is not None:
+                timer.cancel()
+            if solver_hook is not None:
+                solver_hook(None)
         status = STATUS_NAMES.get(code, "unknown")
         if status == "invalid":
-            raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+            raise ModelRejectedError(f"CP-SAT rejected the model: {model.validate()}")
+        response = solver.response_proto
+        if det_left is not None:
+            det_left = max(0.0, det_left - response.deterministic_time)
+        stopped = result.interrupted or (stop is not None and stop())
         has_solution = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         result.stages.append(StageResult(
             name, status,
             solver.objective_value / scale if has_solution else None,
             solver.best_objective_bound / scale if has_solution else None,
-            time.monotonic() - started))
+            time.monotonic() - started, round(response.deterministic_time, 3),
+            _limit(status, stopped, watcher.share_over, response, budget, det_budget)))
+        if stopped:
+            result.interrupted = True
         if not has_solution:
-            if k == 0:
+            if result.values is None:
                 result.status = status
                 return result
             break
-        result.values = list(solver.response_proto.solution)
+        result.values = list(response.solution)
         statuses.append(status)
         if not last:
             model.add(expr <= round(solver.objective_value))
@@ -184,20 +256,41 @@ def run_stages(
     return result
 
 
-def _solver(settings: SolverSettings, budget: float, last: bool, n_stages: int
+def _limit(status: str, stopped: bool, share: bool, response: object, budget: float,
+           det_budget: float | None) -> str:
+    """What ended a stage (see :class:`StageResult`)."""
+    if status in ("optimal", "infeasible"):
+        return "done"
+    if stopped:
+        return "stopped"
+    det = response.deterministic_time  # type: ignore[attr-defined]
+    if det_budget is not None and det >= det_budget * 0.999:
+        return "deterministic"
+    if response.wall_time >= budget * 0.98:  # type: ignore[attr-defined]
+        return "wall"
+    return "share" if share else "done"
+
+
+def _solver(settings: SolverSettings, budget: float, det_budget: float | None
             ) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
+    # the caller handles Ctrl-C (CP-SAT's own handler would replace Python's during the
+    # search and end the process; see prodsched.cli.signals)
+    p.catch_sigint_signal = False
     p.max_time_in_seconds = budget
-    if settings.deterministic_seconds is not None:
-        share = 1.0 if last else 0.6
-        p.max_deterministic_time = max(0.01, settings.deterministic_seconds * share / n_stages)
+    if det_budget is not None:
+        p.max_deterministic_time = det_budget
     if settings.workers:
         p.num_workers = settings.workers
     p.random_seed = settings.seed
     if settings.gap is not None:
         p.relative_gap_limit = settings.gap
     p.log_search_progress = settings.log
+    for name in settings.subsolvers:
+        p.subsolvers.append(name)
+    if settings.linearization_level is not None:
+        p.linearization_level = settings.linearization_level
     if settings.light_presolve:
         p.max_presolve_iterations = 1
         p.presolve_probing_deterministic_time_limit = 0.1

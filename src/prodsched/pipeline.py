@@ -9,16 +9,35 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
-from prodsched.cpsat_runner import ProgressHook, RunResult, SolverSettings, run_stages
-from prodsched.errors import InfeasibleError
+from ortools.sat.python import cp_model
+
+from prodsched.budget import (
+    BUILD_SHARE,
+    DETERMINISTIC_PER_SECOND,
+    DETERMINISTIC_SEARCH_SHARE,
+    MIN_SEARCH,
+    WARM_SHARE,
+    Budget,
+    ModelSize,
+    fitting,
+    warm_start,
+)
+from prodsched.cpsat_runner import (
+    ModelRejectedError,
+    ProgressHook,
+    RunResult,
+    SolverSettings,
+    run_stages,
+)
+from prodsched.errors import Conflict, InfeasibleError, PlantError, Problem
+from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
 from prodsched.heuristics.compact import left_shift
-from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import DEFAULT_MAX_ARCS, JobShopModel, ModelExtension
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.lot import Lot
-from prodsched.lots.plan import DEFAULT_EXTRA_SLOTS, plan_lots
+from prodsched.lots.plan import DEFAULT_EXTRA_SLOTS, LotPlan, plan_lots
 from prodsched.lots.realize import realizations
 from prodsched.modes_report import mode_report
 from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
@@ -35,6 +54,37 @@ class InvalidScheduleError(RuntimeError):
     """The solver produced a schedule the validator rejects (a bug; never written)."""
 
 
+class NoScheduleError(InfeasibleError):
+    """No schedule was found within the time limit (the plant is not proved infeasible).
+
+    A subclass of :class:`~prodsched.errors.InfeasibleError` so that code
+    catching that keeps working; the command line exits 3 instead of 4.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__([])
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return (f"no schedule meeting every deadline was found within the time limit "
+                f"({self.reason}); give more time (--time-limit), or --relax-deadlines")
+
+
+class SolveMonitor(Protocol):
+    """Told how a solve goes, so that an interrupt can be answered at once.
+
+    ``phase`` is called with ``warm start``, ``build``, ``search``,
+    ``finish``; ``fallback`` with a function that makes the validated
+    dispatch schedule, as soon as there is one.
+    """
+
+    def phase(self, name: str) -> None:
+        """The solve enters phase ``name``."""
+
+    def fallback(self, make: Callable[[], Schedule]) -> None:
+        """``make()`` gives the best schedule so far without CP-SAT."""
+
+
 @dataclass
 class SolveRequest:
     """Everything :func:`solve` needs besides the plant (see :func:`solve`).
@@ -44,7 +94,13 @@ class SolveRequest:
     dispatch rules for the warm start; ``modes`` overrides products' modes;
     ``extra_slots`` bounds the lots per product (see :func:`plan_lots`);
     ``lot_plan`` replaces the planned lots (e.g. lots fixed by a heuristic:
-    ``LotPlan(fixed=lots, groups=())``, so CP-SAT only sequences them).
+    ``LotPlan(fixed=lots, groups=())``, so CP-SAT only sequences them);
+    ``relax_deadlines`` turns deadlines into due dates (the missed ones are
+    listed in kpis.json); ``repeatable`` limits the search by deterministic
+    time (default: with one worker; see :mod:`prodsched.budget`);
+    ``solver_hook`` is given the live CP-SAT solver (``None`` after) so that
+    a signal handler can stop it; ``monitor`` follows the phases (see
+    :class:`SolveMonitor`).
     """
 
     objective: Objective
@@ -59,6 +115,10 @@ class SolveRequest:
     modes: dict[str, Mode] | None = None
     extra_slots: int = DEFAULT_EXTRA_SLOTS
     lot_plan: LotPlan | None = None
+    relax_deadlines: bool = False
+    repeatable: bool | None = None
+    solver_hook: Callable[[cp_model.CpSolver | None], None] | None = None
+    monitor: SolveMonitor | None = None
 
 
 def solve(
@@ -73,6 +133,7 @@ def solve(
     progress: ProgressHook | None = None,
     stop: Callable[[], bool] | None = None,
     started_at: float | None = None,
+    relax_deadlines: bool = False,
 ) -> Schedule:
     """Schedule a plant.
 
@@ -97,10 +158,14 @@ def solve(
         Called as ``progress(stage, seconds, objective, bound)`` on every
         improving solution.
     stop
-        Polled on every solution; when it returns true the search stops and
-        the best schedule so far is returned.
+        Polled between phases and on every solution; when it returns true the
+        search stops and the best schedule so far is returned (kpis.json:
+        ``interrupted``).
     started_at
         ``time.monotonic()`` at which the time limit started (default: now).
+    relax_deadlines
+        Treat deadlines as due dates, so a plant whose deadlines cannot all be
+        met is still scheduled; kpis.json lists the missed ones.
 
     Returns
     -------
@@ -110,54 +175,160 @@ def solve(
     Raises
     ------
     InfeasibleError
-        When no schedule meets the deadlines (or none was found in time).
+        When no schedule meets the deadlines: ``conflicts`` says which orders
+        and constraints conflict. Its subclass :class:`NoScheduleError` when
+        none was found in time without a proof.
+    PlantError
+        When the plant's numbers are too large for CP-SAT to take them together.
     """
     request = SolveRequest(
         objective=parse_objective(objective), time_limit=time_limit,
         settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log),
-        started_at=started_at, progress=progress, stop=stop)
+        started_at=started_at, progress=progress, stop=stop, relax_deadlines=relax_deadlines)
     return solve_request(plant, request)
 
 
 def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
-    """:func:`solve` with its arguments in one record."""
+    """:func:`solve` with its arguments in one record.
+
+    Raises
+    ------
+    InfeasibleError
+        With the conflicting orders and constraints, when the plant is
+        proved infeasible (by :func:`~prodsched.feasibility.preflight` or
+        CP-SAT); :class:`NoScheduleError` when none was found in time.
+    PlantError
+        When the plant's numbers are too large for CP-SAT.
+    """
     t0 = request.started_at if request.started_at is not None else time.monotonic()
-    deadline = t0 + request.time_limit
+    settings = request.settings
+    repeatable = request.repeatable if request.repeatable is not None else settings.workers == 1
+    budget = Budget(t0, request.time_limit, repeatable)
+    original = plant
+    if request.relax_deadlines:
+        plant = relax_deadlines(plant)
+    monitor = request.monitor or _NoMonitor()
+    stop = request.stop or (lambda: False)
     setups = SetupTable(plant)
     plan = request.lot_plan or plan_lots(plant, request.modes, extra_slots=request.extra_slots)
-    warm = choose_warm_start(plant, realizations(plan), setups, request.objective,
-                             request.warm_starts)
+    conflicts = preflight(plant, plan)
+    if conflicts:
+        raise InfeasibleError(conflicts)
+    monitor.phase("warm start")
+    warm, skipped = warm_start(plant, fitting(realizations(plan), plan), setups,
+                               request.objective, request.warm_starts,
+                               t0 + WARM_SHARE * request.time_limit)
+    details: dict[str, Any] = {"dispatch": warm.summary()}
+    budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,
+                         "warm_start_seconds": round(time.monotonic() - t0, 3),
+                         "warm_start_skipped": skipped, "deterministic_seconds": None,
+                         "wall_limit_hit": False})
+    details["budget"] = budget.notes
+
+    def fallback(reason: str) -> Schedule:
+        if not warm.meets_deadlines:
+            raise NoScheduleError(reason)
+        details["source"] = f"dispatch ({reason})"
+        schedule = _finish(plant, warm.best.lots, warm.best.ops, "feasible", request.objective,
+                           RunResult(), details, t0, setups)
+        details["modes"] = mode_report(plan, schedule, warm, request.objective)
+        return _relaxed(original, schedule, request)
+
+    if warm.meets_deadlines:
+        monitor.fallback(lambda: fallback("interrupted before CP-SAT found a schedule"))
+    if stop():
+        details["interrupted"] = True
+        return fallback("interrupted before CP-SAT started")
+    size = ModelSize.of(plant, plan, setups)
+    reserve = size.finish_seconds()
+    max_arcs = size.choose_arcs(BUILD_SHARE * budget.available(reserve),
+                                request.max_arcs_per_machine)
+    budget.notes.update({"finish_reserve": round(reserve, 3), "max_arcs_per_machine": max_arcs})
+    if max_arcs is None or budget.available(reserve) < MIN_SEARCH:
+        return fallback("the time limit leaves no time for CP-SAT")
+    monitor.phase("build")
     build_started = time.monotonic()
     jm = JobShopModel(plant, plan, setups, request.objective, reference=warm.best.ops,
-                      max_arcs_per_machine=request.max_arcs_per_machine,
-                      extensions=request.extensions)
+                      max_arcs_per_machine=max_arcs, extensions=request.extensions)
     add_hint(jm, warm.best.ops)
     stages = [(str(s), *jm.stage_expression(s)) for s in request.objective.stages]
     build_seconds = time.monotonic() - build_started
-    at_zero = [v == 0 for v in warm.best.values]
-    settings = request.settings
+    details["model"] = _model_stats(jm, build_seconds)
+    # a stage the hint already brings to 0 needs no search, if the hint is a valid schedule
+    at_zero = [v == 0 for v in warm.best.values] if warm.meets_deadlines else None
     if jm.size() > LARGE_MODEL:
         settings = replace(settings, light_presolve=True)
-    run = run_stages(jm.model, stages, settings, deadline, at_zero=at_zero,
-                     progress=request.progress, stop=request.stop)
-    details: dict[str, Any] = {
-        "model": _model_stats(jm, build_seconds),
-        "dispatch": warm.summary(),
-        "stages": [s.__dict__ for s in run.stages],
-    }
-    if run.values is not None:
-        lots, ops = decode(jm, run.value)
-        status = run.status
-    elif run.status == "infeasible":
-        raise InfeasibleError()
-    elif warm.meets_deadlines:
-        lots, ops, status = warm.best.lots, warm.best.ops, "feasible"
-        details["source"] = "dispatch (CP-SAT found no schedule in time)"
-    else:
-        raise InfeasibleError()
-    schedule = _finish(plant, lots, ops, status, request.objective, run, details, t0, setups)
+    search_end = budget.end - reserve
+    if repeatable and settings.deterministic_seconds is None:
+        search = max(MIN_SEARCH, DETERMINISTIC_SEARCH_SHARE * request.time_limit
+                     - size.build_seconds(max_arcs) - reserve)
+        settings = replace(settings, deterministic_seconds=round(
+            DETERMINISTIC_PER_SECOND * search, 3))
+    budget.notes["deterministic_seconds"] = settings.deterministic_seconds
+    if stop():
+        details["interrupted"] = True
+        return fallback("interrupted before CP-SAT started")
+    monitor.phase("search")
+    try:
+        run = run_stages(jm.model, stages, settings, search_end, at_zero=at_zero,
+                         progress=request.progress, stop=request.stop,
+                         solver_hook=request.solver_hook)
+    except ModelRejectedError as err:
+        raise _too_large(plant, err) from None
+    monitor.phase("finish")
+    details["stages"] = [s.__dict__ for s in run.stages]
+    budget.notes["wall_limit_hit"] = any(s.limit == "wall" for s in run.stages)
+    if run.interrupted or stop():
+        details["interrupted"] = True
+    if run.values is None and run.status == "infeasible":
+        raise InfeasibleError(_explain(plant, plan, setups, request, budget))
+    if run.values is None:
+        reason = "interrupted before CP-SAT found a schedule" if details.get("interrupted") \
+            else "CP-SAT found no schedule in time"
+        return fallback(reason)
+    lots, ops = decode(jm, run.value)
+    schedule = _finish(plant, lots, ops, run.status, request.objective, run, details, t0, setups)
     details["modes"] = mode_report(plan, schedule, warm, request.objective)
+    return _relaxed(original, schedule, request)
+
+
+class _NoMonitor:
+    def phase(self, name: str) -> None:
+        """Ignore."""
+
+    def fallback(self, make: Callable[[], Schedule]) -> None:
+        """Ignore."""
+
+
+def _relaxed(original: Plant, schedule: Schedule, request: SolveRequest) -> Schedule:
+    """Record the deadlines a ``relax_deadlines`` schedule misses."""
+    if request.relax_deadlines:
+        schedule.info.details["relaxed_deadlines"] = {
+            "missed": missed_deadlines(original, schedule)}
     return schedule
+
+
+def _explain(plant: Plant, plan: LotPlan, setups: SetupTable, request: SolveRequest,
+             budget: Budget) -> list[Conflict]:
+    """The conflicting deadlines, by CP-SAT under assumptions, in the time left."""
+    conflicts = explain(plant, plan, setups, budget.end - 0.2,
+                        workers=request.settings.workers, seed=request.settings.seed,
+                        extensions=request.extensions, stop=request.stop,
+                        solver_hook=request.solver_hook)
+    if conflicts:
+        return conflicts
+    with_deadlines = tuple(o.order_id for o in plant.orders if o.deadline is not None)
+    return [Conflict(with_deadlines, "deadlines",
+                     "CP-SAT proved that no schedule meets every deadline; which of them "
+                     "conflict was not found within the time limit")]
+
+
+def _too_large(plant: Plant, err: ModelRejectedError) -> PlantError:
+    where = str(plant.source) if plant.source is not None else plant.name
+    return PlantError([Problem(where, None, None, None,
+                               "the plant's numbers are too large to schedule together "
+                               "(weights, costs or times with many digits, or a very long "
+                               f"time span): {err}")])
 
 
 def _model_stats(jm: JobShopModel, build_seconds: float) -> dict[str, Any]:

@@ -46,13 +46,13 @@ def test_wrong_duration_machine_precedence_overlap_and_makespan_are_caught(jssp)
     assert any("lasts" in v for v in check_solution(inst, mutate(solution, 0, 0, end=e + 1)))
     assert any("not eligible" in v
                for v in check_solution(inst, mutate(solution, 0, 0, machine=(m + 1) % 3)))
-    m1, s1, e1 = solution[0][1]
+    _, s1, e1 = solution[0][1]
     early = mutate(solution, 0, 1, start=s - 1, end=s - 1 + (e1 - s1))
     assert any("before operation 0 ends" in v for v in check_solution(inst, early))
     negative = mutate(solution, 0, 0, start=-1, end=e - s - 1)
     assert any("before time 0" in v for v in check_solution(inst, negative))
     # job 1's first operation also runs on machine 0: move it onto job 0's first run
-    m2, s2, e2 = solution[1][0]
+    _, s2, e2 = solution[1][0]
     clash = mutate(solution, 1, 0, start=s, end=s + (e2 - s2))
     assert any("machine 0" in v and "before job" in v for v in check_solution(inst, clash))
     assert any("reported makespan" in v for v in check_solution(inst, solution, objective - 1))

@@ -39,8 +39,9 @@ def test_makespan_and_every_insertion_match_simulation():
         job, rest = perm[t], perm[:t] + perm[t + 1:]
         e, q = heads(fs, perm), tails(fs, perm)
         # reused prefix heads and suffix tails give the same as computing afresh
-        spans = insertion_makespans(fs, rest, job, heads(fs, rest, e[:t]), tails(fs, rest, q[t + 1:]))
-        assert list(spans) == [brute_force_makespan(p, s, rest[:u] + [job] + rest[u:])
+        spans = insertion_makespans(fs, rest, job, heads(fs, rest, e[:t]),
+                                    tails(fs, rest, q[t + 1:]))
+        assert list(spans) == [brute_force_makespan(p, s, [*rest[:u], job, *rest[u:]])
                                for u in range(n)]
 
 

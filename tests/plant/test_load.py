@@ -175,7 +175,7 @@ BAD_INPUT = [
                  ["orders.csv:3:4: due: a date-time, but the plant's times are numbers"],
                  id="mixed time forms"),
     pytest.param({"orders.csv": "order_id,product,quantity,release,deadline\no1,A,5,50,40\n"},
-                 ["orders.csv:2:5: deadline: the deadline is before the release"],
+                 ["orders.csv:2:5: deadline: the deadline 40 is before the release 50"],
                  id="deadline before release"),
     pytest.param({"orders.csv": "order_id,product,quantity\no1,A,5,extra\n"},
                  ["orders.csv:2:4: this row has 4 cells but the header has 3 columns"],
@@ -225,7 +225,7 @@ BAD_INPUT = [
     pytest.param({"setups.csv": "machine,from,to\n*,A,B\n"},
                  ["setups.csv:1: time: required column is missing"], id="setup without time"),
     pytest.param({"calendar.csv": "machine,start,end\nM1,50,40\n"},
-                 ["calendar.csv:2:3: end: the end is not after the start"], id="calendar end"),
+                 ["calendar.csv:2:3: end: the end 40 is not after the start 50"], id="calendar end"),
     pytest.param({"calendar.csv": "machine,start,end\nM7,5,10\n"},
                  ["calendar.csv:2:1: machine: unknown machine 'M7'"], id="calendar machine"),
 ]
@@ -258,7 +258,8 @@ def test_every_problem_is_reported_not_only_the_first(make_plant):
 def test_not_utf8_names_the_line(make_plant):
     folder = make_plant({"routings.csv": ROUTINGS})
     (folder / "orders.csv").write_bytes(b"order_id,product,quantity\no1,A,5\no\xe92,B,3\n")
-    assert problems_of(folder) == [f"{folder}/orders.csv:3:2: the file is not UTF-8 text "
+    assert problems_of(folder) == [f"{folder}/orders.csv:3:2: the file is not UTF-8 text: "
+                                   "byte 0xE9 ('é' in Latin-1/Windows-1252) cannot be read "
                                    "(save it as CSV UTF-8)"]
 
 
@@ -278,4 +279,4 @@ def test_file_size_limit(make_plant):
 
     folder = make_plant({"orders.csv": ORDERS, "routings.csv": ROUTINGS})
     problems = problems_of(folder, limits=Limits(max_file_bytes=20))
-    assert any("bytes; the limit is 20" in p for p in problems)
+    assert any("bytes; the limit is 20 bytes" in p for p in problems)

@@ -73,7 +73,7 @@ def check_solution(instance: ShopInstance, solution: ShopSolution,
     for machine, items in sorted(runs.items()):
         items.sort()
         orders[machine] = [j for _, _, j in items]
-        for (s1, e1, a), (s2, _, b) in itertools.pairwise(items):
+        for (_, e1, a), (s2, _, b) in itertools.pairwise(items):
             gap = instance.setup(machine, a, b)
             if s2 < e1 + gap:
                 what = f"with the setup of {gap} " if gap else ""

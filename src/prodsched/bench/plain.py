@@ -81,12 +81,14 @@ def build_plain(instance: ShopInstance) -> PlainModel:
                                                                  f"i{j}_{i}"))
                 chosen.append((machine, 1))
             else:
+                literals = []
                 for machine, duration in options:
-                    lit = model.new_bool_var(f"p{j}_{i}_{machine}")
+                    present = model.new_bool_var(f"p{j}_{i}_{machine}")
                     intervals[machine].append(model.new_optional_interval_var(
-                        start, duration, end, lit, f"i{j}_{i}_{machine}"))
-                    chosen.append((machine, lit))
-                model.add_exactly_one(lit for _, lit in chosen)
+                        start, duration, end, present, f"i{j}_{i}_{machine}"))
+                    chosen.append((machine, present))
+                    literals.append(present)
+                model.add_exactly_one(literals)
             for machine, lit in chosen:
                 on_machine[machine].append((j, i, lit))
             if i > 0:

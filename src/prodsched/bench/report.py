@@ -102,12 +102,12 @@ def set_table(rows: Sequence[ResultRow], models: Sequence[str]) -> list[str]:
         mine = list(by_model[model].values())
         solved = [r for r in mine if r.objective is not None]
         above = [r.pct_above_bks for r in solved if r.pct_above_bks is not None]
-        above_common = [by_model[model][i].pct_above_bks for i in common
-                        if by_model[model][i].pct_above_bks is not None]
+        above_common = [v for v in (by_model[model][i].pct_above_bks for i in common)
+                        if v is not None]
         gaps = [r.pct_gap_to_bound for r in solved if r.pct_gap_to_bound is not None]
         lines.append(
             f"| {model} | {len(mine)} | {len(solved)} | {sum(r.feasible for r in mine)} | "
-            f"{_mean(above)} | {_mean(above_common)} | "  # type: ignore[arg-type]
+            f"{_mean(above)} | {_mean(above_common)} | "
             f"{sum(r.status == 'optimal' for r in mine)} | {_mean(gaps)} | "
             f"{_mean([r.seconds for r in mine])} |")
     return lines
@@ -125,10 +125,11 @@ def instance_table(rows: Sequence[ResultRow], models: Sequence[str]) -> list[str
         best = next((r.best_known for r in cells.values() if r.best_known is not None), None)
         parts = [name, _cell(best)]
         for m in models:
-            r = cells.get(m)
-            if r is None:
+            found = cells.get(m)
+            if found is None:
                 parts += ["", "", "not run"]
                 continue
+            r = found
             status = r.status if r.feasible or r.objective is None else f"{r.status}, INFEASIBLE"
             parts += [_cell(r.objective), "" if r.pct_above_bks is None else
                       f"{r.pct_above_bks:.2f}", status]

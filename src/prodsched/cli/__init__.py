@@ -13,6 +13,7 @@ from prodsched.cli.bench import bench_bks
 from prodsched.cli.gantt import gantt
 from prodsched.cli.plants import example, generate
 from prodsched.cli.solve import solve
+from prodsched.cli.strategies import bench_strategies
 from prodsched.cli.validate import validate
 
 
@@ -27,7 +28,7 @@ def main() -> None:
     """
 
 
-for command in (solve, validate, example, generate, gantt, bench_bks):
+for command in (solve, validate, example, generate, gantt, bench_bks, bench_strategies):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from prodsched.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
     fail,
+    limit_options,
+    limits_from,
     load_or_exit,
+    process_started,
     report_plant_error,
 )
+from prodsched.cli.signals import Interrupt, Interrupted, exit_code
 from prodsched.errors import InfeasibleError, PlantError, UsageError
-from prodsched.objective import DEFAULT_OBJECTIVE, parse_objective
+from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
 from prodsched.progress import ProgressLine
+
+if TYPE_CHECKING:
+    from prodsched.jobshop.builder import ModelExtension
+    from prodsched.plant.limits import Limits
+    from prodsched.plant.model import Plant
+    from prodsched.schedule.schedule import Schedule
+
+# Orders named per conflict or missed deadline before "… and N more".
+SHOWN_ORDERS = 12
 
 OBJECTIVE_HELP = (
     "What to minimise: one of makespan, weighted-tardiness, total-tardiness, setup-time, "
@@ -63,11 +80,16 @@ def _format_names() -> list[str]:
 @click.option("--parquet", is_flag=True,
               help="Also write schedule.parquet and orders_report.parquet (needs pyarrow).")
 @click.option("--log", is_flag=True, help="Show CP-SAT's own search log.")
+@click.option("--relax-deadlines", is_flag=True,
+              help="Treat deadlines as due dates: schedule a plant whose deadlines cannot all "
+                   "be met, and list the missed ones (kpis.json: relaxed_deadlines).")
+@limit_options
 @click.option("--quiet", "-q", is_flag=True,
               help="Print nothing but errors (no progress line, no summary).")
 def solve(source: str, out_dir: str, source_format: str, time_limit: float, workers: int,
           seed: int, objective: str | None, gap: float | None, start: str | None, gantt: bool,
-          xlsx: bool, parquet: bool, log: bool, quiet: bool) -> None:
+          xlsx: bool, parquet: bool, log: bool, relax_deadlines: bool, quiet: bool,
+          **limit_values: object) -> None:
     """Schedule SOURCE (a plant folder or .xlsx workbook, or a benchmark file with
     --format) into --out.
 
@@ -77,16 +99,41 @@ def solve(source: str, out_dir: str, source_format: str, time_limit: float, work
     shows the elapsed time, the best objective, the bound and the gap; the
     files of --gantt, --xlsx and --parquet are written with the others, in the
     time limit.
-    """
-    started = time.monotonic()
-    from prodsched.pipeline import SolveRequest, solve_request
 
+    \b
+    Ctrl-C (or SIGTERM) stops the search and writes the best schedule found so
+    far (exit 130, or 143); a second one aborts at once. With --workers 1 the
+    same plant, seed and time limit give the same schedule. Exit codes: 0 done,
+    2 bad input, 3 no schedule within the time limit, 4 the plant is infeasible
+    (the conflicting orders and constraints are listed).
+    """
+    started = process_started()
+    limits = limits_from(dict(limit_values))
+    interrupt = Interrupt()
+    with interrupt.installed():
+        try:
+            plant, parsed, extensions = _read(source, source_format, start, objective,
+                                              parquet, limits)
+        except Interrupted:
+            fail(f"prodsched: {interrupt.name} while reading the plant; nothing was written",
+                 exit_code(interrupt.signum or 2))
+        schedule, abandoned = _solve(plant, parsed, extensions, interrupt, started,
+                                     time_limit=time_limit, workers=workers, seed=seed, gap=gap,
+                                     log=log, quiet=quiet, relax_deadlines=relax_deadlines,
+                                     reserve=output_reserve(time_limit, gantt, xlsx, parquet))
+        _write(schedule, out_dir, interrupt, abandoned, started, quiet=quiet,
+               xlsx=xlsx, parquet=parquet, gantt=gantt)
+
+
+def _read(source: str, source_format: str, start: str | None, objective: str | None,
+          parquet: bool, limits: Limits) -> tuple[Plant, Objective, list[ModelExtension]]:
+    """The plant, the parsed objective and the format's model extensions (or exit 2)."""
     if parquet and importlib.util.find_spec("pyarrow") is None:
         fail("prodsched: --parquet needs pyarrow: pip install 'prodsched[parquet]'",
              EXIT_BAD_INPUT)
     extensions = []
     if source_format == "plant":
-        plant = load_or_exit(source, start)
+        plant = load_or_exit(source, start, limits)
         objective = objective or DEFAULT_OBJECTIVE
     else:
         from prodsched.formats import get_format
@@ -97,29 +144,73 @@ def solve(source: str, out_dir: str, source_format: str, time_limit: float, work
         except PlantError as err:
             report_plant_error(err)
         objective = objective or fmt.objective
-        extensions = fmt.extensions(plant)
+        extensions = list(fmt.extensions(plant))
     try:
-        parsed = parse_objective(objective)
+        return plant, parse_objective(objective), extensions
     except UsageError as err:
         fail(f"prodsched: {err}", EXIT_BAD_INPUT)
+
+
+def _solve(plant: Plant, objective: Objective, extensions: list[ModelExtension],
+           interrupt: Interrupt, started: float, *, time_limit: float, workers: int, seed: int,
+           gap: float | None, log: bool, quiet: bool, relax_deadlines: bool, reserve: float
+           ) -> tuple[Schedule, bool]:
+    """Solve in a worker thread (see :mod:`prodsched.cli.signals`); exit on failure."""
     from prodsched.cpsat_runner import SolverSettings
+    from prodsched.pipeline import NoScheduleError, SolveRequest, solve_request
 
     progress = ProgressLine(enabled=False if quiet or log else None, started_at=started)
     request = SolveRequest(
-        objective=parsed, time_limit=time_limit - output_reserve(time_limit, gantt, xlsx, parquet),
-        started_at=started, extensions=extensions, progress=progress,
+        objective=objective, time_limit=time_limit - reserve, started_at=started,
+        extensions=extensions, progress=progress, relax_deadlines=relax_deadlines,
+        stop=interrupt.requested, solver_hook=interrupt.hook, monitor=interrupt,
         settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log))
     try:
         with progress:
-            schedule = solve_request(plant, request)
+            return interrupt.run(lambda: solve_request(plant, request))
+    except NoScheduleError as err:
+        if interrupt.requested():
+            fail(f"prodsched: {interrupt.name} before any schedule was found; nothing was "
+                 "written", exit_code(interrupt.signum or 2))
+        fail(f"prodsched: {err}; nothing was written", EXIT_NO_SOLUTION)
     except InfeasibleError as err:
-        fail(f"prodsched: {err}", EXIT_INFEASIBLE)
+        fail(infeasible_report(err), EXIT_INFEASIBLE)
+    except PlantError as err:
+        report_plant_error(err)
+
+
+def infeasible_report(err: InfeasibleError) -> str:
+    """The conflicts, one per paragraph, long order lists cut short."""
+    lines = ["prodsched: the plant is infeasible: no schedule meets every hard constraint."]
+    for c in err.conflicts:
+        shown = ", ".join(c.orders[:SHOWN_ORDERS]) or "plant"
+        if len(c.orders) > SHOWN_ORDERS:
+            shown += f" … and {len(c.orders) - SHOWN_ORDERS} more"
+        lines.append(f"  {shown}: {c.constraint}: {c.detail}")
+    lines.append("Nothing was written; fix the data, or solve with --relax-deadlines to treat "
+                 "deadlines as due dates.")
+    return "\n".join(lines)
+
+
+def _write(schedule: Schedule, out_dir: str, interrupt: Interrupt, abandoned: bool,
+           started: float, *, quiet: bool, xlsx: bool, parquet: bool, gantt: bool) -> None:
+    """Write every file atomically, print the summary; end as the signal asks."""
     from prodsched.io.outputs import write_outputs
 
+    if interrupt.requested():
+        schedule.info.details["interrupted"] = interrupt.name
+    interrupt.phase("write")
     try:
         written = write_outputs(schedule, out_dir, xlsx=xlsx, parquet=parquet, gantt=gantt)
     except UsageError as err:
         fail(f"prodsched: {err}", EXIT_BAD_INPUT)
+    missed = schedule.info.details.get("relaxed_deadlines", {}).get("missed", [])
+    if missed:
+        listing = ", ".join(f"{m['order_id']} (deadline {m['deadline']}, done "
+                            f"{m['completion']})" for m in missed[:SHOWN_ORDERS])
+        more = f" … and {len(missed) - SHOWN_ORDERS} more" if len(missed) > SHOWN_ORDERS else ""
+        click.echo(f"warning: {len(missed)} order(s) miss their deadline: {listing}{more}",
+                   err=True)
     if not quiet:
         k, info = schedule.kpis, schedule.info
         bound = "" if info.bound is None else f", bound {info.bound:g}"
@@ -129,6 +220,15 @@ def solve(source: str, out_dir: str, source_format: str, time_limit: float, work
             f"on time {k.on_time_rate:.0%}, {k.setup_count} setups "
             f"({k.total_setup_time} time units); {time.monotonic() - started:.1f} s")
         click.echo(f"wrote {written[0]}, {', '.join(p.name for p in written[1:])}")
+    if interrupt.requested():
+        click.echo(f"prodsched: {interrupt.name}: wrote the best schedule found so far",
+                   err=True)
+        code = exit_code(interrupt.signum or 2)
+        if abandoned:  # the solve's thread is still busy: do not wait for it
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        sys.exit(code)
 
 
 def output_reserve(time_limit: float, gantt: bool, xlsx: bool, parquet: bool) -> float:

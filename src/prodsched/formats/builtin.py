@@ -4,15 +4,16 @@ from prodsched.formats.fjsp import read_fjsp
 from prodsched.formats.jssp import read_jssp
 from prodsched.formats.registry import InstanceFormat, register
 from prodsched.formats.sdst_pfsp import read_sdst_pfsp
+from prodsched.heuristics.makespan_rules import makespan_warm_starts
 from prodsched.heuristics.permutation import permutation_warm_starts
 from prodsched.jobshop.extensions import same_job_order
 
 register(InstanceFormat(
     name="jssp", description="job shop, OR-Library/Taillard text (0-based machines)",
-    read=read_jssp, objective="makespan"))
+    read=read_jssp, objective="makespan", warm_starts=makespan_warm_starts))
 register(InstanceFormat(
     name="fjsp", description="flexible job shop, Brandimarte .fjs (1-based machines)",
-    read=read_fjsp, objective="makespan"))
+    read=read_fjsp, objective="makespan", warm_starts=makespan_warm_starts))
 register(InstanceFormat(
     name="sdst-pfsp",
     description="permutation flow shop with sequence-dependent setups (Ruiz et al.)",

@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 
 from prodsched.heuristics.timeline import Timeline, timelines
 from prodsched.lots.lot import Lot
@@ -59,7 +58,7 @@ PRIORITIES: dict[str, PriorityKey] = {"edd": edd, "fifo": fifo, "deadline-edd": 
 
 
 @dataclass(frozen=True)
-class _Choice:
+class Choice:
     machine: str
     option: RoutingOption
     start: int
@@ -68,8 +67,8 @@ class _Choice:
 
 
 @dataclass
-class _Progress:
-    """Where a lot stands: its next step and where its previous step ran."""
+class LotProgress:
+    """Where a lot stands: its next step, and when and where its previous step ran."""
 
     step_index: int = 0
     start: int = 0
@@ -77,7 +76,7 @@ class _Progress:
     option: RoutingOption | None = None
 
 
-def _ready_time(lot: Lot, prog: _Progress, option: RoutingOption, duration: int) -> int:
+def _ready_time(lot: Lot, prog: LotProgress, option: RoutingOption, duration: int) -> int:
     if prog.step_index == 0 or prog.option is None:
         return lot.release
     if lot.mode is Mode.MASS:
@@ -96,18 +95,20 @@ def _duration(option: RoutingOption, quantity: int,
     return found
 
 
-def _best_choice(plant: Plant, lot: Lot, prog: _Progress, lines: dict[str, Timeline],
-                 setups: SetupTable, durations: dict[tuple[RoutingOption, int], int]
-                 ) -> _Choice:
+def best_choice(plant: Plant, lot: Lot, prog: LotProgress, lines: dict[str, Timeline],
+                setups: SetupTable, durations: dict[tuple[RoutingOption, int], int]
+                ) -> Choice:
+    """The eligible machine where the lot's next step finishes first (ties: smaller
+    changeover), with its changeover, start and end."""
     step = plant.routings[lot.product][prog.step_index]
-    best: _Choice | None = None
+    best: Choice | None = None
     for option in step.options:
         line = lines[option.machine]
         change = setups.between(option.machine, line.state, lot.product)
         duration = _duration(option, lot.quantity, durations)
         ready = _ready_time(lot, prog, option, duration)
         start = line.earliest_start(ready, change.time, duration)
-        choice = _Choice(option.machine, option, start, start + duration, change)
+        choice = Choice(option.machine, option, start, start + duration, change)
         if best is None or (choice.end, change.time, choice.start) < (
                 best.end, best.setup.time, best.start):
             best = choice
@@ -115,8 +116,9 @@ def _best_choice(plant: Plant, lot: Lot, prog: _Progress, lines: dict[str, Timel
     return best
 
 
-def _commit(lot: Lot, prog: _Progress, choice: _Choice, lines: dict[str, Timeline],
-            plant: Plant) -> PlacedOp:
+def commit_choice(lot: Lot, prog: LotProgress, choice: Choice, lines: dict[str, Timeline],
+                  plant: Plant) -> PlacedOp:
+    """Book the choice on its machine and advance the lot to its next step."""
     step = plant.routings[lot.product][prog.step_index]
     lines[choice.machine].book(choice.end, lot.product)
     prog.step_index += 1
@@ -132,10 +134,10 @@ def serial_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
     durations: dict[tuple[RoutingOption, int], int] = {}
     order = sorted(range(len(lots)), key=lambda i: priority(lots[i], i))
     for i in order:
-        lot, prog = lots[i], _Progress()
+        lot, prog = lots[i], LotProgress()
         for _ in plant.routings[lot.product]:
-            choice = _best_choice(plant, lot, prog, lines, setups, durations)
-            placed.append(_commit(lot, prog, choice, lines, plant))
+            choice = best_choice(plant, lot, prog, lines, setups, durations)
+            placed.append(commit_choice(lot, prog, choice, lines, plant))
     return placed
 
 
@@ -145,9 +147,9 @@ def active_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
     if len(lots) > ACTIVE_MAX_LOTS:
         return serial_dispatch(plant, lots, setups, priority)
     lines = timelines(plant)
-    progress = {i: _Progress() for i in range(len(lots))}
+    progress = {i: LotProgress() for i in range(len(lots))}
     keys = {i: priority(lots[i], i) for i in range(len(lots))}
-    cache: dict[int, _Choice] = {}
+    cache: dict[int, Choice] = {}
     durations: dict[tuple[RoutingOption, int], int] = {}
     eligible: dict[str, set[int]] = {m: set() for m in plant.machines}
 
@@ -162,7 +164,7 @@ def active_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
     while progress:
         for i in progress:
             if i not in cache:
-                cache[i] = _best_choice(plant, lots[i], progress[i], lines, setups,
+                cache[i] = best_choice(plant, lots[i], progress[i], lines, setups,
                                         durations)
         first = min(progress, key=lambda i: (cache[i].end, keys[i]))
         machine, horizon = cache[first].machine, cache[first].end
@@ -174,7 +176,7 @@ def active_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
         step = plant.routings[lot.product][prog.step_index]
         for opt in step.options:
             eligible[opt.machine].discard(pick)
-        placed.append(_commit(lot, prog, choice, lines, plant))
+        placed.append(commit_choice(lot, prog, choice, lines, plant))
         for i in eligible[machine]:
             cache.pop(i, None)
         if prog.step_index == len(plant.routings[lot.product]):
@@ -182,18 +184,3 @@ def active_dispatch(plant: Plant, lots: list[Lot], setups: SetupTable,
         else:
             enlist(pick)
     return placed
-
-
-def schedule_value(ops: list[PlacedOp], lots: list[Lot], plant: Plant) -> Fraction:
-    """Weighted tardiness of placed operations (a quick score for comparing rules)."""
-    last = {p: steps[-1].number for p, steps in plant.routings.items()}
-    completion: dict[str, int] = {}
-    for op in ops:
-        if op.step == last[op.lot.product]:
-            for order_id in op.lot.order_ids:
-                completion[order_id] = max(completion.get(order_id, 0), op.end)
-    total = Fraction(0)
-    for order in plant.orders:
-        if order.due is not None and order.order_id in completion:
-            total += order.weight * max(Fraction(0), completion[order.order_id] - order.due)
-    return total

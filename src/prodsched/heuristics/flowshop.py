@@ -101,7 +101,7 @@ def heads(fs: FlowShop, perm: Sequence[int], prefix: IntArray | None = None) -> 
     """
     out = np.empty((len(perm), fs.m), dtype=np.int64)
     done = 0 if prefix is None else len(prefix)
-    if done:
+    if prefix is not None and done:
         out[:done] = prefix
     cum, exclusive, setup, accumulate = fs.cumulative, fs.exclusive, fs.setup, np.maximum.accumulate
     for pos in range(done, len(perm)):
@@ -119,7 +119,7 @@ def tails(fs: FlowShop, perm: Sequence[int], suffix: IntArray | None = None) -> 
     length = len(perm)
     out = np.empty((length, fs.m), dtype=np.int64)
     known = 0 if suffix is None else len(suffix)
-    if known:
+    if suffix is not None and known:
         out[length - known:] = suffix
     cum, exclusive, setup, accumulate = (fs.cumulative_back, fs.exclusive_back, fs.setup,
                                          np.maximum.accumulate)

@@ -70,12 +70,19 @@ class JobShopModel:
         operations near each other in ``reference`` (and ``reference``'s own).
     extensions
         Called with the built model (before the criteria) to add constraints.
+    deadline_literals
+        Enforce each order's deadline only when its literal
+        ``deadline_literal[order_id]`` is true, and each calendar row's downtime
+        only when ``downtime_literal[k]`` is true (``k`` indexes
+        ``plant.downtimes``), so that solving under these literals as
+        assumptions tells which deadlines and downtimes conflict.
     """
 
     def __init__(self, plant: Plant, plan: LotPlan, setups: SetupTable, objective: Objective,
                  *, reference: list[PlacedOp] | None = None,
                  max_arcs_per_machine: int = DEFAULT_MAX_ARCS,
-                 extensions: Sequence[ModelExtension] = ()):
+                 extensions: Sequence[ModelExtension] = (),
+                 deadline_literals: bool = False):
         self.plant = plant
         self.plan = plan
         self.setups = setups
@@ -91,6 +98,9 @@ class JobShopModel:
         self.setup_terms: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
         self.cost_terms: list[tuple[Fraction, cp_model.IntVar]] = []
         self.vars = criteria.CriterionVars()
+        self.with_literals = deadline_literals
+        self.deadline_literal: dict[str, cp_model.IntVar] = {}
+        self.downtime_literal: dict[int, cp_model.IntVar] = {}
         self._add_lots()
         self.horizon = self._horizon()
         self._add_operations()
@@ -296,8 +306,38 @@ class JobShopModel:
                 c = self.model.add(first.start >= ml.lot.release)
                 if ml.present is not None:
                     c.only_enforce_if(ml.present)
-            if ml.lot.deadline is not None:
+            if ml.lot.deadline is not None and not self.with_literals:
                 self.model.add(last.end <= ml.lot.deadline)
+            elif ml.lot.deadline is not None:
+                for order_id in ml.lot.order_ids:
+                    deadline = self.plant.order_by_id[order_id].deadline
+                    if deadline is not None:
+                        self.model.add(last.end <= deadline).only_enforce_if(
+                            self.deadline_enforcement(order_id))
+
+    def deadline_enforcement(self, order_id: str) -> list[cp_model.IntVar]:
+        """Literals enforcing an order's deadline (none unless ``deadline_literals``)."""
+        if not self.with_literals:
+            return []
+        if order_id not in self.deadline_literal:
+            self.deadline_literal[order_id] = self.model.new_bool_var(f"deadline_{order_id}")
+        return [self.deadline_literal[order_id]]
+
+    def _downtime_intervals(self, machine: str) -> list[cp_model.IntervalVar]:
+        """The machine's unavailable periods (optional under literals, see ``__init__``)."""
+        if not self.with_literals:
+            return [self.model.new_fixed_size_interval_var(start, end - start,
+                                                           f"down_{machine}_{start}")
+                    for start, end in self.plant.downtimes_of(machine)]
+        out = []
+        for k, d in enumerate(self.plant.downtimes):
+            if d.machine in (machine, "*"):
+                if k not in self.downtime_literal:
+                    self.downtime_literal[k] = self.model.new_bool_var(f"down_{k}")
+                lit = self.downtime_literal[k]
+                out.append(self.model.new_optional_fixed_size_interval_var(
+                    d.start, d.end - d.start, lit, f"down_{machine}_{k}"))
+        return out
 
     # -- machines -----------------------------------------------------------
     def _add_machines(self) -> None:
@@ -310,9 +350,7 @@ class JobShopModel:
             node_ops = on_machine.get(machine, [])
             intervals = [self.ops[k].alternative(machine).interval  # type: ignore[union-attr]
                          for k in node_ops]
-            for start, end in self.plant.downtimes_of(machine):
-                intervals.append(self.model.new_fixed_size_interval_var(
-                    start, end - start, f"down_{machine}_{start}"))
+            intervals.extend(self._downtime_intervals(machine))
             if len(intervals) > 1:
                 self.model.add_no_overlap(intervals)
             if node_ops and self.setups.has_setups(machine):

@@ -165,7 +165,8 @@ def _coverage(jm: JobShopModel, gv: GroupVars, lots: list) -> None:
             if order.release > 0:
                 m.add(first.start >= order.release).only_enforce_if(holds)
             if order.deadline is not None:
-                m.add(last.end <= order.deadline).only_enforce_if(holds)
+                m.add(last.end <= order.deadline).only_enforce_if(
+                    [holds, *jm.deadline_enforcement(order.order_id)])
 
 
 def largest_slot(group: SlotGroup) -> int:

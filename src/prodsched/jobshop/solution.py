@@ -108,7 +108,8 @@ def add_hint(jm: JobShopModel, placed: list[PlacedOp]) -> None:
         for flag, members in circuit.group_used:
             h.set(flag, any(machine_of.get(k) == machine for k in members))
     last_end = {ml.index: end.get(ml.ops[-1], 0) for ml in jm.lots}
-    _hint_criteria(jm, h, placed, last_end, cumulative)
+    made = {ml.index for ml in jm.lots if ml.name in used}
+    _hint_criteria(jm, h, placed, last_end, cumulative, made)
     h.apply()
 
 
@@ -149,7 +150,8 @@ def _hint_groups(jm: JobShopModel, h: _Hint, quantity: dict[int, int]
 
 
 def _hint_criteria(jm: JobShopModel, h: _Hint, placed: list[PlacedOp],
-                   last_end: dict[int, int], cumulative: dict[int, list[int]]) -> None:
+                   last_end: dict[int, int], cumulative: dict[int, list[int]],
+                   made: set[int]) -> None:
     v = jm.vars
     if v.makespan is not None:
         h.set(v.makespan, max(last_end.values(), default=0))
@@ -167,7 +169,8 @@ def _hint_criteria(jm: JobShopModel, h: _Hint, placed: list[PlacedOp],
             h.set(v.late[order_id], value > 0)
     for fh in v.fixed_holding:
         due = math.floor(jm.plant.order_by_id[fh.order_id].due)  # type: ignore[arg-type]
-        h.set(fh.early, max(0, due - last_end[fh.lot]))
+        # a lot not made holds nothing (its earliness is free; the objective wants 0)
+        h.set(fh.early, max(0, due - last_end[fh.lot]) if fh.lot in made else 0)
     slot_index = {lot: (gv.index, k) for gv in jm.groups for k, lot in enumerate(gv.lots)}
     for sh in v.slot_holding:
         gi, k = slot_index[sh.lot]

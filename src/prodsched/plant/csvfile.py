@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prodsched.errors import Problem
+from prodsched.plant.limits import MAX_FILE_BYTES, MAX_ROWS, size_text
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_ROWS = 2_000_000
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SAVE_AS = "save it as CSV UTF-8"
 
 
 @dataclass
@@ -49,16 +50,37 @@ class Table:
 
 
 def _decode(data: bytes, display: str, problems: list[Problem]) -> str | None:
+    if data.startswith(_UTF16_BOMS) or _looks_utf16(data):
+        problems.append(Problem(display, 1, 1, None,
+                                f"the file is UTF-16 text, not UTF-8 ({_SAVE_AS})"))
+        return None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        problems.append(Problem(display, line, None, None,
+                                "the file contains NUL bytes: it is not CSV text (binary?)"))
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        problems.append(
-            Problem(display, line, col, None, "the file is not UTF-8 text (save it as CSV UTF-8)")
-        )
+        byte = data[err.start]
+        guess = bytes([byte]).decode("cp1252", errors="replace")
+        problems.append(Problem(
+            display, line, col, None,
+            f"the file is not UTF-8 text: byte 0x{byte:02X} ({guess!r} in Latin-1/Windows-1252) "
+            f"cannot be read ({_SAVE_AS})"))
         return None
     return text.removeprefix("\ufeff")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of ASCII text is NUL."""
+    head = data[:200]
+    if len(head) < 4:
+        return False
+    return head[1::2].count(0) > 0.8 * len(head[1::2]) or head[0::2].count(0) > 0.8 * len(
+        head[0::2])
 
 
 def read_table(
@@ -82,7 +104,7 @@ def read_table(
         if size > max_bytes:
             problems.append(
                 Problem(display, None, None, None,
-                        f"the file is {size:,} bytes; the limit is {max_bytes:,}")
+                        f"the file is {size_text(size)}; the limit is {size_text(max_bytes)}")
             )
             return None
         data = path.read_bytes()
@@ -94,10 +116,6 @@ def read_table(
         return None
     text = _decode(data, display, problems)
     if text is None:
-        return None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problems.append(Problem(display, line, None, None, "the file contains NUL bytes (binary?)"))
         return None
     return parse_table(text, display, required, optional, problems, warnings, max_rows=max_rows)
 
@@ -132,8 +150,10 @@ def parse_table(
                     return None
                 continue
             if len(table.rows) >= max_rows:
-                problems.append(Problem(display, first_line, None, None,
-                                        f"more than {max_rows:,} rows; the limit is {max_rows:,}"))
+                problems.append(Problem(
+                    display, first_line, None, None,
+                    f"more than {max_rows:,} rows; the limit is {max_rows:,} "
+                    f"row{'s' if max_rows != 1 else ''}"))
                 return None
             if len(fields) > len(header) and any(f.strip() for f in fields[len(header):]):
                 problems.append(Problem(display, first_line, len(header) + 1, None,
@@ -172,8 +192,16 @@ def _check_header(
             table.positions[name] = pos
         elif name:
             warnings.append(f"{display}:{line}:{pos}: unknown column {name!r} is ignored")
-    for name in required:
-        if name not in table.positions:
-            problems.append(Problem(display, line, None, name, "required column is missing"))
-            ok = False
-    return ok
+    missing = [name for name in required if name not in table.positions]
+    for name in missing:
+        problems.append(Problem(display, line, None, name, "required column is missing"))
+    if missing and len(header) == 1:
+        for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in header[0]:
+                problems.append(Problem(
+                    display, line, 1, None,
+                    f"the header {header[0]!r} is one column: the file is separated by {what}, "
+                    "but plant files are comma separated (save it as CSV UTF-8, comma "
+                    "delimited)"))
+                break
+    return ok and not missing

@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 
 from prodsched.errors import PlantError, Problem
-from prodsched.plant.csvfile import MAX_FILE_BYTES, MAX_ROWS, Row, Table, read_table
+from prodsched.plant import checks
+from prodsched.plant.csvfile import Row, Table, read_table
+from prodsched.plant.limits import MAX_SPAN, Limits
 from prodsched.plant.model import (
     Downtime,
     Machine,
@@ -35,7 +37,8 @@ from prodsched.plant.rows import (
     columns_of,
     parse_row,
 )
-from prodsched.plant.values import TimeAxis, parse_time_cell
+from prodsched.plant.times import TIME_COLUMNS, decide_time_axis
+from prodsched.plant.values import TimeAxis
 
 # file name → (schema, required?)
 PLANT_FILES: dict[str, tuple[type, bool]] = {
@@ -47,15 +50,7 @@ PLANT_FILES: dict[str, tuple[type, bool]] = {
     "calendar.csv": (CalendarRow, False),
 }
 
-
-@dataclass(frozen=True)
-class Limits:
-    """Caps on input size; beyond them loading stops with a clear error."""
-
-    max_file_bytes: int = MAX_FILE_BYTES
-    max_rows: int = MAX_ROWS
-    max_orders: int = 200_000
-    max_machines: int = 5_000
+__all__ = ["PLANT_FILES", "Limits", "build_plant", "load_plant"]
 
 
 def load_plant(
@@ -199,18 +194,25 @@ def build_plant(
     b.unique("setups.csv", ("machine", "from", "to"), "setup rule machine/from/to")
     _check_references(b, names)
 
+    b.problems.extend(checks.routing_gaps(b.raw("routings.csv")))
+
     products = _products(b)
     routings, routing_machines = _routings(b)
     machines = _machines(b, routing_machines)
-    setup_rules = [SetupRule(v.machine, v.from_, v.to, v.time, v.cost)  # type: ignore[attr-defined]
-                   for _, v in b.of("setups.csv")]
-    axis = _time_axis(b, start)
-    orders = _orders(b, routings, axis, limits)
+    setup_rows = _setup_rules(b)
+    setup_rules = [rule for _, rule in setup_rows]
+    b.problems.extend(checks.cyclic_setup_rules(setup_rows, products, machines))
+    axis = decide_time_axis({n: b.raw(n) for n in TIME_COLUMNS}, start, b.problems)
+    order_rows = _orders(b, routings, axis, limits)
+    orders = [order for _, order in order_rows]
     downtimes = _downtimes(b, axis)
     if len(names.machines) > limits.max_machines:
         b.problems.append(Problem(
-            "machines", None, None, None,
-            f"{len(names.machines):,} machines; the limit is {limits.max_machines:,}"))
+            _machines_file(b), None, None, None,
+            f"{len(names.machines):,} machines; the limit is "
+            f"{checks.plural(limits.max_machines, 'machine')}"))
+    if not b.problems:
+        _check_size(b, order_rows, products, routings, setup_rules, downtimes, limits)
     if b.problems:
         raise PlantError(b.problems)
     return Plant(
@@ -225,6 +227,40 @@ def build_plant(
         source=source,
         warnings=tuple(warnings),
     )
+
+
+def _machines_file(b: _Builder) -> str:
+    table = b.tables.get("machines.csv") or b.tables.get("routings.csv")
+    return table.file if table is not None else "machines"
+
+
+def _setup_rules(b: _Builder) -> list[tuple[Row, SetupRule]]:
+    out = []
+    for row, v in b.of("setups.csv"):
+        assert isinstance(v, SetupRow)
+        if v.time > MAX_SPAN:
+            b.problems.append(row.problem(
+                "time", f"a changeover of {row.cells.get('time', '')} time units is longer than "
+                f"{checks.SPAN_TEXT}"))
+            continue
+        out.append((row, SetupRule(v.machine, v.from_, v.to, v.time, v.cost)))
+    return out
+
+
+def _check_size(b: _Builder, order_rows: list[tuple[Row, Order]], products: dict[str, Product],
+                routings: dict[str, tuple[Step, ...]], setup_rules: list[SetupRule],
+                downtimes: list[Downtime], limits: Limits) -> None:
+    """The lots the orders need, and the longest schedule they could need, are in bounds."""
+    orders = [order for _, order in order_rows]
+    product_rows = {row.cells.get("product", ""): row for row in b.raw("products.csv")}
+    orders_file = b.tables["orders.csv"].file if "orders.csv" in b.tables else "orders"
+    b.problems.extend(checks.too_many_lots(orders, products, product_rows, orders_file,
+                                           limits.max_lots))
+    latest = max([o.release for o in orders] + [math.ceil(o.due) for o in orders if o.due]
+                 + [d.end for d in downtimes] + [0])
+    downtime = sum(d.end - d.start for d in downtimes)
+    b.problems.extend(checks.work_beyond_span(order_rows, routings, setup_rules, latest,
+                                              downtime))
 
 
 def _check_references(b: _Builder, names: _Names) -> None:
@@ -319,88 +355,6 @@ def _machines(b: _Builder, routing_machines: list[str]) -> dict[str, Machine]:
     return machines
 
 
-_TIME_COLUMNS = {
-    "orders.csv": ("due", "release", "deadline"),
-    "calendar.csv": ("start", "end"),
-}
-
-
-def _time_axis(b: _Builder, start: str | datetime | None) -> TimeAxis:
-    """Decide the plant's time form and time 0 from every time cell."""
-    cells: list[tuple[Row, str, Fraction | datetime]] = []
-    for name, columns in _TIME_COLUMNS.items():
-        for row in b.raw(name):
-            for column in columns:
-                text = row.cells.get(column, "")
-                try:
-                    cells.append((row, column, parse_time_cell(text)))
-                except ValueError:
-                    continue  # empty, or already reported by the row's schema
-    if not cells:
-        if start is not None:
-            b.problems.append(Problem("--start", None, None, None,
-                                      "the plant has no date-times, so --start does not apply"))
-        return TimeAxis()
-    first_row, first_col, first = cells[0]
-    first_is_dt = isinstance(first, datetime)
-    first_place = f"{first_row.file}:{first_row.line}:{first_row.positions[first_col]}"
-    aware: bool | None = None
-    stamps: list[datetime] = []
-    for row, column, value in cells:
-        if isinstance(value, datetime) != first_is_dt:
-            kind = "a date-time" if isinstance(value, datetime) else "a number"
-            other = "date-times" if first_is_dt else "numbers"
-            b.problems.append(row.problem(
-                column, f"{kind}, but the plant's times are {other} (as at {first_place}); "
-                "use one form for every time"))
-            continue
-        if isinstance(value, datetime):
-            is_aware = value.utcoffset() is not None
-            if aware is None:
-                aware = is_aware
-            elif aware != is_aware:
-                b.problems.append(row.problem(
-                    column, "date-times with and without a time zone are mixed"))
-                continue
-            if column in ("due", "release"):
-                stamps.append(value)
-    if not first_is_dt:
-        if start is not None:
-            b.problems.append(Problem("--start", None, None, None,
-                                      "the plant's times are numbers, so --start does not apply"))
-        return TimeAxis()
-    zone = first.tzinfo if aware and isinstance(first, datetime) else None
-    origin: datetime | None = None
-    if start is not None:
-        try:
-            origin = start if isinstance(start, datetime) else _as_datetime(start)
-        except ValueError as err:
-            b.problems.append(Problem("--start", None, None, None, str(err)))
-        else:
-            if (origin.utcoffset() is not None) != bool(aware):
-                b.problems.append(Problem("--start", None, None, None,
-                                          "give --start with a time zone exactly when the "
-                                          "plant's date-times have one"))
-    if origin is None:
-        candidates = stamps or [v for _, _, v in cells if isinstance(v, datetime)]
-        origin = min(candidates, key=_utc_naive)
-    naive = _utc_naive(origin)
-    naive = naive - timedelta(seconds=naive.second, microseconds=naive.microsecond)
-    return TimeAxis(origin=naive, zone=zone)
-
-
-def _as_datetime(text: str) -> datetime:
-    value = parse_time_cell(text)
-    if not isinstance(value, datetime):
-        raise ValueError(f"{text!r} is not an ISO 8601 date-time")
-    return value
-
-
-def _utc_naive(dt: datetime) -> datetime:
-    offset = dt.utcoffset()
-    return dt if offset is None else (dt - offset).replace(tzinfo=None)
-
-
 def _units(axis: TimeAxis, value: Fraction | datetime | None) -> Fraction | None:
     if value is None:
         return None
@@ -411,7 +365,7 @@ def _units(axis: TimeAxis, value: Fraction | datetime | None) -> Fraction | None
 
 
 def _orders(b: _Builder, routings: dict[str, tuple[Step, ...]], axis: TimeAxis,
-            limits: Limits) -> list[Order]:
+            limits: Limits) -> list[tuple[Row, Order]]:
     orders = []
     table = b.tables.get("orders.csv")
     if table is not None and not table.rows:
@@ -419,18 +373,30 @@ def _orders(b: _Builder, routings: dict[str, tuple[Step, ...]], axis: TimeAxis,
     parsed = b.of("orders.csv")
     if len(parsed) > limits.max_orders:
         b.problems.append(Problem(parsed[0][0].file, None, None, None,
-                                  f"{len(parsed):,} orders; the limit is {limits.max_orders:,}"))
+                                  f"{len(parsed):,} orders; the limit is "
+                                  f"{checks.plural(limits.max_orders, 'order')}"))
     for row, v in parsed:
         assert isinstance(v, OrderRow)
         if v.product not in routings or v.order_id.upper() == "STOCK":
             continue  # reported by _check_references (or its routing row is bad)
-        due = _units(axis, v.due)
-        release = _units(axis, v.release)
-        deadline = _units(axis, v.deadline)
-        if deadline is not None and release is not None and deadline < release:
-            b.problems.append(row.problem("deadline", "the deadline is before the release"))
+        times = {column: _units(axis, getattr(v, column))
+                 for column in ("due", "release", "deadline")}
+        far = [p for column, units in times.items() if units is not None
+               and (p := checks.time_beyond_span(row, column, units)) is not None]
+        if far:
+            b.problems.extend(far)
             continue
-        orders.append(Order(
+        due, release, deadline = times["due"], times["release"], times["deadline"]
+        if release is not None:
+            before = [(column, units) for column, units in (("due", due), ("deadline", deadline))
+                      if units is not None and units < release]
+            for column, _ in before:
+                b.problems.append(row.problem(
+                    column, f"the {'due date' if column == 'due' else 'deadline'} "
+                    f"{row.cells[column]} is before the release {row.cells['release']}"))
+            if before:
+                continue
+        orders.append((row, Order(
             order_id=v.order_id,
             product=v.product,
             quantity=v.quantity,
@@ -438,7 +404,7 @@ def _orders(b: _Builder, routings: dict[str, tuple[Step, ...]], axis: TimeAxis,
             release=max(0, math.ceil(release)) if release is not None else 0,
             weight=v.weight,
             deadline=math.floor(deadline) if deadline is not None else None,
-        ))
+        )))
     return orders
 
 
@@ -449,8 +415,14 @@ def _downtimes(b: _Builder, axis: TimeAxis) -> list[Downtime]:
         start, end = _units(axis, v.start), _units(axis, v.end)
         if start is None or end is None:
             continue
+        far = [p for column, units in (("start", start), ("end", end))
+               if (p := checks.time_beyond_span(row, column, units)) is not None]
+        if far:
+            b.problems.extend(far)
+            continue
         if end <= start:
-            b.problems.append(row.problem("end", "the end is not after the start"))
+            b.problems.append(row.problem(
+                "end", f"the end {row.cells['end']} is not after the start {row.cells['start']}"))
             continue
         downtimes.append(Downtime(v.machine, math.floor(start), math.ceil(end)))
     return downtimes

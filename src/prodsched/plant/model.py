@@ -148,6 +148,9 @@ class Plant:
         Where the plant was read from, if from files.
     warnings
         Things the loader let pass but the user should know (unknown columns).
+    bucket_length
+        The plant's natural planning period in time units, when it has one
+        (benchmark lot-sizing instances); the lot-sizing model's default.
     """
 
     orders: tuple[Order, ...]
@@ -160,6 +163,7 @@ class Plant:
     name: str = "plant"
     source: Path | None = None
     warnings: tuple[str, ...] = ()
+    bucket_length: int | None = None
 
     @cached_property
     def order_by_id(self) -> dict[str, Order]:

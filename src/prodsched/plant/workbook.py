@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodsched.errors import PlantError, Problem
 from prodsched.plant.csvfile import Table, parse_table
+from prodsched.plant.limits import size_text
 from prodsched.plant.rows import columns_of
 
 if TYPE_CHECKING:
@@ -164,8 +165,8 @@ def read_workbook_tables(
         return {}
     if size > limits.max_file_bytes:
         problems.append(Problem(display, None, None, None,
-                                f"the file is {size:,} bytes; the limit is "
-                                f"{limits.max_file_bytes:,}"))
+                                f"the file is {size_text(size)}; the limit is "
+                                f"{size_text(limits.max_file_bytes)}"))
         return {}
     book = _open(path, display, problems)
     if book is None:

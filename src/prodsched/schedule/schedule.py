@@ -81,6 +81,7 @@ class Schedule:
         self.lots = tuple(lots)
         self.ops = tuple(ops)
         self.info = info or SolveInfo()
+        self.extra_files: dict[str, str] = {}
         self.rows: list[ScheduleRow] = rows_from_ops(plant, self.ops)
         self.outcomes: list[OrderOutcome] = order_outcomes(plant, self.rows)
         self.kpis: Kpis = compute_kpis(plant, self.rows, self.outcomes)
@@ -142,12 +143,14 @@ class Schedule:
         }
 
     def render(self) -> dict[str, str]:
-        """The text of schedule.csv, orders_report.csv and kpis.json."""
+        """The text of schedule.csv, orders_report.csv and kpis.json (and of any
+        ``extra_files``, such as the lot-sizing model's plan.csv)."""
         return {
             "schedule.csv": _csv(SCHEDULE_COLUMNS, (self._row_record(r) for r in self.rows)),
             "orders_report.csv": _csv(REPORT_COLUMNS,
                                       (self._report_record(o) for o in self.outcomes)),
             "kpis.json": json.dumps(self.kpis_dict(), indent=2, default=_json_default) + "\n",
+            **self.extra_files,
         }
 
     def write(self, out_dir: str | Path) -> list[Path]:

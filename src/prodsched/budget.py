@@ -1,0 +1,217 @@
+"""Spending a time limit over the pipeline: warm start, model build, search, finish.
+
+The time limit covers the whole command, so each phase gets a share and the
+expensive ones are sized to fit before they start:
+
+- **warm start**: dispatch rules over every lot realization, until
+  :data:`WARM_SHARE` of the limit has passed (at least one schedule usable as
+  a hint is always made); the candidates left out are recorded;
+- **finish**: decoding, left shift, validation and rendering, reserved from
+  the end of the limit, estimated from the number of operations
+  (:func:`finish_seconds`);
+- **model build**: its duration is estimated from the lot plan before it
+  starts (:func:`ModelSize.build_seconds`, mostly the changeover circuits'
+  arcs); when the whole model would take more than :data:`BUILD_SHARE` of the
+  time left, busy machines keep fewer arcs (``max_arcs_per_machine``); when
+  even the smallest model would not fit, CP-SAT is skipped and the best
+  dispatch schedule is returned;
+- **search**: what is left, stopped early enough to finish.
+
+With one worker the search is limited by CP-SAT's deterministic time,
+:data:`DETERMINISTIC_PER_SECOND` per second of search the limit leaves, so
+that runs repeat exactly; all the decisions above then depend on the plant
+and the limit only, not on how fast the machine happens to be. The wall-clock
+limits stay as a safety; when one fires, the run is marked as not
+repeatable (``budget.wall_limit_hit`` in kpis.json). The constants were
+measured by ``benchmarks/calibrate_budget.py`` (results in
+``benchmarks/results/calibrate_budget.md``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from prodsched.heuristics.warmstart import Candidate, Warmstart, dispatch_rules, missed_deadlines
+from prodsched.heuristics.warmstart import run_rule as run_dispatch_rule
+from prodsched.lots.lot import Lot
+from prodsched.lots.plan import LotPlan
+from prodsched.lots.realize import Realization, slot_prefix
+from prodsched.objective import Objective
+from prodsched.plant.model import Plant
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.rows import PlacedOp
+from prodsched.schedule.schedule import Schedule
+
+# Shares of the time limit (see the module's text).
+WARM_SHARE = 0.25
+BUILD_SHARE = 0.4
+# Model build: seconds per circuit arc, per operation, per order-and-slot coverage.
+BUILD_PER_ARC = 25e-6
+BUILD_PER_OP = 300e-6
+BUILD_PER_COVER = 60e-6
+# Finish (decode, left shift, validate, render, write): seconds, and per operation.
+FINISH_BASE = 0.2
+FINISH_PER_OP = 0.4e-3
+# Below this many seconds left for the search, CP-SAT is not started.
+MIN_SEARCH = 0.5
+# Arcs per machine tried, largest first, when the full model does not fit.
+ARC_STEPS = (20_000, 10_000, 5_000, 2_000, 1_000)
+# One worker: CP-SAT deterministic seconds per wall second of search.
+DETERMINISTIC_PER_SECOND = 0.2
+# One worker: the share of the limit assumed for the search when deciding the
+# deterministic budget (the rest goes to loading, warm start, build, finish).
+DETERMINISTIC_SEARCH_SHARE = 0.5
+
+
+@dataclass
+class Budget:
+    """The clock of one solve.
+
+    Parameters
+    ----------
+    started
+        ``time.monotonic()`` when the time limit started.
+    limit
+        Seconds for the solve.
+    repeatable
+        Decide from the plant and the limit only (one worker; see the module).
+    """
+
+    started: float
+    limit: float
+    repeatable: bool = False
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def end(self) -> float:
+        """``time.monotonic()`` at which the limit is reached."""
+        return self.started + self.limit
+
+    def left(self) -> float:
+        """Seconds left (may be negative)."""
+        return self.end - time.monotonic()
+
+    def available(self, reserve: float) -> float:
+        """Seconds for the build and the search, keeping ``reserve`` for finishing.
+
+        When repeatable, the share of the limit the search and build are
+        assumed to get, so that the same plant and limit give the same answer.
+        """
+        if self.repeatable:
+            return max(0.0, self.limit * (1 - WARM_SHARE) - reserve)
+        return max(0.0, self.left() - reserve)
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """The size of the job-shop model a lot plan gives, known before building it."""
+
+    ops: int
+    covers: int
+    nodes: dict[str, int]
+
+    @classmethod
+    def of(cls, plant: Plant, plan: LotPlan, setups: SetupTable) -> ModelSize:
+        """Count operations per machine, and coverage literals, from the plan."""
+        nodes: Counter[str] = Counter()
+        ops = covers = 0
+        for lot in plan.fixed:
+            for step in plant.routings[lot.product]:
+                ops += 1
+                nodes.update(o.machine for o in step.options)
+        for group in plan.groups:
+            lots = group.slots + (len(group.orders) if group.one_off_option else 0)
+            covers += group.slots * sum(1 for o in group.orders if o.due is not None
+                                        or o.deadline is not None or o.release > 0)
+            for step in plant.routings[group.product.name]:
+                ops += lots
+                for o in step.options:
+                    nodes[o.machine] += lots
+        circuit = {m: n for m, n in nodes.items() if setups.has_setups(m)}
+        return cls(ops, covers, circuit)
+
+    def arcs(self, max_arcs: int) -> int:
+        """Circuit arcs with at most about ``max_arcs`` per machine (see the builder)."""
+        total = 0
+        for n in self.nodes.values():
+            full = n * (n - 1)
+            window = max(2, max_arcs // (2 * n)) if n else 0
+            total += (full if full <= max_arcs else min(full, 2 * window * n)) + 2 * n
+        return total
+
+    def build_seconds(self, max_arcs: int) -> float:
+        """Estimated seconds to build the model."""
+        return (BUILD_PER_ARC * self.arcs(max_arcs) + BUILD_PER_OP * self.ops
+                + BUILD_PER_COVER * self.covers)
+
+    def finish_seconds(self) -> float:
+        """Estimated seconds to decode, check and write a schedule of this model."""
+        return FINISH_BASE + FINISH_PER_OP * self.ops
+
+    def choose_arcs(self, seconds: float, wanted: int) -> int | None:
+        """The most arcs per machine (up to ``wanted``) whose build fits ``seconds``."""
+        for max_arcs in (wanted, *(a for a in ARC_STEPS if a < wanted)):
+            if self.build_seconds(max_arcs) <= seconds:
+                return max_arcs
+        return None
+
+
+def warm_start(plant: Plant, options: Sequence[Realization], setups: SetupTable,
+               objective: Objective, extra: Sequence[tuple[str, list[PlacedOp]]],
+               deadline: float) -> tuple[Warmstart, list[str]]:
+    """:func:`~prodsched.heuristics.warmstart.choose_warm_start` within a deadline.
+
+    Candidates are scheduled in order until ``deadline`` (``time.monotonic``);
+    once one can serve as the model's hint, the rest are skipped when time is
+    up. Returns the warm start and the names of the candidates skipped.
+    """
+    candidates: list[Candidate] = []
+    evidence: dict[str, Candidate] = {}
+    skipped: list[str] = []
+
+    def consider(name: str, lots: list[Lot], ops: list[PlacedOp], hintable: bool) -> Candidate:
+        schedule = Schedule(plant, lots, ops)
+        c = Candidate(name, lots, ops, schedule, objective.values(schedule.kpis),
+                      missed_deadlines(plant, schedule), hintable)
+        candidates.append(c)
+        return c
+
+    for name, ops in extra:
+        consider(name, list({op.lot.lot_id: op.lot for op in ops}.values()), ops, True)
+    for option in options:
+        for rule in dispatch_rules(len(option.lots)):
+            name = f"{option.name} / {rule}"
+            if time.monotonic() > deadline and any(c.hintable for c in candidates):
+                skipped.append(name)
+                continue
+            c = consider(name, option.lots, run_dispatch_rule(plant, option.lots, setups, rule),
+                         option.hintable)
+            if option.auto_mode is not None:
+                mode = option.auto_mode.value
+                if mode not in evidence or c.key < evidence[mode].key:
+                    evidence[mode] = c
+    best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
+    scores = {c.name: [float(v) for v in c.values] for c in candidates}
+    return Warmstart(best, scores, evidence), skipped
+
+
+def fitting(options: Sequence[Realization], plan: LotPlan) -> list[Realization]:
+    """The realizations, marking as not hintable those with more lots than slots.
+
+    A realization whose cut needs more lots of a product than the model has
+    slots for cannot be the model's hint (its lots do not exist in the model).
+    """
+    from dataclasses import replace
+
+    slots = {g.product.name: g.slots for g in plan.groups}
+    out = []
+    for option in options:
+        counts = Counter(lot.product for lot in option.lots if lot.product in slots
+                         and lot.lot_id.startswith(slot_prefix(lot.product)))
+        fits = all(n <= slots[p] for p, n in counts.items())
+        out.append(option if fits or not option.hintable else replace(option, hintable=False))
+    return out

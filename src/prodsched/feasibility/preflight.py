@@ -1,0 +1,175 @@
+"""Checks before any model is built: deadlines that no schedule can meet.
+
+Cheap and exact in what they claim — each conflict is proved by a lower bound
+(see :mod:`prodsched.feasibility.bounds`):
+
+- a deadline before time 0;
+- an order that, on its own, cannot be complete by its deadline: its release
+  plus the shortest route through its routing (``deadline``), or that route
+  held up by the calendars of every machine that could do a step
+  (``calendar``; a machine down for good is the extreme case);
+- a machine that is the only one for a step of several orders, and has too
+  little available time between their earliest release and their deadlines
+  for all of that work (``capacity``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from prodsched.errors import Conflict
+from prodsched.feasibility.bounds import Bounds
+from prodsched.lots.plan import LotPlan
+from prodsched.plant.model import Order, Plant, RoutingOption
+
+# At most this many release times start a capacity window per machine.
+MAX_WINDOWS = 50
+
+
+def preflight(plant: Plant, plan: LotPlan) -> list[Conflict]:
+    """Every deadline conflict the bounds prove, without a solver.
+
+    Parameters
+    ----------
+    plant
+        The plant.
+    plan
+        The lot plan the model would use.
+
+    Returns
+    -------
+    list of Conflict
+        Empty when the bounds find nothing (the plant may still be infeasible).
+    """
+    fmt = plant.time_axis.format
+    bounds = Bounds(plant, plan)
+    conflicts: list[Conflict] = []
+    alone: set[str] = set()
+    for order in plant.orders:
+        if order.deadline is None:
+            continue
+        conflict = _order_conflict(plant, bounds, order, fmt)
+        if conflict is not None:
+            conflicts.append(conflict)
+            alone.add(order.order_id)
+    conflicts.extend(_capacity_conflicts(plant, plan, alone))
+    return conflicts
+
+
+def _order_conflict(plant: Plant, bounds: Bounds, order: Order,
+                    fmt: Callable[[int], str]) -> Conflict | None:
+    deadline = order.deadline
+    assert deadline is not None
+    who = (order.order_id,)
+    if deadline < 0:
+        return Conflict(who, "deadline before time 0",
+                        f"the deadline {fmt(deadline)} is before time 0 ({fmt(0)}), where every "
+                        "schedule starts")
+    end, trace, _ = bounds.order_end(order)
+    if end <= deadline:
+        return None
+    free_end, _, case = bounds.order_end(order, calendar=False)
+    steps = len(plant.routings[order.product])
+    if free_end > deadline:
+        lot = ""
+        if case is not None and case.size > order.quantity:
+            lot = (f" (made in lots of at least {case.size} units, with other orders of "
+                   f"{order.product} or stock)")
+        return Conflict(who, "deadline", (
+            f"released at {fmt(order.release)}, its {order.quantity} × {order.product}{lot} need "
+            f"at least {free_end - order.release} time units on the fastest machines of its "
+            f"{steps}-step routing, so it cannot be complete before {fmt(free_end)}; its deadline "
+            f"is {fmt(deadline)}"))
+    held = max(trace, key=lambda t: t.waited)
+    step = next(s for s in plant.routings[order.product] if s.number == held.step)
+    machines = ", ".join(o.machine for o in step.options)
+    down = [f"{d.machine} {fmt(d.start)}–{fmt(d.end)}" for d in plant.downtimes
+            if (d.machine == "*" or any(o.machine == d.machine for o in step.options))
+            and d.end > held.start - held.waited and d.start < max(deadline, held.start)][:3]
+    return Conflict(who, "calendar", (
+        f"without downtime it could be complete at {fmt(free_end)}, but step {held.step} "
+        f"cannot start on {machines} before {fmt(held.start)} (down: {'; '.join(down)}), so it "
+        f"cannot be complete before {fmt(end)}; its deadline is {fmt(deadline)}"))
+
+
+@dataclass
+class _Demand:
+    """Work that must run on one machine between ``release`` and ``deadline``."""
+
+    deadline: int
+    release: int
+    orders: tuple[str, ...]
+    work: int = 0                                      # fixed lots: their whole duration
+    units: dict[str, tuple[int, RoutingOption]] = field(default_factory=dict)  # step → (q, opt)
+
+
+def _demands(plant: Plant, plan: LotPlan, skip: set[str]) -> dict[str, list[_Demand]]:
+    """Per machine, the work of steps it is the only machine for, with deadlines."""
+    out: dict[str, list[_Demand]] = defaultdict(list)
+    deadline_of = {o.order_id: o.deadline for o in plant.orders}
+    for lot in plan.fixed:
+        ids = tuple(o for o in lot.order_ids if deadline_of.get(o) is not None and o not in skip)
+        if lot.deadline is None or not ids:
+            continue
+        for step in plant.routings[lot.product]:
+            if len(step.options) == 1:
+                opt = step.options[0]
+                out[opt.machine].append(_Demand(lot.deadline, lot.release, ids,
+                                                work=opt.duration(lot.quantity)))
+    for group in plan.groups:
+        for order in group.orders:
+            if order.deadline is None or order.order_id in skip:
+                continue
+            for step in plant.routings[order.product]:
+                if len(step.options) == 1:
+                    opt = step.options[0]
+                    out[opt.machine].append(_Demand(
+                        order.deadline, order.release, (order.order_id,),
+                        units={f"{order.product}/{step.number}": (order.quantity, opt)}))
+    return out
+
+
+def _capacity_conflicts(plant: Plant, plan: LotPlan, skip: set[str]) -> list[Conflict]:
+    conflicts = []
+    for machine, demands in _demands(plant, plan, skip).items():
+        conflict = _machine_conflict(plant, machine, demands)
+        if conflict is not None:
+            conflicts.append(conflict)
+    return conflicts
+
+
+def _machine_conflict(plant: Plant, machine: str, demands: list[_Demand]) -> Conflict | None:
+    """The first window [release, deadline] in which the machine's work cannot fit."""
+    fmt = plant.time_axis.format
+    down = plant.downtimes_of(machine)
+    releases = sorted({d.release for d in demands})
+    if len(releases) > MAX_WINDOWS:
+        step = len(releases) / MAX_WINDOWS
+        releases = [releases[int(k * step)] for k in range(MAX_WINDOWS)]
+    by_deadline = sorted(demands, key=lambda d: d.deadline)
+    for r in releases:
+        work = 0
+        units: dict[str, tuple[int, RoutingOption]] = {}
+        orders: list[str] = []
+        for d in by_deadline:
+            if d.release < r:
+                continue
+            work += d.work
+            for key, (q, opt) in d.units.items():
+                units[key] = (units.get(key, (0, opt))[0] + q, opt)
+            orders.extend(d.orders)
+            total = work + sum(math.ceil(opt.fixed_time + q * opt.time_per_unit)
+                               for q, opt in units.values())
+            span = d.deadline - r
+            free = span - sum(max(0, min(e, d.deadline) - max(s, r)) for s, e in down)
+            if total > free:
+                downtime = (f", and only {free} of its {span} time units then are not downtime"
+                            if free < span else f", but there are only {span} time units")
+                return Conflict(tuple(dict.fromkeys(orders)), "capacity", (
+                    f"{machine} is the only machine for a step of each of these orders; released "
+                    f"from {fmt(r)} and due by {fmt(d.deadline)}, they need at least {total} time "
+                    f"units on {machine} in between{downtime}"))
+    return None

@@ -1,0 +1,154 @@
+"""Makespan warm starts for plain (flexible) job shops: Giffler–Thompson with
+most-work-remaining priority, restarted with random noise.
+
+The dispatch rules of :mod:`prodsched.heuristics.dispatch` serve due dates;
+for makespan the classic priority is *most work remaining* (MWKR). Jobs are
+given as operations with their eligible machines and durations; the schedule
+is active (no operation can start earlier without delaying another).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+
+from prodsched.lots.fixed import lots_per_order
+from prodsched.plant.model import Mode, Plant
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.rows import PlacedOp
+
+# per job, per operation: (machine, duration) options
+Jobs = Sequence[Sequence[Sequence[tuple[int, int]]]]
+# per job, per operation: (machine, start, end)
+Placement = list[list[tuple[int, int, int]]]
+
+# Share of the time limit spent on restarts.
+WARM_START_SHARE = 0.05
+MAX_WARM_START_SECONDS = 2.0
+
+
+def giffler_thompson(jobs: Jobs, n_machines: int, noise: float = 0.0,
+                     rng: random.Random | None = None) -> tuple[Placement, int]:
+    """An active schedule by Giffler–Thompson with MWKR priority.
+
+    Parameters
+    ----------
+    jobs
+        Per job, per operation, its ``(machine, duration)`` options.
+    n_machines
+        Machines are ``0..n_machines-1``.
+    noise
+        Priorities are multiplied by a random factor in ``[1 - noise, 1 + noise]``.
+    rng
+        Source of the noise (needed when ``noise > 0``).
+
+    Returns
+    -------
+    tuple of (Placement, int)
+        Per job and operation ``(machine, start, end)``, and the makespan.
+    """
+    remaining = [[0] * (len(ops) + 1) for ops in jobs]
+    for j, ops in enumerate(jobs):
+        for i in range(len(ops) - 1, -1, -1):
+            remaining[j][i] = remaining[j][i + 1] + min(d for _, d in ops[i])
+    weight = [1.0 + (rng.uniform(-noise, noise) if noise and rng else 0.0) for _ in jobs]
+    next_op = [0] * len(jobs)
+    ready = [0] * len(jobs)
+    free = [0] * n_machines
+    out: Placement = [[] for _ in jobs]
+    active = [j for j, ops in enumerate(jobs) if ops]
+    while active:
+        # the operation and machine that could finish first
+        best: tuple[int, int, int, int] | None = None  # (end, start, job, machine)
+        for j in active:
+            for machine, duration in jobs[j][next_op[j]]:
+                start = max(ready[j], free[machine])
+                if best is None or (start + duration, start) < best[:2]:
+                    best = (start + duration, start, j, machine)
+        assert best is not None
+        horizon, _, _, machine = best
+        # among operations that could start on that machine before then: most work remaining
+        pick: tuple[float, int, int, int] | None = None  # (-priority, start, job, duration)
+        for j in active:
+            for m, duration in jobs[j][next_op[j]]:
+                if m != machine:
+                    continue
+                start = max(ready[j], free[machine])
+                if start < horizon:
+                    key = (-remaining[j][next_op[j]] * weight[j], start, j, duration)
+                    if pick is None or key < pick:
+                        pick = key
+        assert pick is not None
+        _, start, j, duration = pick
+        out[j].append((machine, start, start + duration))
+        ready[j] = free[machine] = start + duration
+        next_op[j] += 1
+        if next_op[j] == len(jobs[j]):
+            active.remove(j)
+    return out, max((ready[j] for j in range(len(jobs))), default=0)
+
+
+def lower_bound(jobs: Jobs, n_machines: int) -> int:
+    """A makespan no schedule beats: the longest job, and the busiest machine.
+
+    With a choice of machines, each operation counts with its shortest
+    duration: on its machine when it has only one, else spread over all.
+    """
+    longest_job = max((sum(min(d for _, d in options) for options in ops) for ops in jobs),
+                      default=0)
+    load = [0] * n_machines
+    flexible = 0
+    for ops in jobs:
+        for options in ops:
+            if len(options) == 1:
+                load[options[0][0]] += options[0][1]
+            else:
+                flexible += min(d for _, d in options)
+    spread = -(-(sum(load) + flexible) // max(n_machines, 1))
+    return max(longest_job, max(load, default=0), spread)
+
+
+def best_of_restarts(jobs: Jobs, n_machines: int, deadline: float, seed: int = 0,
+                     noise: float = 0.3, max_restarts: int = 10_000) -> tuple[Placement, int]:
+    """The plain MWKR schedule, then noisy restarts until ``deadline``; the best one.
+
+    Stops early when a schedule reaches :func:`lower_bound`.
+    """
+    best, value = giffler_thompson(jobs, n_machines)
+    floor = lower_bound(jobs, n_machines)
+    rng = random.Random(seed)
+    restarts = 0
+    while value > floor and time.monotonic() < deadline and restarts < max_restarts:
+        restarts += 1
+        placement, span = giffler_thompson(jobs, n_machines, noise, rng)
+        if span < value:
+            best, value = placement, span
+    return best, value
+
+
+def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0
+                         ) -> list[tuple[str, list[PlacedOp]]]:
+    """An MWKR Giffler–Thompson schedule of a plain job shop (none for other plants).
+
+    A plain job shop has no changeovers, calendars, releases or lot streaming.
+    Restarts use ``WARM_START_SHARE`` of ``time_limit`` (at most
+    ``MAX_WARM_START_SECONDS``).
+    """
+    started = time.monotonic()
+    setups = SetupTable(plant)
+    if plant.downtimes or any(setups.has_setups(m) for m in plant.machines):
+        return []
+    lots = lots_per_order(plant)
+    if any(lot.release > 0 or lot.mode is Mode.MASS for lot in lots):
+        return []
+    machines = list(plant.machines)
+    index = {m: k for k, m in enumerate(machines)}
+    jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
+             for step in plant.routings[lot.product]] for lot in lots]
+    budget = min(MAX_WARM_START_SECONDS, WARM_START_SHARE * time_limit)
+    placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed)
+    placed = [PlacedOp(lot, step.number, machines[k], start, end)
+              for lot, ops in zip(lots, placement, strict=True)
+              for step, (k, start, end) in zip(plant.routings[lot.product], ops, strict=True)]
+    return [("mwkr", placed)]

@@ -1,0 +1,346 @@
+"""The lot-sizing model: lots per item, machine and bucket, sequenced inside each
+bucket, with the setup state carried over between buckets.
+
+Per machine and bucket:
+
+- a lot of an item is a quantity (within min_lot, max_lot, lot_multiple) and
+  a run time ``ceil(fixed + q * time_per_unit)``;
+- the lots are sequenced by a circuit (big buckets) or at most one lot runs
+  (small buckets, where two lots cannot fit); changeovers between them follow
+  the plant's setup rules;
+- the machine ends the bucket set up for its last lot's product, or for what
+  it was set up for before when the bucket is empty; the first lot's
+  changeover is from that state;
+- run times and changeover times fit the bucket's capacity net of calendar.
+
+Per item: cumulative production against cumulative demand gives inventory
+(holding cost) and backlog (tardiness); hard deadlines forbid backlog;
+production waits for releases; everything is made by the last bucket.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ortools.sat.python import cp_model
+
+from prodsched.errors import UsageError
+from prodsched.lotsizing.grid import BucketGrid, capacity
+from prodsched.lotsizing.items import Item, max_units
+from prodsched.objective import Criterion, Stage, integer_scale
+from prodsched.plant.model import Plant, RoutingOption
+from prodsched.plant.setups import SetupTable
+
+Term = tuple[Fraction, cp_model.LinearExprT]
+NO_STATE = ""  # a machine not yet set up for anything: the first lot needs no changeover
+SUPPORTED = {Criterion.SETUP_COST, Criterion.SETUP_TIME, Criterion.HOLDING_COST,
+             Criterion.WEIGHTED_TARDINESS, Criterion.TOTAL_TARDINESS}
+
+
+@dataclass
+class LotVar:
+    """A possible lot of an item on a machine in a bucket."""
+
+    item: int
+    machine: str
+    bucket: int
+    option: RoutingOption
+    made: cp_model.IntVar
+    quantity: cp_model.IntVar
+    duration: cp_model.IntVar
+
+
+@dataclass
+class BucketSequence:
+    """The lots of one machine in one bucket and how they are ordered."""
+
+    machine: str
+    bucket: int
+    lots: list[int]                                   # LotVar indices
+    first: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    last: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    arcs: list[tuple[int, int, cp_model.IntVar]] = field(default_factory=list)
+    busy: cp_model.IntVar | None = None
+
+
+class BucketModel:
+    """CP-SAT lot-sizing model of a plant on a bucket grid.
+
+    Parameters
+    ----------
+    plant
+        The plant.
+    items
+        What to plan (see :func:`prodsched.lotsizing.items.plan_items`).
+    grid
+        The buckets.
+    setups
+        Changeover lookup.
+    criteria
+        The criteria the objective uses (others are not built).
+    """
+
+    def __init__(self, plant: Plant, items: list[Item], grid: BucketGrid, setups: SetupTable,
+                 criteria: set[Criterion]):
+        unsupported = criteria - SUPPORTED
+        if unsupported:
+            names = ", ".join(sorted(c.value for c in unsupported))
+            raise UsageError(f"the lot-sizing model cannot minimise {names}; it minimises "
+                             f"{', '.join(sorted(c.value for c in SUPPORTED))}")
+        self.plant, self.items, self.grid, self.setups = plant, items, grid, setups
+        self.model = cp_model.CpModel()
+        self.lots: list[LotVar] = []
+        self.sequences: list[BucketSequence] = []
+        self.cost_terms: list[Term] = []
+        self.time_terms: list[Term] = []
+        self.holding_terms: list[Term] = []
+        self.backlog_terms: dict[bool, list[Term]] = {True: [], False: []}
+        self.states: dict[tuple[str, int], dict[str, cp_model.IntVar | int]] = {}
+        # (machine, product) → flows entering the product from another state
+        self.entries: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+        self._add_lots()
+        for machine in self._machines():
+            self._add_machine(machine)
+        self._add_entry_cuts()
+        self._add_balances(criteria)
+
+    # -- lots ---------------------------------------------------------------
+    def _machines(self) -> list[str]:
+        used = {opt.machine for item in self.items for opt in item.options}
+        return [m for m in self.plant.machines if m in used]
+
+    def _add_lots(self) -> None:
+        caps = {mc: capacity(self.plant, mc, self.grid) for mc in self._machines()}
+        for i, item in enumerate(self.items):
+            low, _ = item.product.lot_size_range()
+            first = self.grid.release_bucket(min(o.release for o in item.orders))
+            last = self.grid.count - 1
+            deadlines = [o.deadline for o in item.orders if o.deadline is not None]
+            if item.one_off and deadlines:
+                last = max(0, min(last, self.grid.due_bucket(min(deadlines))))
+            elif deadlines and len(deadlines) == len(item.orders):
+                last = max(0, min(last, self.grid.due_bucket(max(deadlines))))
+            for opt in item.options:
+                for b in range(first, last + 1):
+                    top = max_units(item, opt, caps[opt.machine][b])
+                    smallest = item.demand if item.one_off else low
+                    if top < smallest:
+                        continue
+                    self._add_lot(i, item, opt, b, smallest, top)
+
+    def _add_lot(self, i: int, item: Item, opt: RoutingOption, b: int, smallest: int,
+                 top: int) -> None:
+        m = self.model
+        name = f"{item.name}_{opt.machine}_{b}"
+        made = m.new_bool_var(f"made_{name}")
+        k = 1 if item.one_off else item.product.lot_multiple
+        units = m.new_int_var(0, top // k, f"units_{name}")
+        quantity = m.new_int_var(0, top, f"qty_{name}")
+        m.add(quantity == k * units)
+        m.add(quantity >= smallest).only_enforce_if(made)
+        m.add(quantity == 0).only_enforce_if(~made)
+        den = math.lcm(opt.fixed_time.denominator, opt.time_per_unit.denominator)
+        fixed, rate = int(opt.fixed_time * den), int(opt.time_per_unit * den)
+        duration = m.new_int_var(0, opt.duration(top), f"dur_{name}")
+        m.add(den * duration >= fixed * made + rate * quantity)
+        m.add(den * duration <= fixed * made + rate * quantity + den - 1)
+        self.lots.append(LotVar(i, opt.machine, b, opt, made, quantity, duration))
+
+    # -- machines -------------------------------------------------------------
+    def _add_machine(self, machine: str) -> None:
+        by_bucket: dict[int, list[int]] = defaultdict(list)
+        for k, lot in enumerate(self.lots):
+            if lot.machine == machine:
+                by_bucket[lot.bucket].append(k)
+        caps = capacity(self.plant, machine, self.grid)
+        initial = self.plant.machines[machine].initial_state or NO_STATE
+        products = sorted({self.items[self.lots[k].item].product.name
+                           for ks in by_bucket.values() for k in ks})
+        state_names = products + ([initial] if initial not in products else [])
+        state: dict[str, cp_model.IntVar | int] = {initial: 1}
+        for b in range(self.grid.count):
+            lots = by_bucket.get(b, [])
+            seq = BucketSequence(machine, b, lots)
+            self.sequences.append(seq)
+            if lots:
+                load = self._sequence(seq, caps[b])
+                state = self._state_flow(seq, state, state_names, load)
+                self.model.add(sum(load) <= caps[b])
+            self.states[(machine, b)] = state
+
+    def _small_bucket(self, seq: BucketSequence, cap: int) -> bool:
+        """Two lots cannot fit in the bucket together."""
+        shortest = sorted(self.lots[k].option.duration(self._smallest_lot(self.lots[k].item))
+                          for k in seq.lots)
+        return len(shortest) < 2 or shortest[0] + shortest[1] > cap
+
+    def _smallest_lot(self, i: int) -> int:
+        item = self.items[i]
+        return item.demand if item.one_off else item.product.lot_size_range()[0]
+
+    def _sequence(self, seq: BucketSequence, cap: int) -> list[cp_model.LinearExprT]:
+        """Order the bucket's lots; returns the bucket's load (runs, changeovers)."""
+        m = self.model
+        made = {k: self.lots[k].made for k in seq.lots}
+        seq.busy = m.new_bool_var(f"busy_{seq.machine}_{seq.bucket}")
+        m.add_max_equality(seq.busy, list(made.values()))
+        load: list[cp_model.LinearExprT] = [self.lots[k].duration for k in seq.lots]
+        if self._small_bucket(seq, cap):
+            m.add_at_most_one(made.values())
+            seq.first = dict(made)
+            seq.last = dict(made)
+        else:
+            node = {k: n + 1 for n, k in enumerate(seq.lots)}
+            arcs: list[tuple[int, int, cp_model.LiteralT]] = [(0, 0, ~seq.busy)]
+            for k in seq.lots:
+                seq.first[k] = m.new_bool_var(f"first_{seq.machine}_{seq.bucket}_{k}")
+                seq.last[k] = m.new_bool_var(f"last_{seq.machine}_{seq.bucket}_{k}")
+                arcs += [(0, node[k], seq.first[k]), (node[k], 0, seq.last[k]),
+                         (node[k], node[k], ~made[k])]
+                for j in seq.lots:
+                    if j == k:
+                        continue
+                    lit = m.new_bool_var(f"arc_{seq.machine}_{seq.bucket}_{k}_{j}")
+                    arcs.append((node[k], node[j], lit))
+                    seq.arcs.append((k, j, lit))
+                    change = self.setups.between(seq.machine, self._product(k), self._product(j))
+                    if change.time:
+                        load.append(change.time * lit)
+                        self.time_terms.append((Fraction(1), change.time * lit))
+                    if change.cost:
+                        self.cost_terms.append((change.cost, lit))
+            m.add_circuit(arcs)
+        return load
+
+    def _product(self, lot: int) -> str:
+        return self.items[self.lots[lot].item].product.name
+
+    def _state_flow(self, seq: BucketSequence, before: dict[str, cp_model.IntVar | int],
+                    names: list[str], load: list[cp_model.LinearExprT]
+                    ) -> dict[str, cp_model.IntVar | int]:
+        """Carry the setup state through the bucket as a flow.
+
+        ``flow[s, j]``: the machine ended the previous bucket set up for ``s``
+        and lot ``j`` runs first here (``j = None``: the bucket stays empty).
+        Flow conservation gives the state at the bucket's end, and the first
+        lot's changeover is ``sum(change(s, j) * flow[s, j])`` — linear, so
+        the LP relaxation counts changeovers instead of ignoring them.
+        """
+        m = self.model
+        assert seq.busy is not None
+        out_of: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        into: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        stays: dict[str, cp_model.IntVar] = {}
+        for state, was in before.items():
+            if isinstance(was, int) and was == 0:
+                continue
+            for k in [*seq.first, None]:
+                flow = m.new_bool_var(f"flow_{seq.machine}_{seq.bucket}_{state}_{k}")
+                out_of[state].append(flow)
+                if k is None:
+                    stays[state] = flow
+                    continue
+                into[k].append(flow)
+                change = self.setups.between(seq.machine, state or None, self._product(k))
+                if change.time:
+                    load.append(change.time * flow)
+                    self.time_terms.append((Fraction(change.time), flow))
+                if change.cost:
+                    self.cost_terms.append((change.cost, flow))
+        for state, flows in out_of.items():
+            m.add(sum(flows) == before[state])
+        for k, first in seq.first.items():
+            m.add(sum(into[k]) == first)
+            product = self._product(k)
+            self.entries[(seq.machine, product)].extend(
+                f for f, s in zip(into[k], [s for s in before if not (
+                    isinstance(before[s], int) and before[s] == 0)], strict=True) if s != product)
+        m.add(sum(stays.values()) == 1 - seq.busy)
+        after: dict[str, cp_model.IntVar | int] = {}
+        for state in names:
+            ends_here = [lit for k, lit in seq.last.items() if self._product(k) == state]
+            parts = ends_here + ([stays[state]] if state in stays else [])
+            if not parts:
+                continue
+            var = m.new_bool_var(f"state_{seq.machine}_{seq.bucket}_{state}")
+            m.add(var == sum(parts))
+            after[state] = var
+        return after
+
+    def _state_before(self, seq: BucketSequence) -> dict[str, cp_model.IntVar | int]:
+        if seq.bucket == 0:
+            initial = self.plant.machines[seq.machine].initial_state
+            return {initial or NO_STATE: 1}
+        return self.states[(seq.machine, seq.bucket - 1)]
+
+    def _add_entry_cuts(self) -> None:
+        """A product made only on one machine is entered there at least once.
+
+        Valid because its lots run only there; with the flow formulation this
+        makes the LP relaxation pay for reaching every product (unless the
+        machine starts set up for it).
+        """
+        machines_of: dict[str, set[str]] = defaultdict(set)
+        for item in self.items:
+            machines_of[item.product.name] |= {o.machine for o in item.options}
+        for (machine, product), flows in self.entries.items():
+            if machines_of[product] != {machine}:
+                continue
+            if self.plant.machines[machine].initial_state == product:
+                continue
+            self.model.add(sum(flows) >= 1)
+
+    # -- demand ---------------------------------------------------------------
+    def _add_balances(self, criteria: set[Criterion]) -> None:
+        m = self.model
+        per: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+        for lot in self.lots:
+            per[(lot.item, lot.bucket)].append(lot.quantity)
+        for i, item in enumerate(self.items):
+            due = item.cumulative(self.grid, "due")
+            deadline = item.cumulative(self.grid, "deadline")
+            released = item.cumulative(self.grid, "release")
+            spare = item.surplus_allowance()
+            made_so_far: cp_model.LinearExprT = 0
+            for b in range(self.grid.count):
+                made_so_far = made_so_far + sum(per.get((i, b), []))
+                m.add(made_so_far <= released[b] + spare)
+                if deadline[b]:
+                    m.add(made_so_far >= deadline[b])
+                net = made_so_far - due[b]
+                if Criterion.HOLDING_COST in criteria and item.product.holding_cost:
+                    stock = m.new_int_var(0, item.demand + spare, f"stock_{item.name}_{b}")
+                    m.add(stock >= net)
+                    rate = item.product.holding_cost * self.grid.length
+                    self.holding_terms.append((rate, stock))
+                if criteria & {Criterion.WEIGHTED_TARDINESS, Criterion.TOTAL_TARDINESS}:
+                    late = m.new_int_var(0, item.demand, f"backlog_{item.name}_{b}")
+                    m.add(late >= -net)
+                    for weighted in (True, False):
+                        self.backlog_terms[weighted].append(
+                            (item.backlog_rate(self.grid, weighted), late))
+            m.add(made_so_far >= item.demand)
+            m.add(made_so_far <= item.demand + spare)
+
+    # -- objective ------------------------------------------------------------
+    def criterion_terms(self, criterion: Criterion) -> list[Term]:
+        """The criterion as ``(coefficient, variable)`` terms."""
+        if criterion is Criterion.SETUP_COST:
+            return self.cost_terms
+        if criterion is Criterion.SETUP_TIME:
+            return self.time_terms
+        if criterion is Criterion.HOLDING_COST:
+            return self.holding_terms
+        if criterion is Criterion.WEIGHTED_TARDINESS:
+            return self.backlog_terms[True]
+        return self.backlog_terms[False]
+
+    def stage_expression(self, stage: Stage) -> tuple[cp_model.LinearExpr, int]:
+        """A stage as an integer expression and the scale dividing it back."""
+        terms = [(w * c, v) for crit, w in stage.terms for c, v in self.criterion_terms(crit)]
+        scale = integer_scale([c for c, _ in terms])
+        coefficients = [round(c * scale) for c, _ in terms]
+        return cp_model.LinearExpr.weighted_sum([v for _, v in terms], coefficients), scale
