@@ -60,5 +60,5 @@ def test_warm_start_hint_is_complete_and_feasible(name, objective):
     assert_valid(schedule)
     # the decoded hint is the warm start itself, and the model prices it as the KPIs do
     assert obj.values(schedule.kpis) == warm.best.values
-    expr, scale = jm.stage_expression(obj.stages[0])
+    _, scale = jm.stage_expression(obj.stages[0])
     assert solver.objective_value / scale == pytest.approx(float(warm.best.values[0]))

@@ -111,7 +111,8 @@ def read_psp(path: Path) -> Plant:
                                     deadline=p))
     products = {name: Product(name, name, Mode.BATCH, holding_cost=Fraction(stocking))
                 for name in names}
-    routings = {name: (Step(1, (RoutingOption("M", Fraction(1)),)),) for name in names}
+    routings: dict[str, tuple[Step, ...]] = {
+        name: (Step(1, (RoutingOption("M", Fraction(1)),)),) for name in names}
     rules = tuple(SetupRule("M", names[i], names[j], Fraction(0), Fraction(changeover[i][j]))
                   for i in range(n) for j in range(n) if i != j and changeover[i][j])
     del periods

@@ -113,7 +113,7 @@ def read_trigeiro(path: Path) -> Plant:
     cap = int(capacity)
     names = [f"item{i + 1}" for i in range(n)]
     products = {IDLE: Product(IDLE, IDLE, Mode.BATCH)}
-    routings = {}
+    routings: dict[str, tuple[Step, ...]] = {}
     rules = []
     for name, (a, h, st, sc) in zip(names, data, strict=True):
         products[name] = Product(name, name, Mode.BATCH, holding_cost=h / cap)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from prodsched.plant.model import Order, Plant
 
@@ -28,7 +29,7 @@ class BucketGrid:
         """``[start, end)`` of a bucket in time units."""
         return bucket * self.length, (bucket + 1) * self.length
 
-    def due_bucket(self, time: float) -> int:
+    def due_bucket(self, time: float | Fraction) -> int:
         """The last bucket ending by ``time`` (-1: none does)."""
         return min(self.count - 1, math.floor(time / self.length) - 1)
 

@@ -304,9 +304,9 @@ class BucketModel:
             deadline = item.cumulative(self.grid, "deadline")
             released = item.cumulative(self.grid, "release")
             spare = item.surplus_allowance()
-            made_so_far: cp_model.LinearExprT = 0
+            made_so_far = cp_model.LinearExpr.sum([])
             for b in range(self.grid.count):
-                made_so_far = made_so_far + sum(per.get((i, b), []))
+                made_so_far = cp_model.LinearExpr.sum([made_so_far, *per.get((i, b), [])])
                 m.add(made_so_far <= released[b] + spare)
                 if deadline[b]:
                     m.add(made_so_far >= deadline[b])
