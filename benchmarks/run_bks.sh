@@ -2,12 +2,12 @@
 # Best-known-solution benchmark of prodsched beside the plain CP-SAT model.
 #
 #   benchmarks/run_bks.sh full   [OUT]   # the target runs: many hours (about 11 h on 2 cores)
-#   benchmarks/run_bks.sh sample [OUT]   # a representative sample: about 15 minutes
+#   benchmarks/run_bks.sh sample [OUT]   # a representative sample: about 20 minutes
 #
 # full:   JSSP la01-la40 + ta01-ta50, FJSP mk01-mk10, SDST-PFSP 20- and 50-job instances
 #         (ta001-ta060) of all four setup ratios; 60 s per instance and model, 2 workers.
-# sample: la01-la05, ta01-ta02, mk01-mk03 and eight SDST instances (20 and 50 jobs, every
-#         ratio), 30 s per instance and model, 2 workers.
+# sample: la01-la05, ta01-ta02, ta21, ta31, ta41, mk01-mk03 and eight SDST instances
+#         (20 and 50 jobs, every ratio), 30 s per instance and model, 2 workers.
 #
 # Results go to OUT (default benchmarks/results/bks-full or bks-sample): results.csv (one row
 # per instance and model, rows accumulate) and summary.md (date, commit, versions, machine,
@@ -34,8 +34,8 @@ case "$mode" in
   sample)
     out=${2:-$here/results/bks-sample}
     limit=${TIME_LIMIT:-30}
-    label="SAMPLE ONLY (not the full target run): la01-la05, ta01-ta02, mk01-mk03, 8 SDST-PFSP instances"
-    jssp='la0[1-5],ta0[12]'
+    label="SAMPLE ONLY (not the full target run): la01-la05, ta01-ta02, ta21, ta31, ta41, mk01-mk03, 8 SDST-PFSP instances"
+    jssp='la0[1-5],ta0[12],ta21,ta31,ta41'
     fjsp='mk0[1-3]'
     sdst='SDST10_ta001,SDST125_ta006,SDST50_ta011,SDST100_ta021,SDST125_ta031,SDST10_ta041,SDST50_ta051,SDST100_ta056'
     ;;

@@ -176,7 +176,9 @@ def run_stages(
     at_zero
         Per stage, true when the model's hint already makes it 0: the stage
         is then optimal without a search (0 is its lower bound) and is fixed
-        at 0 for the later stages.
+        at 0 for the later stages. Should the model then turn out infeasible
+        (the hint was not a solution of the model after all), the status is
+        ``unknown``, not ``infeasible``.
     solver_hook
         Called with the live solver while a stage runs (and ``None`` after),
         so that a signal handler can stop it.
@@ -185,12 +187,14 @@ def run_stages(
     t0 = time.monotonic()
     statuses: list[str] = []
     det_left = settings.deterministic_seconds
+    assumed = False  # a stage was fixed at 0 on the hint's word, not by a search
     for k, (name, expr, scale) in enumerate(stages):
         last = k == len(stages) - 1
         if at_zero and at_zero[k] and not last and result.values is None:
             result.stages.append(StageResult(name, "optimal", 0.0, 0.0, 0.0))
             statuses.append("optimal")
             model.add(expr <= 0)
+            assumed = True
             continue
         if stop is not None and stop():
             result.interrupted = True
@@ -242,7 +246,8 @@ def run_stages(
             result.interrupted = True
         if not has_solution:
             if result.values is None:
-                result.status = status
+                # infeasible under an assumed stage proves nothing about the plant
+                result.status = "unknown" if assumed and status == "infeasible" else status
                 return result
             break
         result.values = list(response.solution)

@@ -311,7 +311,8 @@ def _relaxed(original: Plant, schedule: Schedule, request: SolveRequest) -> Sche
 def _explain(plant: Plant, plan: LotPlan, setups: SetupTable, request: SolveRequest,
              budget: Budget) -> list[Conflict]:
     """The conflicting deadlines, by CP-SAT under assumptions, in the time left."""
-    conflicts = explain(plant, plan, setups, budget.end - 0.2,
+    # at least half a second, within the bound the command promises (limit × 1.1 + 1 s)
+    conflicts = explain(plant, plan, setups, max(budget.end - 0.2, time.monotonic() + 0.5),
                         workers=request.settings.workers, seed=request.settings.seed,
                         extensions=request.extensions, stop=request.stop,
                         solver_hook=request.solver_hook)
@@ -325,10 +326,11 @@ def _explain(plant: Plant, plan: LotPlan, setups: SetupTable, request: SolveRequ
 
 def _too_large(plant: Plant, err: ModelRejectedError) -> PlantError:
     where = str(plant.source) if plant.source is not None else plant.name
+    reason = str(err).splitlines()[0].split(": vars")[0]
     return PlantError([Problem(where, None, None, None,
                                "the plant's numbers are too large to schedule together "
                                "(weights, costs or times with many digits, or a very long "
-                               f"time span): {err}")])
+                               f"time span): {reason}")])
 
 
 def _model_stats(jm: JobShopModel, build_seconds: float) -> dict[str, Any]:

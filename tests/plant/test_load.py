@@ -225,7 +225,8 @@ BAD_INPUT = [
     pytest.param({"setups.csv": "machine,from,to\n*,A,B\n"},
                  ["setups.csv:1: time: required column is missing"], id="setup without time"),
     pytest.param({"calendar.csv": "machine,start,end\nM1,50,40\n"},
-                 ["calendar.csv:2:3: end: the end 40 is not after the start 50"], id="calendar end"),
+                 ["calendar.csv:2:3: end: the end 40 is not after the start 50"],
+                 id="calendar end"),
     pytest.param({"calendar.csv": "machine,start,end\nM7,5,10\n"},
                  ["calendar.csv:2:1: machine: unknown machine 'M7'"], id="calendar machine"),
 ]

@@ -54,7 +54,8 @@ CASES = [
                  ["orders.csv:3:1: the file is not UTF-8 text: byte 0xF6 ('ö' in "
                   "Latin-1/Windows-1252) cannot be read (save it as CSV UTF-8)"], id="Latin-1"),
     pytest.param({"setups.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
-                 ["setups.csv:3: the file contains NUL bytes: it is not CSV text (binary?)"], id="binary file"),
+                 ["setups.csv:3: the file contains NUL bytes: it is not CSV text (binary?)"],
+                 id="binary file"),
     pytest.param({"orders.csv": "order_id;product;quantity\no1;A;5\n"},
                  ["orders.csv:1:1: the header 'order_id;product;quantity' is one column: the "
                   "file is separated by semicolons", "orders.csv:1: product: required column "
@@ -181,7 +182,8 @@ CASES = [
                  ["setups.csv:2:3: to: 'fz' is neither a product, a family nor '*'"],
                  id="setup unknown family"),
     pytest.param({"calendar.csv": "machine,start,end\nM7,5,10\n"},
-                 ["calendar.csv:2:1: machine: unknown machine 'M7'"], id="calendar unknown machine"),
+                 ["calendar.csv:2:1: machine: unknown machine 'M7'"],
+                 id="calendar unknown machine"),
     pytest.param({"orders.csv": orders("STOCK,A,5,,,,")},
                  ["orders.csv:2:1: order_id: 'STOCK' is reserved for surplus units"],
                  id="STOCK reserved"),
@@ -199,7 +201,8 @@ CASES = [
                  ["orders.csv:2:7: deadline: the deadline 25 is before the release 30"],
                  id="deadline before release"),
     pytest.param({"products.csv": products("A,fa,batch,8,4,,")},
-                 ["products.csv:2:5: max_lot: max_lot 4 is below min_lot 8"], id="min_lot > max_lot"),
+                 ["products.csv:2:5: max_lot: max_lot 4 is below min_lot 8"],
+                 id="min_lot > max_lot"),
     pytest.param({"calendar.csv": "machine,start,end\nM1,60,50\n"},
                  ["calendar.csv:2:3: end: the end 50 is not after the start 60"],
                  id="downtime ends before it starts"),
@@ -314,6 +317,21 @@ def test_output_folder_of_an_earlier_run_is_untouched(tmp_path):
     assert run.code == 2
     assert [p.name for p in out.iterdir()] == ["schedule.csv"]
     assert (out / "schedule.csv").read_text() == "an earlier schedule\n"
+
+
+def test_numbers_too_large_for_the_solver_together(tmp_path):
+    rows = "".join(f"o{i},A,5000,{i},,999999999999,\n" for i in range(300))
+    folder = write_files(tmp_path / "plant", {
+        **BASE, "orders.csv": ORDERS_HEAD + rows,
+        "routings.csv": routings("A,1,M1,100,", "A,2,M3,1,", "B,1,M1,3,"),
+        "products.csv": products("A,fa,one-off,,,,", "B,fb,one-off,,,,")})
+    out = tmp_path / "out"
+    run = cli("solve", str(folder), "--out", str(out), "--time-limit", "10",
+              "--objective", "weighted-tardiness")
+    check_bad_input(run, folder, out, [
+        f"{folder}: the plant's numbers are too large to schedule together (weights, costs or "
+        "times with many digits, or a very long time span): CP-SAT rejected the model: "
+        "Possible integer overflow in objective\n"])
 
 
 SUBPROCESS_CASES = ["UTF-16 with BOM", "semicolon separated", "cyclic setup rule",

@@ -61,7 +61,8 @@ def plants(draw: st.DrawFn, tight: bool = False) -> dict[str, str]:
     setup_keys = {(draw(st.sampled_from(["*", *machines])), draw(st.sampled_from(["*", *families])),
                    draw(st.sampled_from(["*", *families, *names])))
                   for _ in range(draw(st.integers(0, 4)))}
-    calendar = [f"{draw(st.sampled_from(['*', *machines]))},{start},{start + draw(st.integers(1, 30))}"
+    calendar = [f"{draw(st.sampled_from(['*', *machines]))},{start},"
+                f"{start + draw(st.integers(1, 30))}"
                 for start in draw(st.lists(st.integers(0, 150), max_size=2))]
     return {
         "orders.csv": "order_id,product,quantity,due,release,weight,deadline\n"

@@ -11,6 +11,7 @@ import click
 
 from prodsched.cli.bench import bench_bks
 from prodsched.cli.gantt import gantt
+from prodsched.cli.modes import compare_modes_command
 from prodsched.cli.plants import example, generate
 from prodsched.cli.solve import solve
 from prodsched.cli.strategies import bench_strategies
@@ -28,7 +29,8 @@ def main() -> None:
     """
 
 
-for command in (solve, validate, example, generate, gantt, bench_bks, bench_strategies):
+for command in (solve, validate, example, generate, gantt, compare_modes_command, bench_bks,
+                bench_strategies):
     main.add_command(command)
 
 __all__ = ["main"]

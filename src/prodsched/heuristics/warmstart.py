@@ -7,16 +7,19 @@ mode is kept as evidence for the mode the optimizer picks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from prodsched.heuristics.dispatch import PRIORITIES, active_dispatch, serial_dispatch
+from prodsched.lots.cutting import make_lots, smallest_lot
 from prodsched.lots.lot import Lot
-from prodsched.lots.realize import Realization
+from prodsched.lots.plan import LotPlan
+from prodsched.lots.realize import Realization, slot_prefix
 from prodsched.objective import Objective
-from prodsched.plant.model import Plant
+from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
@@ -86,8 +89,13 @@ def run_rule(plant: Plant, lots: list[Lot], setups: SetupTable, rule: str) -> li
 
 def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: SetupTable,
                       objective: Objective,
-                      extra: Sequence[tuple[str, list[PlacedOp]]] = ()) -> Warmstart:
-    """Schedule every realization with every rule; keep the best hintable one."""
+                      extra: Sequence[tuple[str, list[PlacedOp]]] = (),
+                      plan: LotPlan | None = None, budget: float = 0.0) -> Warmstart:
+    """Schedule every realization with every rule; keep the best hintable one.
+
+    With a lot ``plan`` and a ``budget`` in seconds, the best is then improved
+    by merging neighbouring lots (:func:`merge_descent`).
+    """
     candidates: list[Candidate] = []
 
     def consider(name: str, lots: list[Lot], ops: list[PlacedOp], hintable: bool) -> Candidate:
@@ -110,5 +118,53 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                 if mode not in evidence or c.key < evidence[mode].key:
                     evidence[mode] = c
     best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
+    if plan is not None and budget > 0:
+        best = merge_descent(plant, plan, best, setups, consider, budget)
     scores = {c.name: [float(v) for v in c.values] for c in candidates}
     return Warmstart(best, scores, evidence)
+
+
+def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTable,
+                  consider: Callable[[str, list[Lot], list[PlacedOp], bool], Candidate],
+                  budget: float) -> Candidate:
+    """Merge neighbouring lots of a product while the objective does not get worse.
+
+    First improvement, until no merge helps or ``budget`` seconds pass. Each
+    trial re-dispatches with the rule that made ``start``.
+    """
+    deadline = time.monotonic() + budget
+    rule = start.name.rsplit(" / ", 1)[-1]
+    if rule not in dispatch_rules(0):
+        return start
+    groups = {g.product.name: g for g in plan.groups}
+    sizes: dict[str, list[int]] = {}
+    modes: dict[str, Mode] = {}
+    for lot in start.lots:
+        group = groups.get(lot.product)
+        if group is not None and lot.lot_id.startswith(slot_prefix(lot.product)):
+            sizes.setdefault(lot.product, []).append(lot.quantity)
+            modes[lot.product] = lot.mode
+    fixed = [lot for lot in start.lots if lot.product not in sizes]
+    best, improved = start, True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        for product, current in sizes.items():
+            group = groups[product]
+            _, high = group.product.lot_size_range()
+            for k in range(len(current) - 1):
+                merged = [*current[:k], current[k] + current[k + 1], *current[k + 2:]]
+                if high is not None and merged[k] > high:
+                    continue
+                merged[-1] = smallest_lot(group.demand - sum(merged[:-1]), group.product)
+                lots = list(fixed)
+                for name, sz in {**sizes, product: merged}.items():
+                    g = groups[name]
+                    lots += make_lots(g.product, modes[name], g.orders, sz, slot_prefix(name))
+                trial = consider(f"merged / {rule}", lots, run_rule(plant, lots, setups, rule),
+                                 True)
+                if trial.key <= best.key and len(merged) < len(current):
+                    best, sizes[product], improved = trial, merged, True
+                    break
+                if time.monotonic() >= deadline:
+                    return best
+    return best

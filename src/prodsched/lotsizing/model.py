@@ -32,7 +32,7 @@ from prodsched.lotsizing.grid import BucketGrid, capacity
 from prodsched.lotsizing.items import Item, max_units
 from prodsched.objective import Criterion, Stage, integer_scale
 from prodsched.plant.model import Plant, RoutingOption
-from prodsched.plant.setups import SetupTable
+from prodsched.plant.setups import Changeover, SetupTable
 
 Term = tuple[Fraction, cp_model.LinearExprT]
 NO_STATE = ""  # a machine not yet set up for anything: the first lot needs no changeover
@@ -123,13 +123,26 @@ class BucketModel:
                 last = max(0, min(last, self.grid.due_bucket(min(deadlines))))
             elif deadlines and len(deadlines) == len(item.orders):
                 last = max(0, min(last, self.grid.due_bucket(max(deadlines))))
+            still_due = self._due_from(item)
             for opt in item.options:
                 for b in range(first, last + 1):
                     top = max_units(item, opt, caps[opt.machine][b])
+                    if still_due is not None:  # no backlog: a lot serves what is due later
+                        k = 1 if item.one_off else item.product.lot_multiple
+                        room = still_due[b] + item.surplus_allowance()
+                        top = min(top, (room // k) * k)
                     smallest = item.demand if item.one_off else low
                     if top < smallest:
                         continue
                     self._add_lot(i, item, opt, b, smallest, top)
+
+    def _due_from(self, item: Item) -> list[int] | None:
+        """Units due in each bucket or later, when every order has a deadline
+        (nothing can be made for orders already due); else ``None``."""
+        if any(o.deadline is None for o in item.orders):
+            return None
+        due = item.cumulative(self.grid, "due")
+        return [item.demand - (due[b - 1] if b else 0) for b in range(self.grid.count)]
 
     def _add_lot(self, i: int, item: Item, opt: RoutingOption, b: int, smallest: int,
                  top: int) -> None:
@@ -161,15 +174,51 @@ class BucketModel:
                            for ks in by_bucket.values() for k in ks})
         state_names = products + ([initial] if initial not in products else [])
         state: dict[str, cp_model.IntVar | int] = {initial: 1}
+        independent = self._sequence_independent(machine, state_names)
         for b in range(self.grid.count):
             lots = by_bucket.get(b, [])
             seq = BucketSequence(machine, b, lots)
             self.sequences.append(seq)
-            if lots:
+            if lots and independent is not None:
+                load = self._independent_setups(seq, independent)
+                self.model.add(sum(load) <= caps[b])
+            elif lots:
                 load = self._sequence(seq, caps[b])
                 state = self._state_flow(seq, state, state_names, load)
                 self.model.add(sum(load) <= caps[b])
             self.states[(machine, b)] = state
+
+    def _sequence_independent(self, machine: str, states: list[str]
+                              ) -> dict[str, Changeover] | None:
+        """The changeover into each product, when it does not depend on what ran
+        before (nor on whether the same product ran): then a lot's changeover
+        is its own and the order inside a bucket does not matter."""
+        into: dict[str, Changeover] = {}
+        products = [s for s in states if s in self.plant.products and s in {
+            i.product.name for i in self.items}]
+        for q in products:
+            seen = {self.setups.between(machine, s or None, q) for s in states if s}
+            if len(seen) != 1:
+                return None
+            into[q] = seen.pop()
+        if NO_STATE in states and any(not c.is_free for c in into.values()):
+            return None  # the first lot ever would be free, the others not
+        return into
+
+    def _independent_setups(self, seq: BucketSequence, into: dict[str, Changeover]
+                            ) -> list[cp_model.LinearExprT]:
+        """Each lot pays its own changeover (sequence-independent machine)."""
+        load: list[cp_model.LinearExprT] = []
+        for k in seq.lots:
+            lot = self.lots[k]
+            change = into[self._product(k)]
+            load.append(lot.duration)
+            if change.time:
+                load.append(change.time * lot.made)
+                self.time_terms.append((Fraction(change.time), lot.made))
+            if change.cost:
+                self.cost_terms.append((change.cost, lot.made))
+        return load
 
     def _small_bucket(self, seq: BucketSequence, cap: int) -> bool:
         """Two lots cannot fit in the bucket together."""
@@ -209,10 +258,15 @@ class BucketModel:
                     change = self.setups.between(seq.machine, self._product(k), self._product(j))
                     if change.time:
                         load.append(change.time * lit)
-                        self.time_terms.append((Fraction(1), change.time * lit))
+                        self.time_terms.append((Fraction(change.time), lit))
                     if change.cost:
                         self.cost_terms.append((change.cost, lit))
             m.add_circuit(arcs)
+            # degrees, for the LP: a lot made has one arc in and one out
+            for k in seq.lots:
+                m.add(sum(lit for _, j, lit in seq.arcs if j == k) + seq.first[k] == made[k])
+                m.add(sum(lit for i, _, lit in seq.arcs if i == k) + seq.last[k] == made[k])
+            m.add(sum(seq.first.values()) == seq.busy)
         return load
 
     def _product(self, lot: int) -> str:
