@@ -225,17 +225,20 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                          "wall_limit_hit": False})
     details["budget"] = budget.notes
 
-    def fallback(reason: str) -> Schedule:
+    def fallback(reason: str, own: dict[str, Any] | None = None) -> Schedule:
         if not warm.meets_deadlines:
             raise NoScheduleError(reason)
-        details["source"] = f"dispatch ({reason})"
+        info = details if own is None else own
+        info["source"] = f"dispatch ({reason})"
         schedule = _finish(plant, warm.best.lots, warm.best.ops, "feasible", request.objective,
-                           RunResult(), details, t0, setups)
-        details["modes"] = mode_report(plan, schedule, warm, request.objective)
+                           RunResult(), info, t0, setups)
+        info["modes"] = mode_report(plan, schedule, warm, request.objective)
         return _relaxed(original, schedule, request)
 
-    if warm.meets_deadlines:
-        monitor.fallback(lambda: fallback("interrupted before CP-SAT found a schedule"))
+    if warm.meets_deadlines:  # for an interrupt, from another thread: details of its own
+        monitor.fallback(lambda: fallback(
+            "interrupted before CP-SAT found a schedule",
+            {**details, "budget": dict(budget.notes), "interrupted": True}))
     if stop():
         details["interrupted"] = True
         return fallback("interrupted before CP-SAT started")

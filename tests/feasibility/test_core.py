@@ -112,3 +112,20 @@ def test_cli_relax_deadlines_schedules_and_lists_the_missed_ones(make_plant, tmp
     assert f"warning: 1 order(s) miss their deadline: {missed[0]['order_id']}" in result.stderr
     schedule = solve(relax_deadlines(load_plant(folder)), time_limit=10, workers=1)
     assert_valid(schedule)
+
+
+def test_overlapping_calendar_rows_are_no_conflict(make_plant):
+    # a '*' holiday overlapping a machine's maintenance, and a row given twice
+    files = {
+        "orders.csv": "order_id,product,quantity,deadline\na,P,5,40\n",
+        "routings.csv": "product,step,machine,time_per_unit\nP,1,M,1\n",
+        "calendar.csv": "machine,start,end\n*,0,10\nM,5,20\nM,5,20\n",
+    }
+    plant = load_plant(make_plant(files))
+    assert explained(plant) == []
+    schedule = solve(plant, objective="makespan", time_limit=10, workers=1)
+    assert_valid(schedule)
+    assert (schedule.status, schedule.kpis.makespan) == ("optimal", 25)
+    files["orders.csv"] = "order_id,product,quantity,deadline\na,P,5,24\n"
+    (c,) = explained(load_plant(make_plant(files)))
+    assert c.constraint == "deadlines and calendar" and c.orders == ("a",)

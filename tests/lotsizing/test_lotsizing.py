@@ -7,7 +7,7 @@ import csv
 import io
 import math
 import random
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,7 @@ def psp_by_enumeration(periods: int, demand: list[list[int]], h: int, q: list[li
     dues = [[p for p, f in enumerate(row, start=1) if f] for row in demand]
     n = len(demand)
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(t: int, last: int, made: tuple[int, ...]) -> float:
         if t > periods:
             return 0 if all(made[i] == len(dues[i]) for i in range(n)) else math.inf

@@ -97,6 +97,13 @@ CASES = [
     pytest.param({"orders.csv": orders("o1,A,5,,,,asap")},
                  ["orders.csv:2:7: deadline: 'asap' is neither a number nor an ISO 8601"],
                  id="deadline text"),
+    pytest.param({"products.csv": products(",fa,batch,,,,")},
+                 ["products.csv:2:1: product: required value is empty"], id="product name empty"),
+    pytest.param({"routings.csv": routings(",1,M1,2,", *GOOD_ROUTES[1:])},
+                 ["routings.csv:2:1: product: required value is empty"],
+                 id="routing product empty"),
+    pytest.param({"machines.csv": "machine,initial_state\n*,\n"},
+                 ["machines.csv:2:1: machine: '*' is not a machine name"], id="machine named *"),
     pytest.param({"products.csv": products("A,fa,bulk,,,,")},
                  ["products.csv:2:3: mode: 'bulk' is not a production mode; expected one of "
                   "one-off, batch, mass, auto"], id="mode unknown"),

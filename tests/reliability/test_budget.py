@@ -101,3 +101,13 @@ def test_a_limit_too_short_for_cp_sat_gives_the_dispatch_schedule(tmp_path):
     assert details["source"] == "dispatch (the time limit leaves no time for CP-SAT)"
     assert details["budget"]["max_arcs_per_machine"] is None
     assert "stages" not in details
+
+
+def test_the_command_counts_its_start_up_only_when_it_is_the_program(monkeypatch):
+    from prodsched.cli import common
+
+    before = time.monotonic()
+    assert before <= common.process_started() <= time.monotonic()  # inside pytest: now
+    monkeypatch.setattr(common.sys, "argv", ["/venv/bin/prodsched", "solve"])
+    monkeypatch.setattr(common, "FRESH_PROCESS", 10**9)
+    assert common.process_started() < before - 0.1        # this process started earlier

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from prodsched import InfeasibleError, PlantError, load_plant, solve
@@ -80,8 +80,20 @@ def plants(draw: st.DrawFn, tight: bool = False) -> dict[str, str]:
     }
 
 
+OVERLAPPING_CALENDAR = {  # found by this test: overlapping downtimes made the model infeasible
+    "orders.csv": "order_id,product,quantity,due,release,weight,deadline\no0,P1,1,,0,0,\n",
+    "products.csv": "product,family,mode,min_lot,max_lot,lot_multiple,holding_cost\n"
+                    "P1,F1,one-off,1,,1,\n",
+    "routings.csv": "product,step,machine,time_per_unit,fixed_time\nP1,1,M1,0,0\n",
+    "machines.csv": "machine,initial_state\nM1,\nM2,\n",
+    "setups.csv": "machine,from,to,time,cost\n",
+    "calendar.csv": "machine,start,end\n*,0,1\n*,0,1\n",
+}
+
+
 @settings(PROFILE, max_examples=25)
 @given(files=plants(), objective=st.sampled_from(OBJECTIVES))
+@example(files=OVERLAPPING_CALENDAR, objective="makespan")
 def test_random_valid_plants_give_valid_schedules(files, objective):
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_files(Path(tmp) / "plant", files)

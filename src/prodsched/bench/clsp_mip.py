@@ -40,7 +40,7 @@ def solve_clsp_mip(path: Path, time_limit: float = 60.0, solver_name: str = "HIG
     cap = float(capacity)
     x, y, inv = {}, {}, {}
     for i in range(n):
-        a, h, st, sc = (float(v) for v in data[i])
+        a = float(data[i][0])
         rest = [sum(demand[u][i] for u in range(t, periods)) for t in range(periods)]
         for t in range(periods):
             big = min(cap / a if a else rest[t], rest[t])

@@ -21,9 +21,9 @@ EXIT_BAD_INPUT = 2
 EXIT_NO_SOLUTION = 3
 EXIT_INFEASIBLE = 4
 
-# A process older than this when the command starts was not started for it
-# (the command is run inside a test or another program): its age is not counted.
-FRESH_PROCESS = 10.0
+# A process older than this when the command starts was not started for it:
+# its age is not counted.
+FRESH_PROCESS = 30.0
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,10 +90,15 @@ def limits_from(options: dict[str, Any]) -> Limits:
 def process_started() -> float:
     """``time.monotonic()`` when this process started, so a time limit counts start-up.
 
-    Read from /proc on Linux; elsewhere, or when the process is older than
-    :data:`FRESH_PROCESS` seconds (a test runner, a notebook), now.
+    Only for the ``prodsched`` program itself (``prodsched ...`` or ``python -m
+    prodsched ...``) on Linux, where /proc tells; when the command runs inside
+    another program (a test runner, a notebook), or the process is older than
+    :data:`FRESH_PROCESS` seconds: now.
     """
     now = time.monotonic()
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
+    if not (program.name == "prodsched" or program.parts[-2:] == ("prodsched", "__main__.py")):
+        return now
     try:
         stat = Path("/proc/self/stat").read_text()
         ticks = int(stat.rsplit(")", 1)[1].split()[19])

@@ -25,6 +25,7 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
+from prodsched.heuristics.timeline import merged_periods
 from prodsched.jobshop import criteria
 from prodsched.jobshop.sequencing import (
     add_group_entry_cuts,
@@ -323,21 +324,36 @@ class JobShopModel:
             self.deadline_literal[order_id] = self.model.new_bool_var(f"deadline_{order_id}")
         return [self.deadline_literal[order_id]]
 
-    def _downtime_intervals(self, machine: str) -> list[cp_model.IntervalVar]:
-        """The machine's unavailable periods (optional under literals, see ``__init__``)."""
+    def _downtime_layers(self, machine: str) -> list[list[cp_model.IntervalVar]]:
+        """The machine's unavailable periods, in layers of periods that do not overlap.
+
+        Overlapping calendar rows (a ``*`` holiday and a machine's maintenance)
+        must not be one no-overlap constraint: they would contradict each
+        other. Without literals they are merged into one layer of disjoint
+        periods; with literals (see ``__init__``) each row keeps its own
+        optional interval, and overlapping rows go to different layers.
+        """
         if not self.with_literals:
-            return [self.model.new_fixed_size_interval_var(start, end - start,
-                                                           f"down_{machine}_{start}")
-                    for start, end in self.plant.downtimes_of(machine)]
-        out = []
-        for k, d in enumerate(self.plant.downtimes):
-            if d.machine in (machine, "*"):
-                if k not in self.downtime_literal:
-                    self.downtime_literal[k] = self.model.new_bool_var(f"down_{k}")
-                lit = self.downtime_literal[k]
-                out.append(self.model.new_optional_fixed_size_interval_var(
-                    d.start, d.end - d.start, lit, f"down_{machine}_{k}"))
-        return out
+            return [[self.model.new_fixed_size_interval_var(start, end - start,
+                                                            f"down_{machine}_{start}")
+                     for start, end in merged_periods(self.plant.downtimes_of(machine))]]
+        rows = sorted((d.start, d.end, k) for k, d in enumerate(self.plant.downtimes)
+                      if d.machine in (machine, "*"))
+        layers: list[list[cp_model.IntervalVar]] = []
+        layer_end: list[int] = []
+        for start, end, k in rows:
+            if k not in self.downtime_literal:
+                self.downtime_literal[k] = self.model.new_bool_var(f"down_{k}")
+            interval = self.model.new_optional_fixed_size_interval_var(
+                start, end - start, self.downtime_literal[k], f"down_{machine}_{k}")
+            free = next((i for i, e in enumerate(layer_end) if e <= start), None)
+            if free is None:
+                layers.append([])
+                layer_end.append(0)
+                free = len(layers) - 1
+            layers[free].append(interval)
+            layer_end[free] = end
+        return layers
 
     # -- machines -----------------------------------------------------------
     def _add_machines(self) -> None:
@@ -348,11 +364,11 @@ class JobShopModel:
         products = [self.lots[op.lot_index].product for op in self.ops]
         for machine in self.plant.machines:
             node_ops = on_machine.get(machine, [])
-            intervals = [self.ops[k].alternative(machine).interval  # type: ignore[union-attr]
-                         for k in node_ops]
-            intervals.extend(self._downtime_intervals(machine))
-            if len(intervals) > 1:
-                self.model.add_no_overlap(intervals)
+            runs = [self.ops[k].alternative(machine).interval  # type: ignore[union-attr]
+                    for k in node_ops]
+            for layer in self._downtime_layers(machine) or [[]]:
+                if len(runs) + len(layer) > 1:
+                    self.model.add_no_overlap(runs + layer)
             if node_ops and self.setups.has_setups(machine):
                 pairs = self._pairs(machine, node_ops)
                 seq = add_machine_sequence(

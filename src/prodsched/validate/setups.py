@@ -39,6 +39,29 @@ def match_level(plant: Plant, pattern: str, state: str) -> int | None:
     return None
 
 
+_INDEX: dict[int, tuple[tuple[SetupRule, ...], dict[tuple[str, str, str], SetupRule]]] = {}
+
+
+def _candidates(plant: Plant, machine: str, before: str, after: str) -> list[SetupRule]:
+    """The rules whose machine, from and to cells could match (a lookup, so that
+    plants with tens of thousands of rules validate quickly); the choice among
+    them is :func:`setup_rule`'s."""
+    rules = plant.setup_rules
+    cached = _INDEX.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        cached = (rules, {(r.machine, r.from_, r.to): r for r in rules})
+        _INDEX.clear()
+        _INDEX[id(rules)] = cached
+    index = cached[1]
+
+    def names(state: str) -> set[str]:
+        product = plant.products.get(state)
+        return {state, "*"} | ({product.family} if product else set())
+
+    return [rule for m in (machine, "*") for f in names(before) for t in names(after)
+            if (rule := index.get((m, f, t))) is not None]
+
+
 def setup_rule(plant: Plant, machine: str, before: str | None, after: str) -> SetupRule | None:
     """The setup rule that applies on ``machine`` from state ``before`` to product ``after``.
 
@@ -64,7 +87,7 @@ def setup_rule(plant: Plant, machine: str, before: str | None, after: str) -> Se
     same_product = before == after and before in plant.products
     best: SetupRule | None = None
     best_rank: tuple[int, int, int] | None = None
-    for rule in plant.setup_rules:
+    for rule in _candidates(plant, machine, before, after):
         if rule.machine == machine:
             machine_level = 1
         elif rule.machine == "*":
