@@ -35,16 +35,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from prodsched.heuristics.warmstart import Candidate, Warmstart, dispatch_rules, missed_deadlines
-from prodsched.heuristics.warmstart import run_rule as run_dispatch_rule
-from prodsched.lots.lot import Lot
 from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import Realization, slot_prefix
-from prodsched.objective import Objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
-from prodsched.schedule.rows import PlacedOp
-from prodsched.schedule.schedule import Schedule
 
 # Shares of the time limit (see the module's text).
 WARM_SHARE = 0.25
@@ -158,45 +152,6 @@ class ModelSize:
             if self.build_seconds(max_arcs) <= seconds:
                 return max_arcs
         return None
-
-
-def warm_start(plant: Plant, options: Sequence[Realization], setups: SetupTable,
-               objective: Objective, extra: Sequence[tuple[str, list[PlacedOp]]],
-               deadline: float) -> tuple[Warmstart, list[str]]:
-    """:func:`~prodsched.heuristics.warmstart.choose_warm_start` within a deadline.
-
-    Candidates are scheduled in order until ``deadline`` (``time.monotonic``);
-    once one can serve as the model's hint, the rest are skipped when time is
-    up. Returns the warm start and the names of the candidates skipped.
-    """
-    candidates: list[Candidate] = []
-    evidence: dict[str, Candidate] = {}
-    skipped: list[str] = []
-
-    def consider(name: str, lots: list[Lot], ops: list[PlacedOp], hintable: bool) -> Candidate:
-        schedule = Schedule(plant, lots, ops)
-        c = Candidate(name, lots, ops, schedule, objective.values(schedule.kpis),
-                      missed_deadlines(plant, schedule), hintable)
-        candidates.append(c)
-        return c
-
-    for name, ops in extra:
-        consider(name, list({op.lot.lot_id: op.lot for op in ops}.values()), ops, True)
-    for option in options:
-        for rule in dispatch_rules(len(option.lots)):
-            name = f"{option.name} / {rule}"
-            if time.monotonic() > deadline and any(c.hintable for c in candidates):
-                skipped.append(name)
-                continue
-            c = consider(name, option.lots, run_dispatch_rule(plant, option.lots, setups, rule),
-                         option.hintable)
-            if option.auto_mode is not None:
-                mode = option.auto_mode.value
-                if mode not in evidence or c.key < evidence[mode].key:
-                    evidence[mode] = c
-    best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
-    scores = {c.name: [float(v) for v in c.values] for c in candidates}
-    return Warmstart(best, scores, evidence), skipped
 
 
 def fitting(options: Sequence[Realization], plan: LotPlan) -> list[Realization]:

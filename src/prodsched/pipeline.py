@@ -22,7 +22,6 @@ from prodsched.budget import (
     Budget,
     ModelSize,
     fitting,
-    warm_start,
 )
 from prodsched.cpsat_runner import (
     ModelRejectedError,
@@ -34,6 +33,7 @@ from prodsched.cpsat_runner import (
 from prodsched.errors import Conflict, InfeasibleError, PlantError, Problem
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
 from prodsched.heuristics.compact import left_shift
+from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import DEFAULT_MAX_ARCS, JobShopModel, ModelExtension
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.lot import Lot
@@ -48,6 +48,8 @@ from prodsched.schedule.schedule import Schedule, SolveInfo
 
 # Above this many circuit arcs and operations, presolve is kept short.
 LARGE_MODEL = 20_000
+# Share of the time limit for merging lots of the warm start (merge descent).
+MERGE_SHARE = 0.05
 
 
 class InvalidScheduleError(RuntimeError):
@@ -215,9 +217,11 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     if conflicts:
         raise InfeasibleError(conflicts)
     monitor.phase("warm start")
-    warm, skipped = warm_start(plant, fitting(realizations(plan), plan), setups,
-                               request.objective, request.warm_starts,
-                               t0 + WARM_SHARE * request.time_limit)
+    warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
+                             request.objective, request.warm_starts,
+                             deadline=t0 + WARM_SHARE * request.time_limit, plan=plan,
+                             merge_seconds=MERGE_SHARE * request.time_limit)
+    skipped = warm.skipped
     details: dict[str, Any] = {"dispatch": warm.summary()}
     budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,
                          "warm_start_seconds": round(time.monotonic() - t0, 3),

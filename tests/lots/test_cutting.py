@@ -65,3 +65,10 @@ def test_make_lots_carries_release_due_and_deadline_of_what_they_serve():
         "P#1", (("a", 4), ("b", 2)), 7, 30, 50)
     assert (second.lot_id, second.allocations, second.release, second.due) == (
         "P#2", (("b", 2),), 7, 40)
+
+
+def test_cut_never_needs_more_lots_than_max_lot_forces():
+    # neighbours of 5 cannot merge under max_lot 8, yet 3 lots of 8, 8, 4 hold 20 units
+    product = Product("P", "P", Mode.BATCH, 1, 8, 1)
+    sizes = cut(20, product, [5, 10, 15], 3)
+    assert len(sizes) == 3 and sum(sizes) == 20

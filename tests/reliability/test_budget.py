@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 
 from prodsched import load_plant, solve
-from prodsched.budget import ModelSize, fitting, warm_start
+from prodsched.budget import ModelSize, fitting
 from prodsched.generate import GeneratorConfig, write_plant
+from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.lots.plan import plan_lots
-from prodsched.lots.realize import realizations
+from prodsched.lots.realize import CUTS, realizations
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
 from tests.conftest import assert_valid
@@ -29,8 +30,8 @@ def test_model_size_is_known_before_building(tmp_path):
     objective = parse_objective("weighted-tardiness>setup-time")
     for max_arcs in (100_000, 300):
         jm = JobShopModel(plant, plan, setups, objective, max_arcs_per_machine=max_arcs,
-                          reference=warm_start(plant, realizations(plan), setups, objective, (),
-                                               time.monotonic() + 60)[0].best.ops)
+                          reference=choose_warm_start(plant, realizations(plan), setups,
+                                                      objective).best.ops)
         assert size.ops == len(jm.ops)
         assert set(size.nodes) == set(jm.sequences)
         built = sum(len(s.arcs) for s in jm.sequences.values())
@@ -53,15 +54,15 @@ def test_warm_start_past_its_deadline_still_gives_a_hint(tmp_path):
     plan = plan_lots(plant)
     objective = parse_objective("weighted-tardiness")
     options = realizations(plan)
-    warm, skipped = warm_start(plant, options, setups, objective, (), time.monotonic() - 1)
+    warm = choose_warm_start(plant, options, setups, objective, deadline=time.monotonic() - 1)
     assert warm.best.hintable
-    assert len(warm.scores) == 1 and len(skipped) >= 1
-    full, none_skipped = warm_start(plant, options, setups, objective, (), time.monotonic() + 60)
-    assert none_skipped == [] and len(full.scores) == len(warm.scores) + len(skipped)
+    assert len(warm.scores) == 1 and len(warm.skipped) >= 1
+    full = choose_warm_start(plant, options, setups, objective, deadline=time.monotonic() + 60)
+    assert full.skipped == [] and len(full.scores) == len(warm.scores) + len(warm.skipped)
 
 
-# Cut at every order, these need more lots (rounded up to multiples of 10) than the
-# plan has slots for; the pipeline once took such a cut as the model's hint and failed.
+# Cut at every order, these once needed more lots (rounded up to multiples of 10) than
+# the plan has slots for; the pipeline took such a cut as the model's hint and failed.
 QUANTITIES = [68, 32, 35, 95, 33, 38, 94, 10, 85, 58, 39, 60, 88, 51, 51, 100, 16, 34, 29, 41,
               46, 34, 47, 81, 81, 67, 20, 21, 71, 86, 85, 36, 22, 2, 84, 9, 16, 77, 44, 4]
 
@@ -76,14 +77,14 @@ def _many_small_orders(make_plant):
     })
 
 
-def test_cuts_with_more_lots_than_slots_are_no_hint(make_plant):
+def test_every_cut_fits_the_slots_and_can_be_the_hint(make_plant):
     plant = load_plant(_many_small_orders(make_plant))
     plan = plan_lots(plant)
     (group,) = plan.groups
-    marked = {r.name: r.hintable for r in fitting(realizations(plan), plan)}
-    assert marked["per-order"] is False
-    for option in fitting(realizations(plan), plan):
-        if option.hintable:
+    options = fitting(realizations(plan), plan)
+    assert all(option.hintable for option in options if option.name in CUTS)
+    for option in options:
+        if option.name in CUTS:
             assert len(option.lots) <= group.slots
 
 

@@ -6,6 +6,7 @@ import importlib.util
 import os
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from prodsched.jobshop.builder import ModelExtension
     from prodsched.plant.limits import Limits
     from prodsched.plant.model import Plant
+    from prodsched.schedule.rows import PlacedOp
     from prodsched.schedule.schedule import Schedule
 
 # Orders named per conflict or missed deadline before "… and N more".
@@ -79,6 +81,14 @@ def _format_names() -> list[str]:
               help="Also write schedule.xlsx (sheets schedule, orders_report, kpis).")
 @click.option("--parquet", is_flag=True,
               help="Also write schedule.parquet and orders_report.parquet (needs pyarrow).")
+@click.option("--model", type=click.Choice(["jobshop", "lotsizing"]), default=None,
+              help="jobshop (continuous time, the default for plants) or lotsizing (lots "
+                   "planned in time buckets, then timed; writes plan.csv too; the default "
+                   "for --format psp and trigeiro).")
+@click.option("--bucket", type=click.IntRange(min=1), default=None,
+              help="Lot-sizing bucket length in time units (minutes for date-time plants); "
+                   "default: a day for date-time plants spanning days, else about 30 buckets "
+                   "to the last due date.")
 @click.option("--log", is_flag=True, help="Show CP-SAT's own search log.")
 @click.option("--relax-deadlines", is_flag=True,
               help="Treat deadlines as due dates: schedule a plant whose deadlines cannot all "
@@ -88,8 +98,8 @@ def _format_names() -> list[str]:
               help="Print nothing but errors (no progress line, no summary).")
 def solve(source: str, out_dir: str, source_format: str, time_limit: float, workers: int,
           seed: int, objective: str | None, gap: float | None, start: str | None, gantt: bool,
-          xlsx: bool, parquet: bool, log: bool, relax_deadlines: bool, quiet: bool,
-          **limit_values: object) -> None:
+          xlsx: bool, parquet: bool, model: str | None, bucket: int | None, log: bool,
+          relax_deadlines: bool, quiet: bool, **limit_values: object) -> None:
     """Schedule SOURCE (a plant folder or .xlsx workbook, or a benchmark file with
     --format) into --out.
 
@@ -112,29 +122,47 @@ def solve(source: str, out_dir: str, source_format: str, time_limit: float, work
     interrupt = Interrupt()
     with interrupt.installed():
         try:
-            plant, parsed, extensions = _read(source, source_format, start, objective,
-                                              parquet, limits)
+            src = _read(source, source_format, start, objective, model, parquet, limits,
+                        time_limit)
         except Interrupted:
             fail(f"prodsched: {interrupt.name} while reading the plant; nothing was written",
                  exit_code(interrupt.signum or 2))
-        schedule, abandoned = _solve(plant, parsed, extensions, interrupt, started,
-                                     time_limit=time_limit, workers=workers, seed=seed, gap=gap,
-                                     log=log, quiet=quiet, relax_deadlines=relax_deadlines,
+        if src.model == "lotsizing" and relax_deadlines:
+            fail("prodsched: --relax-deadlines works with the job-shop model only",
+                 EXIT_BAD_INPUT)
+        schedule, abandoned = _solve(src, interrupt, started, time_limit=time_limit,
+                                     workers=workers, seed=seed, gap=gap, log=log, quiet=quiet,
+                                     relax_deadlines=relax_deadlines, bucket=bucket,
                                      reserve=output_reserve(time_limit, gantt, xlsx, parquet))
         _write(schedule, out_dir, interrupt, abandoned, started, quiet=quiet,
                xlsx=xlsx, parquet=parquet, gantt=gantt)
 
 
+@dataclass
+class _Source:
+    """What to solve and how: the plant, the objective, the model and its extras."""
+
+    plant: Plant
+    objective: Objective
+    model: str
+    extensions: list[ModelExtension] = field(default_factory=list)
+    warm_starts: list[tuple[str, list[PlacedOp]]] = field(default_factory=list)
+
+
 def _read(source: str, source_format: str, start: str | None, objective: str | None,
-          parquet: bool, limits: Limits) -> tuple[Plant, Objective, list[ModelExtension]]:
-    """The plant, the parsed objective and the format's model extensions (or exit 2)."""
+          model: str | None, parquet: bool, limits: Limits, time_limit: float) -> _Source:
+    """The plant, the parsed objective, the model and the format's extras (or exit 2)."""
     if parquet and importlib.util.find_spec("pyarrow") is None:
         fail("prodsched: --parquet needs pyarrow: pip install 'prodsched[parquet]'",
              EXIT_BAD_INPUT)
-    extensions = []
     if source_format == "plant":
         plant = load_or_exit(source, start, limits)
-        objective = objective or DEFAULT_OBJECTIVE
+        model = model or "jobshop"
+        if objective is None and model == "lotsizing":
+            from prodsched.lotsizing.solve import DEFAULT_LOTSIZING_OBJECTIVE
+
+            objective = DEFAULT_LOTSIZING_OBJECTIVE
+        src = _Source(plant, _objective(objective or DEFAULT_OBJECTIVE), model)
     else:
         from prodsched.formats import get_format
 
@@ -143,30 +171,48 @@ def _read(source: str, source_format: str, start: str | None, objective: str | N
             plant = fmt.read(Path(source))
         except PlantError as err:
             report_plant_error(err)
-        objective = objective or fmt.objective
-        extensions = list(fmt.extensions(plant))
+        src = _Source(plant, _objective(objective or fmt.objective), model or fmt.model)
+        if src.model == "jobshop":
+            src.extensions = list(fmt.extensions(plant))
+            src.warm_starts = fmt.warm_starts(plant, time_limit)
+    if src.model == "lotsizing":
+        from prodsched.lotsizing.model import SUPPORTED
+
+        unsupported = sorted(c.value for c in src.objective.criteria - SUPPORTED)
+        if unsupported:
+            fail(f"prodsched: the lot-sizing model cannot minimise {', '.join(unsupported)}; "
+                 f"it minimises {', '.join(sorted(c.value for c in SUPPORTED))}",
+                 EXIT_BAD_INPUT)
+    return src
+
+
+def _objective(text: str) -> Objective:
     try:
-        return plant, parse_objective(objective), extensions
+        return parse_objective(text)
     except UsageError as err:
         fail(f"prodsched: {err}", EXIT_BAD_INPUT)
 
 
-def _solve(plant: Plant, objective: Objective, extensions: list[ModelExtension],
-           interrupt: Interrupt, started: float, *, time_limit: float, workers: int, seed: int,
-           gap: float | None, log: bool, quiet: bool, relax_deadlines: bool, reserve: float
-           ) -> tuple[Schedule, bool]:
+def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: float,
+           workers: int, seed: int, gap: float | None, log: bool, quiet: bool,
+           relax_deadlines: bool, bucket: int | None, reserve: float) -> tuple[Schedule, bool]:
     """Solve in a worker thread (see :mod:`prodsched.cli.signals`); exit on failure."""
     from prodsched.cpsat_runner import SolverSettings
+    from prodsched.lotsizing.solve import solve_lotsizing
     from prodsched.pipeline import NoScheduleError, SolveRequest, solve_request
 
     progress = ProgressLine(enabled=False if quiet or log else None, started_at=started)
     request = SolveRequest(
-        objective=objective, time_limit=time_limit - reserve, started_at=started,
-        extensions=extensions, progress=progress, relax_deadlines=relax_deadlines,
-        stop=interrupt.requested, solver_hook=interrupt.hook, monitor=interrupt,
-        settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log))
+        objective=src.objective, time_limit=time_limit - reserve, started_at=started,
+        extensions=src.extensions, warm_starts=src.warm_starts, progress=progress,
+        relax_deadlines=relax_deadlines, stop=interrupt.requested, solver_hook=interrupt.hook,
+        monitor=interrupt, settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log))
+    plant = src.plant
     try:
         with progress:
+            if src.model == "lotsizing":
+                return interrupt.run(lambda: solve_lotsizing(
+                    plant, request, bucket or plant.bucket_length))
             return interrupt.run(lambda: solve_request(plant, request))
     except NoScheduleError as err:
         if interrupt.requested():

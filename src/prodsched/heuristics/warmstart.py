@@ -48,11 +48,13 @@ class Candidate:
 
 @dataclass
 class Warmstart:
-    """The chosen warm start, every candidate's objective, and auto-mode evidence."""
+    """The chosen warm start, every candidate's objective, auto-mode evidence, and
+    the candidates skipped for lack of time."""
 
     best: Candidate
     scores: dict[str, list[float]] = field(default_factory=dict)
     evidence: dict[str, Candidate] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def meets_deadlines(self) -> bool:
@@ -90,13 +92,23 @@ def run_rule(plant: Plant, lots: list[Lot], setups: SetupTable, rule: str) -> li
 def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: SetupTable,
                       objective: Objective,
                       extra: Sequence[tuple[str, list[PlacedOp]]] = (),
-                      plan: LotPlan | None = None, budget: float = 0.0) -> Warmstart:
+                      *, deadline: float | None = None,
+                      plan: LotPlan | None = None, merge_seconds: float = 0.0) -> Warmstart:
     """Schedule every realization with every rule; keep the best hintable one.
 
-    With a lot ``plan`` and a ``budget`` in seconds, the best is then improved
-    by merging neighbouring lots (:func:`merge_descent`).
+    Parameters
+    ----------
+    extra
+        Complete schedules ``(name, placed operations)`` that compete too.
+    deadline
+        ``time.monotonic()`` after which no more candidates are scheduled once
+        one can serve as the model's hint (the rest are listed in ``skipped``).
+    plan, merge_seconds
+        With the lot plan and a time budget, the best is then improved by
+        merging neighbouring lots (:func:`merge_descent`).
     """
     candidates: list[Candidate] = []
+    skipped: list[str] = []
 
     def consider(name: str, lots: list[Lot], ops: list[PlacedOp], hintable: bool) -> Candidate:
         schedule = Schedule(plant, lots, ops)
@@ -111,17 +123,22 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     evidence: dict[str, Candidate] = {}
     for option in options:
         for rule in dispatch_rules(len(option.lots)):
-            c = consider(f"{option.name} / {rule}", option.lots,
-                         run_rule(plant, option.lots, setups, rule), option.hintable)
+            name = f"{option.name} / {rule}"
+            late = deadline is not None and time.monotonic() > deadline
+            if late and any(c.hintable for c in candidates):
+                skipped.append(name)
+                continue
+            c = consider(name, option.lots, run_rule(plant, option.lots, setups, rule),
+                         option.hintable)
             if option.auto_mode is not None:
                 mode = option.auto_mode.value
                 if mode not in evidence or c.key < evidence[mode].key:
                     evidence[mode] = c
     best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
-    if plan is not None and budget > 0:
-        best = merge_descent(plant, plan, best, setups, consider, budget)
+    if plan is not None and merge_seconds > 0:
+        best = merge_descent(plant, plan, best, setups, consider, merge_seconds)
     scores = {c.name: [float(v) for v in c.values] for c in candidates}
-    return Warmstart(best, scores, evidence)
+    return Warmstart(best, scores, evidence, skipped)
 
 
 def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTable,

@@ -63,8 +63,9 @@ def cut(demand: int, product: Product, wanted: Sequence[int], max_lots: int) -> 
     """Lot sizes covering ``demand`` units, cutting near the ``wanted`` positions.
 
     Each cut is moved to the next allowed size (multiple, within min/max);
-    at most ``max_lots`` lots (the closest cuts are dropped first); the last
-    lot is the smallest size holding what is left.
+    at most ``max_lots`` lots (the closest cuts are dropped first; when
+    max_lot keeps neighbours from merging, no cut is kept), unless max_lot
+    itself needs more; the last lot is the smallest size holding what is left.
     """
     low, high = product.lot_size_range()
     k = product.lot_multiple
@@ -88,7 +89,11 @@ def cut(demand: int, product: Product, wanted: Sequence[int], max_lots: int) -> 
             continue
         sizes.append(smallest_lot(rest, product))
         break
-    return _merge_to(sizes, demand, product, max_lots)
+    sizes = _merge_to(sizes, demand, product, max_lots)
+    if len(sizes) > max_lots and cuts:
+        # neighbours too big to merge under max_lot: cut as few lots as possible
+        return cut(demand, product, [], max_lots)
+    return sizes
 
 
 def _merge_to(sizes: list[int], demand: int, product: Product, max_lots: int) -> list[int]:

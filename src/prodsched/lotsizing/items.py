@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from prodsched.lots.cutting import fifo_orders
 from prodsched.lotsizing.grid import BucketGrid
-from prodsched.plant.model import Mode, Order, Plant, Product, RoutingOption
+from prodsched.plant.model import Mode, Order, Plant, Product, RoutingOption, Step
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class Item:
         True for a one-off order: one lot of exactly its quantity.
     options
         The eligible machines of its first routing step.
+    lead_times
+        Per order, the time its units need after the first step (the fastest
+        run of each later step): the first step must end that much before
+        the due date.
     """
 
     name: str
@@ -40,6 +44,7 @@ class Item:
     orders: tuple[Order, ...]
     one_off: bool
     options: tuple[RoutingOption, ...]
+    lead_times: tuple[int, ...] = ()
 
     @property
     def demand(self) -> int:
@@ -57,13 +62,14 @@ class Item:
         """Units due (``due``), under hard deadline (``deadline``) or released
         (``release``) by the end of each bucket."""
         per = [0] * grid.count
-        for o in self.orders:
+        leads = self.lead_times or (0,) * len(self.orders)
+        for o, lead in zip(self.orders, leads, strict=True):
             if what == "due":
-                b = grid.due_bucket(o.due) if o.due is not None else grid.count - 1
+                b = grid.due_bucket(o.due - lead) if o.due is not None else grid.count - 1
             elif what == "deadline":
                 if o.deadline is None:
                     continue
-                b = grid.due_bucket(o.deadline)
+                b = grid.due_bucket(o.deadline - lead)
             else:
                 b = min(grid.count - 1, grid.release_bucket(o.release))
             per[max(b, 0)] += o.quantity
@@ -88,13 +94,22 @@ def plan_items(plant: Plant) -> list[Item]:
     items = []
     for name, orders in by_product.items():
         product = plant.products[name]
-        options = plant.routings[name][0].options
+        steps = plant.routings[name]
+        options = steps[0].options
         if product.mode is Mode.ONE_OFF:
             for o in orders:
-                items.append(Item(o.order_id, product, (o,), True, options))
+                items.append(Item(o.order_id, product, (o,), True, options,
+                                  (lead_time(steps, o),)))
         else:
-            items.append(Item(name, product, tuple(fifo_orders(orders)), False, options))
+            fifo = tuple(fifo_orders(orders))
+            items.append(Item(name, product, fifo, False, options,
+                              tuple(lead_time(steps, o) for o in fifo)))
     return items
+
+
+def lead_time(steps: tuple[Step, ...], order: Order) -> int:
+    """Time an order's units need after the first step: the fastest run of each later step."""
+    return sum(min(opt.duration(order.quantity) for opt in s.options) for s in steps[1:])
 
 
 def max_units(item: Item, option: RoutingOption, capacity: int) -> int:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from prodsched.cpsat_runner import RunResult, run_stages
-from prodsched.errors import InfeasibleError
+from prodsched.errors import Conflict, InfeasibleError
 from prodsched.lotsizing.expand import PlannedLot, expand, plan_rows
 from prodsched.lotsizing.grid import make_grid
 from prodsched.lotsizing.items import Item, plan_items
@@ -24,13 +24,6 @@ from prodsched.schedule.schedule import Schedule, SolveInfo
 
 DEFAULT_LOTSIZING_OBJECTIVE = "weighted-tardiness>setup-cost,holding-cost,setup-time"
 PLAN_COLUMNS = ("bucket", "machine", "product", "quantity", "position", "lot")
-
-
-class NoScheduleFoundError(InfeasibleError):
-    """CP-SAT found no plan within the time limit (the plant may still be feasible)."""
-
-    def __str__(self) -> str:
-        return "no plan was found within the time limit; give more time or larger buckets"
 
 
 def busiest_load(plant: Plant, items: list[Item], setups: SetupTable) -> int:
@@ -90,10 +83,10 @@ def solve_lotsizing(plant: Plant, request: Any, bucket_length: int | None = None
     Raises
     ------
     InfeasibleError
-        When no plan meets the deadlines (:class:`NoScheduleFoundError` when
-        none was found in time).
+        When no plan meets the deadlines
+        (:class:`~prodsched.pipeline.NoScheduleError` when none was found in time).
     """
-    from prodsched.pipeline import check_schedule
+    from prodsched.pipeline import NoScheduleError, check_schedule
 
     t0 = request.started_at if request.started_at is not None else time.monotonic()
     objective = parse_objective(request.objective)
@@ -107,11 +100,16 @@ def solve_lotsizing(plant: Plant, request: Any, bucket_length: int | None = None
     # the full LP (all constraints, level 2) is what bounds a lot-sizing model
     settings = replace(request.settings, linearization_level=2, subsolvers=("max_lp",))
     run = run_stages(bm.model, stages, settings, t0 + request.time_limit,
-                     progress=request.progress, stop=request.stop)
+                     progress=request.progress, stop=request.stop,
+                     solver_hook=request.solver_hook)
     if run.values is None:
         if run.status == "infeasible":
-            raise InfeasibleError()
-        raise NoScheduleFoundError()
+            raise InfeasibleError([Conflict(
+                (), "lot-sizing buckets",
+                f"no plan of buckets of {grid.length} time units meets every deadline and "
+                "bucket capacity; try smaller buckets, or the job-shop model")])
+        raise NoScheduleError("no plan was found within the time limit; give more time or "
+                              "larger buckets")
     expanded, ops = expand(plant, read_plan(bm, run.value), grid, setups)
     schedule = Schedule(plant, [e.lot for e in expanded], ops)
     schedule.info = _info(run, objective, t0, {
