@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 from prodsched.errors import Conflict
 from prodsched.feasibility.bounds import Bounds
-from prodsched.heuristics.timeline import merged_periods
 from prodsched.lots.plan import LotPlan
 from prodsched.plant.model import Order, Plant, RoutingOption
 
@@ -145,7 +144,7 @@ def _capacity_conflicts(plant: Plant, plan: LotPlan, skip: set[str]) -> list[Con
 def _machine_conflict(plant: Plant, machine: str, demands: list[_Demand]) -> Conflict | None:
     """The first window [release, deadline] in which the machine's work cannot fit."""
     fmt = plant.time_axis.format
-    down = merged_periods(plant.downtimes_of(machine))
+    down = plant.unavailable(machine)
     releases = sorted({d.release for d in demands})
     if len(releases) > MAX_WINDOWS:
         step = len(releases) / MAX_WINDOWS

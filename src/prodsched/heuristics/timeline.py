@@ -9,17 +9,6 @@ from dataclasses import dataclass, field
 from prodsched.plant.model import Plant
 
 
-def merged_periods(periods: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping or touching periods joined, sorted by start."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(periods):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
 @dataclass
 class Timeline:
     """Append-only state of one machine.
@@ -70,6 +59,6 @@ class Timeline:
 def timelines(plant: Plant) -> dict[str, Timeline]:
     """A fresh timeline per machine (initial state, calendar)."""
     return {
-        name: Timeline(merged_periods(plant.downtimes_of(name)), state=m.initial_state)
+        name: Timeline(plant.unavailable(name), state=m.initial_state)
         for name, m in plant.machines.items()
     }

@@ -25,7 +25,6 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from prodsched.heuristics.timeline import merged_periods
 from prodsched.jobshop import criteria
 from prodsched.jobshop.sequencing import (
     add_group_entry_cuts,
@@ -336,7 +335,7 @@ class JobShopModel:
         if not self.with_literals:
             return [[self.model.new_fixed_size_interval_var(start, end - start,
                                                             f"down_{machine}_{start}")
-                     for start, end in merged_periods(self.plant.downtimes_of(machine))]]
+                     for start, end in self.plant.unavailable(machine)]]
         rows = sorted((d.start, d.end, k) for k, d in enumerate(self.plant.downtimes)
                       if d.machine in (machine, "*"))
         layers: list[list[cp_model.IntervalVar]] = []

@@ -181,6 +181,17 @@ class Plant:
             (d.start, d.end) for d in self.downtimes if d.machine in (machine, "*")
         )
 
+    def unavailable(self, machine: str) -> list[tuple[int, int]]:
+        """The machine's unavailable periods with overlapping or touching ones
+        joined: sorted, disjoint ``[start, end)`` periods."""
+        out: list[tuple[int, int]] = []
+        for start, end in self.downtimes_of(machine):
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
+
     def steps(self, product: str) -> tuple[Step, ...]:
         """Routing steps of ``product``."""
         return self.routings[product]

@@ -89,18 +89,7 @@ def rows_from_ops(plant: Plant, ops: Iterable[PlacedOp]) -> list[ScheduleRow]:
             product=lot.product, mode=lot.mode.value, step=op.step, quantity=lot.quantity,
             orders=lot.allocations))
     for machine in plant.machines:
-        for start, end in _merged(plant.downtimes_of(machine)):
+        for start, end in plant.unavailable(machine):
             rows.append(ScheduleRow(machine=machine, kind="down", start=start, end=end))
     rows.sort(key=ScheduleRow.sort_key)
     return rows
-
-
-def _merged(periods: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping or touching unavailable periods joined (rows must not overlap)."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(periods):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
