@@ -16,7 +16,6 @@ Writes benchmarks/results/calibrate_budget.csv and .md (date, commit, versions).
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
+from prodsched.bench.records import write_csv
 from prodsched.budget import ModelSize, fitting, warm_start
 from prodsched.cpsat_runner import RunResult, SolverSettings, run_stages
 from prodsched.examples import EXAMPLES, write_example
@@ -103,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(row, flush=True)
                 rows.append(row)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / "calibrate_budget.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(RESULTS / "calibrate_budget.csv", rows)
     ratios = [r["det_per_wall_s"] for r in rows if r["det_per_wall_s"]]
     build_ratio = [r["build_s"] / r["build_estimate_s"] for r in rows  # type: ignore[operator]
                    if r["build_estimate_s"]]

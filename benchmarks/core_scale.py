@@ -12,7 +12,6 @@ Writes benchmarks/results/core_scale.csv and .md (date, commit, versions).
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
+from prodsched.bench.records import write_csv
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.generate import GeneratorConfig, write_plant
 from prodsched.objective import DEFAULT_OBJECTIVE, parse_objective
@@ -80,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(row, flush=True)
         rows.append(row)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / f"{args.name}.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(RESULTS / f"{args.name}.csv", rows)
     meta = run_metadata()
     lines = [markdown_header("Core job shop at growing size", meta),
              f"Time limit {args.time_limit:g} s for the whole solve (load, build, search, "

@@ -9,7 +9,6 @@ Writes benchmarks/results/family_probe.csv and .md (date, commit, versions).
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
+from prodsched.bench.records import write_csv
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.objective import parse_objective
 from prodsched.pipeline import SolveRequest, solve_request
@@ -78,10 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             print(row, flush=True)
             rows.append(row)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / "family_probe.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(RESULTS / "family_probe.csv", rows)
     lines = [markdown_header("Family changeover probe", run_metadata()),
              f"One machine, 25 products in 5 families, n one-unit orders, changeover "
              f"10 + 5·|a−b| between families, objective setup time (optimum 60); whole "

@@ -16,7 +16,6 @@ Writes benchmarks/results/lotsizing_{psp,trigeiro}.csv and .md.
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from prodsched.bench.clsp_mip import solve_clsp_mip
 from prodsched.bench.environment import markdown_header, run_metadata
+from prodsched.bench.records import write_csv
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.formats.psp import read_psp, read_psp_values
 from prodsched.formats.trigeiro import read_trigeiro
@@ -93,10 +93,7 @@ def run_trigeiro(args: argparse.Namespace) -> list[dict[str, object]]:
 
 def write(name: str, rows: list[dict[str, object]], summary: list[str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / f"{name}.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(RESULTS / f"{name}.csv", rows)
     header = list(rows[0])
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     table += ["| " + " | ".join("" if r[k] is None else str(r[k]) for k in header) + " |"

@@ -17,7 +17,6 @@ Writes benchmarks/results/reliability.csv and .md (date, commit, versions).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import signal
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from prodsched.bench.environment import markdown_header, run_metadata
+from prodsched.bench.records import write_csv
 from prodsched.generate import GeneratorConfig, write_plant
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -104,12 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             for limit in (float(x) for x in args.limits.split(",") if x):
                 rows.append({"orders": n, **timed(plant, Path(tmp), limit, args.workers)})
                 print(rows[-1], flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    fields = list(dict.fromkeys(k for r in rows for k in r))
-    with open(RESULTS / f"{args.name}.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(RESULTS / f"{args.name}.csv", rows)
     lines = [markdown_header("Interruption and time limits of prodsched solve", run_metadata()),
              f"Plants: `GeneratorConfig(orders=N, machines=8, max_steps=3, alternatives=2, "
              f"setup_ratio=0.5, due_tightness=0.6, calendar, datetimes, seed={args.seed})`; "
