@@ -17,6 +17,11 @@ expensive ones are sized to fit before they start:
   dispatch schedule is returned;
 - **search**: what is left, stopped early enough to finish.
 
+Plants whose full model is too large to build and search in a planner's
+time (:func:`is_large`) take another route (:mod:`prodsched.lns.route`): a
+dispatch schedule written at once, then large-neighbourhood search with
+small CP-SAT models of windows; it budgets its own start, search and finish.
+
 With one worker the search is limited by CP-SAT's deterministic time,
 :data:`DETERMINISTIC_PER_SECOND` per second of search the limit leaves, so
 that runs repeat exactly; all the decisions above then depend on the plant
@@ -59,6 +64,10 @@ DETERMINISTIC_PER_SECOND = 0.2
 # One worker: the share of the limit assumed for the search when deciding the
 # deterministic budget (the rest goes to loading, warm start, build, finish).
 DETERMINISTIC_SEARCH_SHARE = 0.5
+# Above this many operations (or order-and-slot coverage literals) the full
+# model is not built: the plant takes the large-plant route (prodsched.lns).
+LARGE_OPERATIONS = 300
+LARGE_COVERS = 100_000
 
 
 @dataclass
@@ -152,6 +161,13 @@ class ModelSize:
             if self.build_seconds(max_arcs) <= seconds:
                 return max_arcs
         return None
+
+
+def is_large(size: ModelSize) -> bool:
+    """Whether a plant of this model size takes the large-plant route (see
+    :mod:`prodsched.lns.route`): one CP-SAT model of it would not be built and
+    searched in the time a planner waits."""
+    return size.ops > LARGE_OPERATIONS or size.covers > LARGE_COVERS
 
 
 def fitting(options: Sequence[Realization], plan: LotPlan) -> list[Realization]:

@@ -22,6 +22,7 @@ from prodsched.budget import (
     Budget,
     ModelSize,
     fitting,
+    is_large,
 )
 from prodsched.cpsat_runner import (
     ModelRejectedError,
@@ -102,7 +103,13 @@ class SolveRequest:
     time (default: with one worker; see :mod:`prodsched.budget`);
     ``solver_hook`` is given the live CP-SAT solver (``None`` after) so that
     a signal handler can stop it; ``monitor`` follows the phases (see
-    :class:`SolveMonitor`).
+    :class:`SolveMonitor`); ``checkpoint``, on large plants
+    (:func:`prodsched.budget.is_large`), is called with every new best
+    schedule once it is validated, and the files it renders to
+    (:meth:`Schedule.render`), from another thread, while the solve goes on
+    (the command line writes each one, so a valid schedule is on disk early);
+    ``large`` forces the large-plant route (``True``) or the full model
+    (``False``) instead of choosing by size.
     """
 
     objective: Objective
@@ -121,6 +128,8 @@ class SolveRequest:
     repeatable: bool | None = None
     solver_hook: Callable[[cp_model.CpSolver | None], None] | None = None
     monitor: SolveMonitor | None = None
+    checkpoint: Callable[[Schedule, dict[str, str]], None] | None = None
+    large: bool | None = None
 
 
 def solve(
@@ -216,6 +225,12 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     conflicts = preflight(plant, plan)
     if conflicts:
         raise InfeasibleError(conflicts)
+    size = ModelSize.of(plant, plan, setups)
+    large = is_large(size) if request.large is None else request.large
+    if large and not (request.extensions or request.warm_starts or request.lot_plan):
+        from prodsched.lns.route import solve_large
+
+        return _relaxed(original, solve_large(plant, request, budget, monitor, setups), request)
     monitor.phase("warm start")
     warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
                              request.objective, request.warm_starts,
@@ -246,7 +261,6 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     if stop():
         details["interrupted"] = True
         return fallback("interrupted before CP-SAT started")
-    size = ModelSize.of(plant, plan, setups)
     reserve = size.finish_seconds()
     max_arcs = size.choose_arcs(BUILD_SHARE * budget.available(reserve),
                                 request.max_arcs_per_machine)
@@ -378,8 +392,8 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
     return schedule
 
 
-def check_schedule(schedule: Schedule) -> None:
-    """Run the independent validator on the files this schedule would write.
+def check_schedule(schedule: Schedule) -> dict[str, str]:
+    """Run the independent validator on the files this schedule would write; return them.
 
     Raises
     ------
@@ -395,3 +409,4 @@ def check_schedule(schedule: Schedule) -> None:
         listing = "\n".join(str(v) for v in violations[:20])
         raise InvalidScheduleError(
             f"internal error: the schedule breaks {len(violations)} rule(s):\n{listing}")
+    return files

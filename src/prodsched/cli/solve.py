@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from prodsched.cli.anytime import Checkpoints, extra_names
 from prodsched.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -130,10 +131,13 @@ def solve(source: str, out_dir: str, source_format: str, time_limit: float, work
         if src.model == "lotsizing" and relax_deadlines:
             fail("prodsched: --relax-deadlines works with the job-shop model only",
                  EXIT_BAD_INPUT)
+        checkpoints = Checkpoints(out_dir, extra_names(gantt=gantt, xlsx=xlsx, parquet=parquet))
         schedule, abandoned = _solve(src, interrupt, started, time_limit=time_limit,
                                      workers=workers, seed=seed, gap=gap, log=log, quiet=quiet,
                                      relax_deadlines=relax_deadlines, bucket=bucket,
-                                     reserve=output_reserve(time_limit, gantt, xlsx, parquet))
+                                     reserve=output_reserve(time_limit, gantt, xlsx, parquet),
+                                     checkpoints=checkpoints)
+        checkpoints.close()
         _write(schedule, out_dir, interrupt, abandoned, started, quiet=quiet,
                xlsx=xlsx, parquet=parquet, gantt=gantt)
 
@@ -195,8 +199,13 @@ def _objective(text: str) -> Objective:
 
 def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: float,
            workers: int, seed: int, gap: float | None, log: bool, quiet: bool,
-           relax_deadlines: bool, bucket: int | None, reserve: float) -> tuple[Schedule, bool]:
-    """Solve in a worker thread (see :mod:`prodsched.cli.signals`); exit on failure."""
+           relax_deadlines: bool, bucket: int | None, reserve: float,
+           checkpoints: Checkpoints) -> tuple[Schedule, bool]:
+    """Solve in a worker thread (see :mod:`prodsched.cli.signals`); exit on failure.
+
+    Provisional schedules of a large plant are written as they come
+    (:mod:`prodsched.cli.anytime`).
+    """
     from prodsched.cpsat_runner import SolverSettings
     from prodsched.lotsizing.solve import solve_lotsizing
     from prodsched.pipeline import NoScheduleError, SolveRequest, solve_request
@@ -206,7 +215,8 @@ def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: fl
         objective=src.objective, time_limit=time_limit - reserve, started_at=started,
         extensions=src.extensions, warm_starts=src.warm_starts, progress=progress,
         relax_deadlines=relax_deadlines, stop=interrupt.requested, solver_hook=interrupt.hook,
-        monitor=interrupt, settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log))
+        monitor=interrupt, settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log),
+        checkpoint=checkpoints.write)
     plant = src.plant
     try:
         with progress:

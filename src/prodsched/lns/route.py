@@ -1,0 +1,205 @@
+"""The pipeline's route for large plants: a dispatch schedule at once, then windows.
+
+Above a size where one CP-SAT model of the whole plant cannot be built and
+searched in the time limit (:func:`prodsched.budget.is_large`), the pipeline
+takes this route instead:
+
+1. **start** (:func:`prodsched.lns.start.choose_start`): lot plans × dispatch
+   rules; the first candidate is validated and handed to
+   ``SolveRequest.checkpoint`` at once (the command line writes it), so a
+   valid schedule is on disk within seconds; the others follow up to
+   :data:`START_SHARE` of the limit;
+2. **large-neighbourhood search** (:func:`prodsched.lns.search.improve`) from
+   the best candidate until the finish reserve; every new best is validated
+   in the background and handed on
+   (:class:`prodsched.lns.checkpoint.Checkpointer`);
+3. **finish**: the best schedule, validated — usually already, in the
+   background — is returned.
+
+Every schedule handed on or returned has passed the independent validator.
+With one worker the run repeats exactly: the number of candidates and the
+search's budget are then decided from the plant and the limit alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from prodsched.budget import DETERMINISTIC_PER_SECOND, DETERMINISTIC_SEARCH_SHARE, Budget
+from prodsched.lns.checkpoint import Checked, Checkpointer
+from prodsched.lns.evaluate import Evaluator
+from prodsched.lns.search import SearchLimits, improve
+from prodsched.lns.start import CANDIDATE_PER_OP, Candidate, choose_start
+from prodsched.lots.lot import Lot
+from prodsched.plant.model import Plant
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.rows import PlacedOp
+from prodsched.schedule.schedule import Schedule, SolveInfo
+
+if TYPE_CHECKING:
+    from prodsched.pipeline import SolveMonitor, SolveRequest
+
+# Share of the limit after which no more start candidates are tried.
+START_SHARE = 0.2
+# Seconds between two background validations of a new best schedule.
+CHECKPOINT_EVERY = 5.0
+# Finish: the final validation may take this much longer than the first did,
+# writing the files this share of it, plus this many seconds.
+VALIDATION_MARGIN = 1.3
+WRITE_SHARE = 0.3
+FINISH_BASE = 0.3
+# Without a measurement (repeatable runs): seconds per operation to validate.
+VALIDATE_PER_OP = 0.25e-3
+
+# A schedule to validate: its lots and placed steps.
+Payload = tuple[list[Lot], list[PlacedOp]]
+Make = Callable[..., Checked]
+
+
+def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: SolveMonitor,
+                setups: SetupTable) -> Schedule:
+    """Schedule a large plant (see the module).
+
+    Raises
+    ------
+    NoScheduleError
+        When no dispatch rule meets every deadline.
+    """
+    from prodsched.pipeline import NoScheduleError, check_schedule
+
+    t0, objective = budget.started, request.objective
+    stop = request.stop or (lambda: False)
+    details: dict[str, Any] = {}
+    budget.notes.update({"time_limit": request.time_limit, "repeatable": budget.repeatable,
+                         "warm_start_skipped": [], "deterministic_seconds": None,
+                         "wall_limit_hit": False})
+
+    def make(payload: Payload, *, final: bool = False) -> Checked:
+        lots, ops = payload
+        schedule = Schedule(plant, lots, ops)
+        info = {**details, "budget": dict(budget.notes)}
+        if not final:
+            info["provisional"] = True
+        schedule.info = SolveInfo(
+            status="feasible", objective=float(objective.stages[0].value(schedule.kpis)),
+            bound=None, objective_name=str(objective), solve_seconds=time.monotonic() - t0,
+            details=info)
+        info["objective_values"] = [float(v) for v in objective.values(schedule.kpis)]
+        return schedule, check_schedule(schedule)
+
+    checkpointer = Checkpointer(make, request.checkpoint, CHECKPOINT_EVERY)  # type: ignore[arg-type]
+    first: dict[str, Any] = {}
+
+    def on_best(candidate: Candidate) -> None:
+        if not candidate.meets_deadlines:
+            return
+        details["dispatch"] = {"warm_start": candidate.name}
+        payload = (candidate.lots, candidate.ops)
+        if first:
+            first["version"] = checkpointer.offer(payload)
+            return
+        began = time.monotonic()
+        first["version"] = checkpointer.put(make(payload))
+        first["seconds"] = time.monotonic() - began
+        details["first_schedule_seconds"] = round(time.monotonic() - t0, 3)
+        monitor.fallback(lambda: _interrupted(checkpointer))
+
+    monitor.phase("warm start")
+    evaluator = Evaluator(plant, objective)
+    operations = sum(len(plant.routings[o.product]) for o in plant.orders)
+    start = choose_start(
+        plant, setups, evaluator, modes=request.modes, stop=request.stop, on_best=on_best,
+        until=None if budget.repeatable else t0 + START_SHARE * request.time_limit,
+        count=max(1, int(START_SHARE * request.time_limit / (CANDIDATE_PER_OP * operations)))
+        if budget.repeatable else None)
+    best = start.best
+    details["dispatch"] = start.summary()
+    details["model"] = {"kind": "lns", "lots": len(best.lots), "operations": len(best.ops),
+                        "lot_seconds": round(start.lot_seconds, 3)}
+    budget.notes.update({"warm_start_seconds": round(time.monotonic() - t0, 3),
+                         "warm_start_skipped": start.skipped})
+    if not best.meets_deadlines:
+        checkpointer.close()
+        raise NoScheduleError("no dispatch rule meets every deadline, and the plant is too "
+                              "large for one CP-SAT model")
+    reserve = _reserve(len(best.ops), first["seconds"], budget.repeatable)
+    deadline = budget.end - reserve
+    det = None
+    if budget.repeatable:
+        det = round(DETERMINISTIC_PER_SECOND * max(
+            0.0, DETERMINISTIC_SEARCH_SHARE * request.time_limit - reserve), 3)
+    budget.notes.update({"finish_reserve": round(reserve, 3), "deterministic_seconds": det})
+    latest: list[int | None] = [first["version"]]
+
+    def improved(ops: list[PlacedOp], values: tuple[Fraction, ...]) -> None:
+        # offered only while a validation started now ends before the search does
+        on_time = time.monotonic() < deadline - first["seconds"]
+        latest[0] = checkpointer.offer((best.lots, ops)) if on_time else None
+
+    monitor.phase("search")
+    ops, _, stats = improve(plant, setups, objective, best.lots, best.ops,
+                            SearchLimits(deadline=deadline, deterministic_seconds=det,
+                                         stop=request.stop, solver_hook=request.solver_hook),
+                            request.settings, on_improve=improved, t0=t0)
+    monitor.phase("finish")
+    details["lns"] = {**stats.summary(),
+                      "trajectory": [[round(t, 2), v] for t, v in stats.trajectory]}
+    budget.notes["wall_limit_hit"] = det is not None and stats.deterministic_seconds < det - 0.01
+    if stop():  # answer at once: the newest validated schedule
+        details["interrupted"] = True
+        latest[0] = None
+    return _final(checkpointer, make, (best.lots, ops), latest[0], budget,
+                  first["seconds"] if not stop() else float("inf"), details)
+
+
+def _reserve(operations: int, validate_seconds: float, repeatable: bool) -> float:
+    """Seconds kept from the end of the limit to validate and write the final schedule."""
+    if repeatable:
+        validate_seconds = VALIDATE_PER_OP * operations
+    return validate_seconds * (VALIDATION_MARGIN + WRITE_SHARE) + FINISH_BASE
+
+
+def _final(checkpointer: Checkpointer, make: Make, best: Payload, version: int | None,
+           budget: Budget, validate_seconds: float, details: dict[str, Any]) -> Schedule:
+    """The best schedule, validated: the checkpointer's when it has it (or is about to),
+    else validated now; when there is no time left for that, the newest validated one.
+
+    ``version`` is the best schedule's version at the checkpointer (``None``:
+    found too late to be offered).
+    """
+    try:
+        if version is not None:
+            ready = checkpointer.result_for(version, timeout=max(0.0, budget.left()))
+            if ready is not None:
+                return _finalised(ready, details, budget)
+        if checkpointer.error is not None:
+            raise checkpointer.error
+        done = checkpointer.latest()
+        if done is None or budget.left() >= validate_seconds:
+            checkpointer.close()
+            return make(best, final=True)[0]
+        return _finalised(done.schedule, details, budget)
+    finally:
+        checkpointer.close()
+
+
+def _finalised(schedule: Schedule, details: dict[str, Any], budget: Budget) -> Schedule:
+    """A validated checkpoint as the final schedule: the solve's details, not provisional."""
+    info = schedule.info
+    info.details = {**info.details, **details, "budget": dict(budget.notes)}
+    info.details.pop("provisional", None)
+    info.solve_seconds = time.monotonic() - budget.started
+    return schedule
+
+
+def _interrupted(checkpointer: Checkpointer) -> Schedule:
+    """For an interrupt: the newest validated schedule."""
+    done = checkpointer.latest()
+    assert done is not None  # the fallback is set once there is one
+    checkpointer.close()
+    done.schedule.info.details.pop("provisional", None)
+    done.schedule.info.details["interrupted"] = True
+    return done.schedule

@@ -1,0 +1,229 @@
+"""Large-neighbourhood search: improve a complete schedule one window at a time.
+
+Each iteration frees a window (:mod:`prodsched.lns.window`), solves its
+CP-SAT model (:mod:`prodsched.lns.submodel`) from the current schedule as
+hint, puts the window's new machines, order and times into the schedule,
+shifts everything left (:func:`~prodsched.heuristics.compact.left_shift`,
+which also recomputes every changeover from the actual sequence) and keeps
+the result only when the objective, evaluated exactly over the whole plant,
+improves. So the current schedule is always complete and valid, and never
+gets worse.
+
+Window sizes adapt so that a sub-solve takes about :data:`TARGET_SECONDS`:
+a window solved to optimality well before its limit grows, one that runs
+out of time shrinks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from prodsched.budget import DETERMINISTIC_PER_SECOND
+from prodsched.cpsat_runner import SolverSettings
+from prodsched.lns.evaluate import Evaluator
+from prodsched.lns.retime import retime
+from prodsched.lns.state import Indexed
+from prodsched.lns.submodel import WindowModel
+from prodsched.lns.subsolve import solve_stages
+from prodsched.lns.window import Neighbourhoods, Window
+from prodsched.lots.lot import Lot
+from prodsched.objective import Objective
+from prodsched.plant.model import Plant
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.rows import PlacedOp
+
+# Seconds one sub-solve should take, and its limit.
+TARGET_SECONDS = 0.4
+SUB_LIMIT = 0.5
+# Repeatable runs: the clock limit of a sub-solve is this many times its
+# deterministic budget's worth, so the deterministic budget decides.
+WALL_SAFETY = 4.0
+# Operations per window: first, fewest, most.
+START_SIZE = 60
+MIN_SIZE = 20
+MAX_SIZE = 600
+# Every this many windows, one is taken around a late lot (when there are late lots).
+LATE_EVERY = 3
+# Cost per time unit of pushing a lot's next step (outside the window) later;
+# None: the next step stays where it is.
+SOFT: float | None = 0.1
+
+Improved = Callable[[list[PlacedOp], tuple[Fraction, ...]], None]
+
+
+@dataclass
+class SearchStats:
+    """What the search did, for kpis.json."""
+
+    windows: int = 0
+    improved: int = 0
+    solved_optimal: int = 0
+    cycles: int = 0
+    sub_seconds: float = 0.0
+    build_seconds: float = 0.0
+    deterministic_seconds: float = 0.0
+    sizes: list[int] = field(default_factory=list)
+    trajectory: list[tuple[float, float]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {"windows": self.windows, "improved": self.improved,
+                "solved_optimal": self.solved_optimal,
+                "sub_seconds": round(self.sub_seconds, 3),
+                "build_seconds": round(self.build_seconds, 3),
+                "deterministic_seconds": round(self.deterministic_seconds, 3),
+                "mean_window": round(sum(self.sizes) / len(self.sizes), 1) if self.sizes else 0}
+
+
+@dataclass
+class SearchLimits:
+    """When to stop: a clock deadline, a deterministic budget, a stop request.
+
+    ``deterministic_seconds``: when set, the sum of the sub-solves'
+    deterministic time bounds the search instead of the clock (with one
+    worker, the same plant then gives the same schedule); the clock
+    ``deadline`` still holds.
+    """
+
+    deadline: float
+    deterministic_seconds: float | None = None
+    stop: Callable[[], bool] | None = None
+    solver_hook: Callable[[cp_model.CpSolver | None], None] | None = None
+
+
+def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[Lot],
+            ops: list[PlacedOp], limits: SearchLimits, settings: SolverSettings,
+            on_improve: Improved | None = None, t0: float | None = None
+            ) -> tuple[list[PlacedOp], tuple[Fraction, ...], SearchStats]:
+    """Improve ``ops`` window by window until a limit; return the best and its values.
+
+    Parameters
+    ----------
+    plant, setups, objective
+        The plant, its changeover lookup, what is minimised.
+    lots, ops
+        A complete, valid schedule.
+    limits
+        When to stop.
+    settings
+        CP-SAT workers and seed for the sub-solves.
+    on_improve
+        Called with every new best schedule and its values.
+    t0
+        ``time.monotonic()`` the trajectory's times count from.
+    """
+    t0 = time.monotonic() if t0 is None else t0
+    evaluator = Evaluator(plant, objective)
+    values = evaluator.values(ops)
+    state = Indexed(plant, lots, ops)
+    hoods = Neighbourhoods(plant, seed=settings.seed)
+    stats = SearchStats(trajectory=[(time.monotonic() - t0, float(values[0]))])
+    size = START_SIZE
+    det_left = limits.deterministic_seconds
+    stop = limits.stop or (lambda: False)
+    while not stop():
+        left = limits.deadline - time.monotonic()
+        if left < 0.2 or (det_left is not None and det_left <= 0):
+            break
+        window = _next_window(hoods, state, evaluator, size, stats.windows)
+        if window is None:
+            break
+        stats.windows += 1
+        started = time.monotonic()
+        wm = WindowModel(plant, setups, objective, state, window, soft=SOFT)
+        stats.build_seconds += time.monotonic() - started
+        stats.sizes.append(len(wm.free))
+        solve_started = time.monotonic()
+        if det_left is None:
+            run = solve_stages(wm.model, wm.stages(), settings,
+                               min(SUB_LIMIT, limits.deadline - solve_started),
+                               solver_hook=limits.solver_hook)
+        else:  # repeatable: deterministic time decides, the clock is only a safety
+            run = solve_stages(wm.model, wm.stages(), settings,
+                               min(WALL_SAFETY * SUB_LIMIT, limits.deadline - solve_started),
+                               min(det_left, DETERMINISTIC_PER_SECOND * SUB_LIMIT),
+                               solver_hook=limits.solver_hook)
+        seconds = time.monotonic() - solve_started
+        stats.sub_seconds += seconds
+        det = run.deterministic_seconds
+        stats.deterministic_seconds += det
+        if det_left is not None:
+            det_left -= det
+            seconds = det / DETERMINISTIC_PER_SECOND
+        size = _adapt(size, run.status, seconds)
+        if run.status == "optimal":
+            stats.solved_optimal += 1
+        if run.values is None:
+            continue
+        moved = apply_moves(state, window, wm.moves(run.value))
+        if moved is None:
+            continue
+        shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values())
+        if shifted is None:
+            stats.cycles += 1
+            continue
+        new = evaluator.values(shifted)
+        if new < values and evaluator.meets_deadlines(shifted):
+            values, ops = new, shifted
+            state = Indexed(plant, lots, ops)
+            stats.improved += 1
+            stats.trajectory.append((time.monotonic() - t0, float(values[0])))
+            if on_improve is not None:
+                on_improve(ops, values)
+    return ops, values, stats
+
+
+def _next_window(hoods: Neighbourhoods, state: Indexed, evaluator: Evaluator, size: int,
+                 count: int) -> Window | None:
+    if count % LATE_EVERY == LATE_EVERY - 1:
+        late = _late_ops(state, evaluator)
+        window = hoods.late(state, late, size)
+        if window is not None:
+            return window
+    return hoods.sliding(state, size)
+
+
+def _late_ops(state: Indexed, evaluator: Evaluator) -> list[int]:
+    """Last steps of lots that complete some order late."""
+    out = []
+    for chain in state.by_lot.values():
+        op = state.ops[chain[-1]]
+        if any(o in evaluator.due and op.end > evaluator.due[o] for o in op.lot.order_ids):
+            out.append(chain[-1])
+    return out
+
+
+def _adapt(size: int, status: str, seconds: float) -> int:
+    if status == "optimal" and seconds < TARGET_SECONDS / 2:
+        return min(MAX_SIZE, int(size * 1.25) + 1)
+    if status != "optimal" and seconds >= TARGET_SECONDS:
+        return max(MIN_SIZE, int(size * 0.8))
+    return size
+
+
+def apply_moves(state: Indexed, window: Window, moves: dict[int, tuple[str, int, int]]
+           ) -> tuple[list[PlacedOp], dict[str, list[int]]] | None:
+    """The operations with the window's moved, and every machine's new sequence
+    (``None``: nothing moved)."""
+    ops = list(state.ops)
+    changed = False
+    for k, (machine, start, end) in moves.items():
+        op = ops[k]
+        if (op.machine, op.start, op.end) != (machine, start, end):
+            changed = True
+            ops[k] = PlacedOp(op.lot, op.step, machine, start, end, op.setup)
+    if not changed:
+        return None
+    machines = dict(state.by_machine)
+    for m, (i, j) in window.segments.items():
+        seq = state.by_machine[m]
+        inside = sorted((k for k, (machine, _, _) in moves.items() if machine == m),
+                        key=lambda k: (ops[k].start, ops[k].end))
+        machines[m] = seq[:i] + inside + seq[j:]
+    return ops, machines

@@ -1,0 +1,141 @@
+"""The start of the large-plant route: lot plans × dispatch rules, best first.
+
+Each candidate aggregates the orders into lots with one window
+(:func:`prodsched.lns.lots.aggregated_lots`; windows in mean run times, so
+they scale with the plant) and dispatches them with one rule
+(:func:`prodsched.lns.dispatch.queue_dispatch`). The first candidate is the
+one that did best on the project's plants, so it can be written at once;
+the others follow, most promising first, while time allows. The best
+candidate — fewest missed deadlines, then the objective — is the search's
+start.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from prodsched.lns.dispatch import QueueRule, queue_dispatch
+from prodsched.lns.evaluate import Evaluator
+from prodsched.lns.lots import aggregated_lots
+from prodsched.lots.lot import Lot
+from prodsched.plant.model import Mode, Plant
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.rows import PlacedOp
+
+RULES: dict[str, QueueRule] = {
+    "lazy-10": QueueRule(urgency=10, lookahead=True, lazy=True),
+    "lazy-30": QueueRule(urgency=30, lookahead=True, lazy=True),
+    "lazy-100": QueueRule(urgency=100, lookahead=True, lazy=True),
+    "lazy-300": QueueRule(urgency=300, lookahead=True, lazy=True),
+    "setup-aware": QueueRule(urgency=3, lookahead=True),
+    "atcs": QueueRule(),
+}
+# (rule, lot window in mean run times), most promising first.
+CANDIDATES: tuple[tuple[str, float], ...] = (
+    ("lazy-30", 0), ("atcs", 25), ("lazy-100", 0), ("setup-aware", 0), ("lazy-30", 25),
+    ("atcs", 0), ("lazy-10", 0), ("atcs", 5), ("lazy-300", 0), ("setup-aware", 25),
+    ("lazy-100", 25), ("lazy-30", 5),
+)
+# Repeatable runs decide how many candidates fit from this estimate (seconds
+# per operation of one candidate: dispatch and evaluation).
+CANDIDATE_PER_OP = 60e-6
+
+
+@dataclass
+class Candidate:
+    """One dispatch schedule: its lots, placed steps and sort key."""
+
+    name: str
+    lots: list[Lot]
+    ops: list[PlacedOp]
+    key: tuple[int, tuple[Fraction, ...]]
+
+    @property
+    def meets_deadlines(self) -> bool:
+        """Whether it misses no deadline (so it is a valid schedule)."""
+        return self.key[0] == 0
+
+
+@dataclass
+class Start:
+    """The best candidate, every candidate's objective, and those left out."""
+
+    best: Candidate
+    scores: dict[str, list[float]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    lot_seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """For kpis.json."""
+        return {"warm_start": self.best.name, "objectives": self.scores,
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+def mean_run(plant: Plant) -> float:
+    """Mean time of one step of one order on its fastest machine."""
+    times = [min(o.duration(order.quantity) for o in step.options)
+             for order in plant.orders for step in plant.routings[order.product]]
+    return statistics.fmean(times) if times else 1.0
+
+
+def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
+                 until: float | None, count: int | None = None,
+                 modes: dict[str, Mode] | None = None, stop: Callable[[], bool] | None = None,
+                 on_best: Callable[[Candidate], None] | None = None) -> Start:
+    """Run the candidates; return the best.
+
+    Parameters
+    ----------
+    until
+        ``time.monotonic()`` after which no candidate starts once one meets
+        every deadline (``None``: no clock).
+    count
+        Run at most this many candidates (the first always runs).
+    modes
+        Products' modes overriding the plant's.
+    stop
+        Polled between candidates.
+    on_best
+        Called with every new best candidate (the first one too) as soon as
+        it exists.
+    """
+    unit = mean_run(plant)
+    plans: dict[float, list[Lot]] = {}
+    start: Start | None = None
+    for n, (rule, window) in enumerate(CANDIDATES):
+        name = f"{rule} / lots {window:g}"
+        if start is not None and (
+                (count is not None and n >= count) or (stop is not None and stop())
+                or (until is not None and time.monotonic() > until
+                    and start.best.meets_deadlines)):
+            start.skipped.append(name)
+            continue
+        began = time.monotonic()
+        if window not in plans:
+            plans[window] = aggregated_lots(plant, window * unit, modes)
+            start_lots = time.monotonic() - began
+        else:
+            start_lots = 0.0
+        lots = plans[window]
+        ops = queue_dispatch(plant, lots, setups, RULES[rule])
+        values = evaluator.values(ops)
+        candidate = Candidate(name, lots, ops, (0 if evaluator.meets_deadlines(ops) else 1,
+                                                values))
+        better = start is None or candidate.key < start.best.key
+        if start is None:
+            start = Start(candidate)
+        elif better:
+            start.best = candidate
+        start.lot_seconds += start_lots
+        if better and on_best is not None:
+            on_best(candidate)
+        start.scores[name] = [float(v) for v in values]
+        start.seconds[name] = time.monotonic() - began
+    assert start is not None
+    return start

@@ -1,0 +1,76 @@
+"""Large-neighbourhood search: never worse, always valid, better where there is room."""
+
+from __future__ import annotations
+
+import time
+
+from prodsched.cpsat_runner import SolverSettings
+from prodsched.lns.dispatch import queue_dispatch
+from prodsched.lns.evaluate import Evaluator
+from prodsched.lns.lots import aggregated_lots
+from prodsched.lns.search import SearchLimits, improve
+from prodsched.lns.start import RULES
+from prodsched.objective import parse_objective
+from prodsched.plant import load_plant
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.schedule import Schedule
+from tests.conftest import assert_valid
+from tests.lns.test_dispatch import ALTERNATING
+
+
+def _search(plant, objective, rule, seconds, det=None, workers=2):
+    setups = SetupTable(plant)
+    parsed = parse_objective(objective)
+    lots = aggregated_lots(plant)
+    ops = queue_dispatch(plant, lots, setups, RULES[rule])
+    seen = []
+    best, values, stats = improve(
+        plant, setups, parsed, lots, ops,
+        SearchLimits(deadline=time.monotonic() + seconds, deterministic_seconds=det),
+        SolverSettings(workers=workers, seed=0),
+        on_improve=lambda ops, values: seen.append(values))
+    return lots, ops, best, values, stats, seen
+
+
+# one machine, two families released by turns with idle time between: a
+# dispatch rule that does not wait changes over before every order
+SPREAD = {**ALTERNATING, "orders.csv": "order_id,product,quantity,due,release\n" + "".join(
+    f"o{k},{'A' if k % 2 == 0 else 'B'},5,2000,{20 * k}\n" for k in range(12))}
+
+
+def test_a_window_search_regroups_products_that_alternate(make_plant):
+    plant = load_plant(make_plant(SPREAD))
+    lots, start, best, values, _, seen = _search(plant, "setup-cost", "atcs", 5)
+    evaluator = Evaluator(plant, parse_objective("setup-cost"))
+    assert evaluator.values(start)[0] >= 80
+    assert values == evaluator.values(best) and values[0] == 10   # one changeover
+    assert seen and seen[-1] == values
+    assert_valid(Schedule(plant, lots, best))
+
+
+def test_every_improvement_is_an_improvement_and_the_result_is_valid(generated):
+    plant = generated["all-modes"]
+    objective = "weighted-tardiness>setup-time"
+    lots, start, best, values, stats, seen = _search(plant, objective, "setup-aware", 6)
+    evaluator = Evaluator(plant, parse_objective(objective))
+    assert [evaluator.values(start), *seen] == sorted([evaluator.values(start), *seen],
+                                                      reverse=True)
+    assert len(set(seen)) == len(seen)
+    assert values == evaluator.values(best) <= evaluator.values(start)
+    assert stats.windows > 0
+    assert_valid(Schedule(plant, lots, best))
+
+
+def test_deadlines_stay_met(generated):
+    plant = generated["deadlines"]
+    lots, _, best, _, _, _ = _search(plant, "setup-cost", "lazy-30", 4)
+    assert_valid(Schedule(plant, lots, best))
+
+
+def test_one_worker_and_a_deterministic_budget_repeat_exactly(generated):
+    plant = generated["all-modes"]
+    first = _search(plant, "weighted-tardiness=1,setup-cost=1", "lazy-30", 60, det=0.5,
+                    workers=1)
+    again = _search(plant, "weighted-tardiness=1,setup-cost=1", "lazy-30", 60, det=0.5,
+                    workers=1)
+    assert first[2] == again[2] and first[4].windows == again[4].windows
