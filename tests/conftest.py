@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from prodsched.generate import GeneratorConfig
+from prodsched.generate import write_plant as generate_plant
+from prodsched.plant import Plant, load_plant
+
 SHARED_BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
 
 
@@ -38,3 +42,9 @@ def assert_valid(schedule) -> None:  # type: ignore[no-untyped-def]
     violations = validate_texts(schedule.plant, files["schedule.csv"],
                                 files["orders_report.csv"], files["kpis.json"])
     assert not violations, "\n".join(str(v) for v in violations)
+
+
+def load_generated(root: Path, configs: dict[str, GeneratorConfig]) -> dict[str, Plant]:
+    """Write each generated plant into ``root`` and load it, by name."""
+    return {name: load_plant(generate_plant(config, root / name))
+            for name, config in configs.items()}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from prodsched.generate import GeneratorConfig, write_plant
-from prodsched.plant import Plant, load_plant
+from prodsched.generate import GeneratorConfig
+from prodsched.plant import Plant
+from tests.conftest import load_generated
 
 # Small, varied plants: every mode, streaming, calendars, date-times, initial
 # states, deadlines, alternatives of different speeds.
@@ -26,6 +27,4 @@ GENERATED = {
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Plant]:
     """Every plant of :data:`GENERATED`, loaded."""
-    root = tmp_path_factory.mktemp("lns-plants")
-    return {name: load_plant(write_plant(config, root / name))
-            for name, config in GENERATED.items()}
+    return load_generated(tmp_path_factory.mktemp("lns-plants"), GENERATED)

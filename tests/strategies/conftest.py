@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from prodsched.generate import GeneratorConfig, write_plant
+from prodsched.generate import GeneratorConfig
 from prodsched.plant import Plant, load_plant
 from prodsched.schedule.schedule import Schedule
+from tests.conftest import load_generated
 
 # Small, varied plants: every mode mix, calendars, date-times, initial states, setups.
 GENERATED = {
@@ -28,9 +29,7 @@ GENERATED = {
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Plant]:
     """Every plant of :data:`GENERATED`, loaded."""
-    root = tmp_path_factory.mktemp("generated")
-    return {name: load_plant(write_plant(config, root / name))
-            for name, config in GENERATED.items()}
+    return load_generated(tmp_path_factory.mktemp("generated"), GENERATED)
 
 
 def machine_sequence(schedule: Schedule, machine: str, step: int | None = None) -> list[str]:

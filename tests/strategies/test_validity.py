@@ -75,6 +75,11 @@ def test_optimizer_schedules_validate_and_are_no_worse_than_their_seed(generated
         assert schedule.info.objective <= seed.info.objective + 1e-6
         assert sorted(lot.lot_id for lot in schedule.lots) == sorted(
             lot.lot_id for lot in seed.lots)
+    else:  # the better of sequencing the best heuristic's lots and the full model
+        phases = schedule.info.details["phases"]
+        assert schedule.info.objective == min(phases["lots"][0], phases["full"][0])
+        seed = run_strategy(plant, phases["lots_from"], StrategySettings())
+        assert schedule.info.objective <= seed.info.objective + 1e-6
 
 
 def test_unknown_strategy_is_a_usage_error(generated):

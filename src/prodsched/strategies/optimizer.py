@@ -5,6 +5,11 @@
   (``SolveRequest.lot_plan = LotPlan(fixed=lots, groups=())``), warm started
   from that heuristic's schedule.
 - ``cpsat-full`` is the pipeline's default: lots sized and sequenced together.
+  It starts where ``cpsat-lots`` ends: :data:`LOTS_SHARE` of the limit goes
+  to sequencing the best heuristic's lots, whose result (when the full
+  model can make its lots) warm-starts the full model with every heuristic
+  schedule; the better of the two schedules is returned, so the full
+  optimizer is never worse than sequencing fixed lots for that share.
 
 Both minimise the settings' objective within its time limit (counted from the
 strategy's start); with ``deterministic_seconds`` and one worker, runs repeat
@@ -14,7 +19,7 @@ exactly.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.lots.fixed import order_lots
@@ -37,11 +42,33 @@ def _request(settings: StrategySettings, started: float, **extra: object) -> Sol
         **extra)  # type: ignore[arg-type]
 
 
+# cpsat-full: share of the limit (and of a deterministic budget) spent
+# sequencing the best heuristic's lots before the full model.
+LOTS_SHARE = 0.4
+
+
+def heuristic_runs(plant: Plant, settings: StrategySettings) -> list[tuple[str, Schedule]]:
+    """Every heuristic run with its defaults, by name."""
+    default = StrategySettings(objective=settings.objective)
+    return [(h.name, h(plant, default)) for h in HEURISTICS]
+
+
+def best_of(runs: list[tuple[str, Schedule]]) -> tuple[str, Schedule]:
+    """The run with the lowest objective (ties: by name)."""
+    return min(runs, key=lambda r: (r[1].info.objective, r[0]))
+
+
 def best_heuristic(plant: Plant, settings: StrategySettings) -> tuple[str, Schedule]:
     """Every heuristic run with its defaults; the one with the lowest objective."""
-    default = StrategySettings(objective=settings.objective)
-    runs = [(h.name, h(plant, default)) for h in HEURISTICS]
-    return min(runs, key=lambda r: (r[1].info.objective, r[0]))
+    return best_of(heuristic_runs(plant, settings))
+
+
+def _sequence_lots(plant: Plant, settings: StrategySettings, started: float, name: str,
+                   seed: Schedule) -> Schedule:
+    """CP-SAT sequencing ``seed``'s lots, warm started from ``seed``."""
+    request = _request(settings, started, lot_plan=LotPlan(fixed=tuple(seed.lots), groups=()),
+                       warm_starts=[(name, list(seed.ops))])
+    return solve_request(plant, request)
 
 
 @dataclass(frozen=True)
@@ -56,10 +83,7 @@ class CpsatWithHeuristicLots:
         """Solve with the lots fixed; kpis.json names the heuristic the lots came from."""
         started = time.monotonic()
         name, seed = best_heuristic(plant, settings)
-        lots = tuple(seed.lots)
-        request = _request(settings, started, lot_plan=LotPlan(fixed=lots, groups=()),
-                           warm_starts=[(name, list(seed.ops))])
-        schedule = solve_request(plant, request)
+        schedule = _sequence_lots(plant, settings, started, name, seed)
         schedule.info.details["strategy"] = self.name
         schedule.info.details["lots_from"] = name
         return schedule
@@ -90,8 +114,9 @@ def lots_exist_in(plan: LotPlan, lots: list[Lot]) -> bool:
 @dataclass(frozen=True)
 class CpsatFull:
     """The pipeline's optimizer: lots sized and sequenced together, warm started
-    from the best of the dispatch rules and of every heuristic strategy whose
-    lots the model can make."""
+    from the best of the dispatch rules, of every heuristic strategy whose lots
+    the model can make, and of CP-SAT sequencing the best heuristic's lots
+    (see the module)."""
 
     name: str = "cpsat-full"
     kind: str = "optimizer"
@@ -102,12 +127,26 @@ class CpsatFull:
         """Solve the plant as ``prodsched solve`` would, with the settings' objective."""
         started = time.monotonic()
         plan = plan_lots(plant)
-        default = StrategySettings(objective=settings.objective)
-        seeds = [(h.name, list(s.ops)) for h in HEURISTICS
-                 if lots_exist_in(plan, list((s := h(plant, default)).lots))]
-        schedule = solve_request(plant, _request(settings, started, warm_starts=seeds))
-        schedule.info.details["strategy"] = self.name
-        return schedule
+        runs = heuristic_runs(plant, settings)
+        name, seed = best_of(runs)
+        det = settings.deterministic_seconds
+        first = _sequence_lots(plant, replace(
+            settings, time_limit=LOTS_SHARE * settings.time_limit,
+            deterministic_seconds=None if det is None else LOTS_SHARE * det), started, name, seed)
+        seeds = [(n, list(s.ops)) for n, s in runs if lots_exist_in(plan, list(s.lots))]
+        if lots_exist_in(plan, list(first.lots)):
+            seeds.append(("cpsat-lots", list(first.ops)))
+        rest = None if det is None else (1 - LOTS_SHARE) * det
+        full = solve_request(plant, _request(replace(settings, deterministic_seconds=rest),
+                                             started, warm_starts=seeds))
+        objective = settings.parsed_objective()
+        chosen = min((full, first), key=lambda s: objective.values(s.kpis))
+        chosen.info.details["strategy"] = self.name
+        chosen.info.details["phases"] = {
+            "lots_from": name, "chosen": "full" if chosen is full else "lots",
+            "lots": [float(v) for v in objective.values(first.kpis)],
+            "full": [float(v) for v in objective.values(full.kpis)]}
+        return chosen
 
 
 register(CpsatWithHeuristicLots())
