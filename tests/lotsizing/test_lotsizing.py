@@ -87,6 +87,33 @@ def needs_shared(path: Path) -> Path:
     return path
 
 
+def _psp_text(path: Path) -> tuple[int, list[list[int]], int, list[list[int]], str]:
+    """A PSP file read here, apart from :mod:`prodsched.formats.psp`: periods, demand,
+    h, the leading N × N changeover block, and the published value."""
+    rows = [line.split() for line in path.read_text().splitlines() if line.split()]
+    periods, n = int(rows[0][0]), int(rows[1][0])
+    demand = [[int(v) for v in row] for row in rows[2:2 + n]]
+    q = [[int(v) for v in row[:n]] for row in rows[3 + n:3 + 2 * n]]
+    return periods, demand, int(rows[2 + n][0]), q, " ".join(rows[-1])
+
+
+@pytest.mark.parametrize(("name", "optimum", "published", "solve_it"), [
+    ("pigment15a", 1195, "1195", False),   # the enumeration agrees with the published value
+    ("pigment15c", 1370, "1141", False),   # the file has 8 items and a 10 × 10 matrix
+    ("pigment30c", 1707, "1471", True),
+])
+def test_published_psp_values_against_enumeration(name, optimum, published, solve_it):
+    """Two published pigment optima disagree with their files: enumerating every
+    sequence of the file gives more, and the model proves that value."""
+    path = needs_shared(SHARED_BENCHMARKS / "lotsizing_psp" / "instances" / f"{name}.psp")
+    periods, demand, h, q, value = _psp_text(path)
+    assert value == published
+    assert psp_by_enumeration(periods, demand, h, q) == optimum
+    if solve_it:
+        s = solve(read_psp(path), time_limit=60)
+        assert (s.status, s.info.objective, s.info.bound) == ("optimal", optimum, optimum)
+
+
 def test_pigment15d_reaches_its_known_optimum():
     path = needs_shared(SHARED_BENCHMARKS / "lotsizing_psp" / "instances" / "pigment15d.psp")
     s = solve(read_psp(path), time_limit=60)

@@ -51,6 +51,10 @@ CHECKPOINT_EVERY = 5.0
 VALIDATION_MARGIN = 1.3
 WRITE_SHARE = 0.3
 FINISH_BASE = 0.3
+# Interrupted: the best schedule is validated before it is written when the
+# first validation took at most this many seconds (else the newest validated
+# one is written at once).
+STOP_VALIDATE = 1.0
 # Without a measurement (repeatable runs): seconds per operation to validate.
 VALIDATE_PER_OP = 0.25e-3
 
@@ -148,11 +152,14 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     details["lns"] = {**stats.summary(),
                       "trajectory": [[round(t, 2), v] for t, v in stats.trajectory]}
     budget.notes["wall_limit_hit"] = det is not None and stats.deterministic_seconds < det - 0.01
-    if stop():  # answer at once: the newest validated schedule
-        details["interrupted"] = True
+    validate_seconds = first["seconds"]
+    if stop():  # answer soon: the best schedule if it validates quickly, else the newest
+        details["interrupted"] = True  # validated one
         latest[0] = None
-    return _final(checkpointer, make, (best.lots, ops), latest[0], budget,
-                  first["seconds"] if not stop() else float("inf"), details)
+        if validate_seconds > STOP_VALIDATE:
+            validate_seconds = float("inf")
+    return _final(checkpointer, make, (best.lots, ops), latest[0], budget, validate_seconds,
+                  details)
 
 
 def _reserve(operations: int, validate_seconds: float, repeatable: bool) -> float:
