@@ -20,9 +20,10 @@ UNSEEN = {
                                   setup_ratio=0.5, due_tightness=0.6, calendar=True,
                                   datetimes=True, seed=7771),
     # above 300 operations: the large-plant route
-    "large-route": GeneratorConfig(orders=200, machines=8, max_steps=3, alternatives=2,
-                                   setup_ratio=0.5, due_tightness=0.6, calendar=True,
-                                   datetimes=True, seed=7772),
+    "large-route": GeneratorConfig(orders=200, products=10, families=4, machines=8,
+                                   max_steps=3, alternatives=2, setup_ratio=0.5,
+                                   due_tightness=0.6, calendar=True, datetimes=True,
+                                   seed=7773),
 }
 
 
