@@ -15,7 +15,8 @@ from tests.conftest import SHARED_BENCHMARKS
 from tests.formats.sdst_tiny import sdst_text
 
 COLUMNS = ["set", "instance", "model", "objective", "bound", "best_known", "pct_above_bks",
-           "pct_gap_to_bound", "seconds", "status", "feasible", "time_limit", "workers", "note"]
+           "pct_gap_to_bound", "seconds", "status", "feasible", "time_limit", "workers", "note",
+           "commit"]
 
 
 def bench(*args: str) -> tuple[int, str]:
@@ -70,6 +71,7 @@ def test_bench_writes_rows_and_summary_for_both_models_and_resumes(data, tmp_pat
     for text in ("TEST RUN", "## sdst_pfsp", "| prodsched | 2 | 2 | 2 | 4.00 |",
                  "| plain | 2 | 2 | 2 | 4.00 |", "OR-Tools", "cores", commit):
         assert text in summary
+    assert all(r["commit"].startswith(commit) for r in rows)
 
     before = (out / "results.csv").read_text()
     code, output = bench("sdst_pfsp", "--data", str(data), "--out", str(out), "--resume")
@@ -103,3 +105,22 @@ def test_bench_on_shared_jssp_and_fjsp_instances(tmp_path):
                for r in rows)
     summary = (out / "summary.md").read_text()
     assert "## fjsp" in summary and "## jssp" in summary
+
+
+def test_a_summary_of_rows_from_several_commits_says_which_rows_come_from_which(tmp_path):
+    from prodsched.bench.report import read_rows, summary_markdown, write_rows
+    from prodsched.bench.run import ResultRow
+
+    def row(instance: str, commit: str) -> ResultRow:
+        return ResultRow(set="jssp", instance=instance, model="prodsched", objective=10.0,
+                         bound=10.0, best_known=10.0, pct_above_bks=0.0, pct_gap_to_bound=0.0,
+                         seconds=1.0, status="optimal", feasible=True, time_limit=60.0,
+                         workers=2, commit=commit)
+
+    path = tmp_path / "results.csv"
+    write_rows(path, [row("a", "1111111"), row("b", "2222222"), row("c", "2222222")])
+    rows = read_rows(path)
+    assert [r.commit for r in rows] == ["1111111", "2222222", "2222222"]
+    summary = summary_markdown(rows, "# header")
+    assert "more than one commit (rows per commit): 1111111 (1), 2222222 (2)" in summary
+    assert "more than one commit" not in summary_markdown(rows[1:], "# header")

@@ -84,7 +84,8 @@ def run_benchmark(config: BenchConfig,
     csv_path = config.out / RESULTS_CSV
     rows = read_rows(csv_path)
     done = {row_key(r) for r in rows} if config.resume else set()
-    header = markdown_header("Best-known-solution benchmark", run_metadata())
+    meta = run_metadata()
+    header = markdown_header("Best-known-solution benchmark", meta)
     new: list[ResultRow] = []
     for bset, files, bks in plan:
         for path in files:
@@ -93,6 +94,7 @@ def run_benchmark(config: BenchConfig,
                     continue
                 row = run_instance(bset, path, bks.get(path.stem), model,
                                    config.time_limit, config.workers, config.seed)
+                row.commit = str(meta["commit"])
                 new.append(row)
                 rows = merge_rows(rows, [row])
                 write_rows(csv_path, rows)

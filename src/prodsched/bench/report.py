@@ -55,7 +55,7 @@ def read_rows(path: Path) -> list[ResultRow]:
                 pct_gap_to_bound=_optional(r["pct_gap_to_bound"]),
                 seconds=float(r["seconds"]), status=r["status"], feasible=r["feasible"] == "yes",
                 time_limit=float(r["time_limit"]), workers=int(r["workers"]),
-                note=r.get("note", "")))
+                note=r.get("note", ""), commit=r.get("commit", "")))
     return rows
 
 
@@ -158,6 +158,12 @@ def summary_markdown(rows: Sequence[ResultRow], header: str, label: str = "") ->
             "known)/best known; proven optimal = the model proved its own makespan optimal; "
             "feasible = the solution passed the independent check against the instance file.",
             ""]
+    commits = sorted({r.commit for r in rows})
+    if len(commits) > 1:
+        count = {c: sum(r.commit == c for r in rows) for c in commits}
+        listing = ", ".join(f"{c or 'unrecorded'} ({count[c]})" for c in commits)
+        out += [f"Rows were run at more than one commit (rows per commit): {listing}; "
+                "the `commit` column of results.csv says which.", ""]
     for set_name in sorted({r.set for r in rows}):
         mine = [r for r in rows if r.set == set_name]
         out += [f"## {set_name}", "", *set_table(mine, models), "",

@@ -40,6 +40,7 @@ class ResultRow:
     time_limit: float
     workers: int
     note: str = ""
+    commit: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The row's fields by column name."""
