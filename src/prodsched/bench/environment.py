@@ -17,7 +17,9 @@ def _commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+        # Recorded results are outputs, not code: a run that rewrites them stays clean.
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--",
+                                ".", ":(exclude)benchmarks/results"],
                                cwd=REPO, capture_output=True, text=True, check=True).stdout
         return out + ("+changes" if dirty.strip() else "")
     except (OSError, subprocess.CalledProcessError):
