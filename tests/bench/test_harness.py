@@ -74,9 +74,13 @@ def test_bench_writes_rows_and_summary_for_both_models_and_resumes(data, tmp_pat
     assert all(r["commit"].startswith(commit) for r in rows)
 
     before = (out / "results.csv").read_text()
-    code, output = bench("sdst_pfsp", "--data", str(data), "--out", str(out), "--resume")
+    code, output = bench("sdst_pfsp", "--data", str(data), "--out", str(out), "--resume",
+                         "--label", "RESUMED")
     assert code == 0 and "tiny0" not in output
     assert (out / "results.csv").read_text() == before
+    summary = (out / "summary.md").read_text()      # refreshed although nothing was left to run
+    assert "RESUMED" in summary and "TEST RUN" not in summary
+    assert not list(out.glob("*.tmp"))
 
 
 def test_bench_refuses_unknown_sets_models_and_patterns(data, tmp_path):

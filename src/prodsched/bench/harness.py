@@ -97,9 +97,18 @@ def run_benchmark(config: BenchConfig,
                 row.commit = str(meta["commit"])
                 new.append(row)
                 rows = merge_rows(rows, [row])
-                write_rows(csv_path, rows)
-                (config.out / SUMMARY_MD).write_text(
-                    summary_markdown(rows, header, config.label) + "\n", encoding="utf-8")
+                _record(config, rows, header)
                 if report is not None:
                     report(row)
+    # A resumed run with nothing left still refreshes the summary (label, header).
+    _record(config, rows, header)
     return new
+
+
+def _record(config: BenchConfig, rows: Sequence[ResultRow], header: str) -> None:
+    """Rewrite the results CSV and the markdown summary, each atomically."""
+    write_rows(config.out / RESULTS_CSV, rows)
+    summary = config.out / SUMMARY_MD
+    tmp = summary.with_name(summary.name + ".tmp")
+    tmp.write_text(summary_markdown(rows, header, config.label) + "\n", encoding="utf-8")
+    tmp.replace(summary)
