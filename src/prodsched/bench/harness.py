@@ -14,9 +14,10 @@ from pathlib import Path
 
 from prodsched.bench.bks import get_set, instance_files, read_bks
 from prodsched.bench.environment import markdown_header, run_metadata
-from prodsched.bench.report import merge_rows, read_rows, row_key, summary_markdown, write_rows
+from prodsched.bench.report import merge_rows, read_rows, row_key, rows_csv, summary_markdown
 from prodsched.bench.run import MODELS, ResultRow, run_instance
 from prodsched.errors import UsageError
+from prodsched.io.files import write_files_atomically
 
 RESULTS_CSV = "results.csv"
 SUMMARY_MD = "summary.md"
@@ -106,9 +107,8 @@ def run_benchmark(config: BenchConfig,
 
 
 def _record(config: BenchConfig, rows: Sequence[ResultRow], header: str) -> None:
-    """Rewrite the results CSV and the markdown summary, each atomically."""
-    write_rows(config.out / RESULTS_CSV, rows)
-    summary = config.out / SUMMARY_MD
-    tmp = summary.with_name(summary.name + ".tmp")
-    tmp.write_text(summary_markdown(rows, header, config.label) + "\n", encoding="utf-8")
-    tmp.replace(summary)
+    """Rewrite the results CSV and the markdown summary atomically."""
+    write_files_atomically(config.out, {
+        RESULTS_CSV: rows_csv(rows),
+        SUMMARY_MD: summary_markdown(rows, header, config.label) + "\n",
+    })

@@ -8,6 +8,7 @@ summary is always rebuilt from every row in the file.
 from __future__ import annotations
 
 import csv
+import io
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from prodsched.bench.run import ResultRow
+from prodsched.io.files import write_files_atomically
 
 COLUMNS = tuple(f.name for f in fields(ResultRow))
 Key = tuple[str, str, str]
@@ -67,16 +69,19 @@ def merge_rows(old: Iterable[ResultRow], new: Iterable[ResultRow]) -> list[Resul
     return sorted(merged.values(), key=row_key)
 
 
+def rows_csv(rows: Sequence[ResultRow]) -> str:
+    """The results CSV text of ``rows``, header first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([_cell(v) for v in r.as_dict().values()])
+    return buffer.getvalue()
+
+
 def write_rows(path: Path, rows: Sequence[ResultRow]) -> None:
-    """Write ``rows`` as the results CSV (replacing the file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for r in rows:
-            writer.writerow([_cell(v) for v in r.as_dict().values()])
-    tmp.replace(path)
+    """Write ``rows`` as the results CSV (replacing the file atomically)."""
+    write_files_atomically(path.parent, {path.name: rows_csv(rows)})
 
 
 def _mean(values: list[float]) -> str:
