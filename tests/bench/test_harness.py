@@ -112,7 +112,7 @@ def test_bench_on_shared_jssp_and_fjsp_instances(tmp_path):
 
 
 def test_a_summary_of_rows_from_several_commits_says_which_rows_come_from_which(tmp_path):
-    from prodsched.bench.report import read_rows, summary_markdown, write_rows
+    from prodsched.bench.report import read_rows, rows_csv, summary_markdown
     from prodsched.bench.run import ResultRow
 
     def row(instance: str, commit: str) -> ResultRow:
@@ -122,7 +122,7 @@ def test_a_summary_of_rows_from_several_commits_says_which_rows_come_from_which(
                          workers=2, commit=commit)
 
     path = tmp_path / "results.csv"
-    write_rows(path, [row("a", "1111111"), row("b", "2222222"), row("c", "2222222")])
+    path.write_text(rows_csv([row("a", "1111111"), row("b", "2222222"), row("c", "2222222")]))
     rows = read_rows(path)
     assert [r.commit for r in rows] == ["1111111", "2222222", "2222222"]
     summary = summary_markdown(rows, "# header")

@@ -82,8 +82,7 @@ def run_benchmark(config: BenchConfig,
             raise UsageError(f"no instance of {bset.name} matches {', '.join(config.patterns)}")
         bks_path = set_dir / "bks.csv"
         plan.append((bset, files, read_bks(bks_path) if bks_path.exists() else {}))
-    csv_path = config.out / RESULTS_CSV
-    rows = read_rows(csv_path)
+    rows = read_rows(config.out / RESULTS_CSV)
     done = {row_key(r) for r in rows} if config.resume else set()
     meta = run_metadata()
     header = markdown_header("Best-known-solution benchmark", meta)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from prodsched.bench.run import ResultRow
-from prodsched.io.files import write_files_atomically
 
 COLUMNS = tuple(f.name for f in fields(ResultRow))
 Key = tuple[str, str, str]
@@ -77,11 +76,6 @@ def rows_csv(rows: Sequence[ResultRow]) -> str:
     for r in rows:
         writer.writerow([_cell(v) for v in r.as_dict().values()])
     return buffer.getvalue()
-
-
-def write_rows(path: Path, rows: Sequence[ResultRow]) -> None:
-    """Write ``rows`` as the results CSV (replacing the file atomically)."""
-    write_files_atomically(path.parent, {path.name: rows_csv(rows)})
 
 
 def _mean(values: list[float]) -> str:
@@ -163,10 +157,9 @@ def summary_markdown(rows: Sequence[ResultRow], header: str, label: str = "") ->
             "known)/best known; proven optimal = the model proved its own makespan optimal; "
             "feasible = the solution passed the independent check against the instance file.",
             ""]
-    commits = sorted({r.commit for r in rows})
-    if len(commits) > 1:
-        count = {c: sum(r.commit == c for r in rows) for c in commits}
-        listing = ", ".join(f"{c or 'unrecorded'} ({count[c]})" for c in commits)
+    per_commit = Counter(r.commit for r in rows)
+    if len(per_commit) > 1:
+        listing = ", ".join(f"{c or 'unrecorded'} ({n})" for c, n in sorted(per_commit.items()))
         out += [f"Rows were run at more than one commit (rows per commit): {listing}; "
                 "the `commit` column of results.csv says which.", ""]
     for set_name in sorted({r.set for r in rows}):

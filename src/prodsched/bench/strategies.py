@@ -12,6 +12,7 @@ data: each worker generates or loads its own plant.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
 import time
@@ -27,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from prodsched.bench.smed import scale_setups
 from prodsched.generate import GeneratorConfig, write_plant
+from prodsched.io.files import write_files_atomically
 from prodsched.plant.load import load_plant
 from prodsched.plant.model import Plant
 from prodsched.strategies import StrategySettings, get_strategy, run_strategy
@@ -214,14 +216,12 @@ def _cell(value: Any) -> str:
 
 def write_rows(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
     """Write rows as a tidy CSV of :data:`COLUMNS` (replacing the file atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in COLUMNS])
-    tmp.replace(path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in COLUMNS])
+    write_files_atomically(path.parent, {path.name: buffer.getvalue()})
     return path
 
 
