@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import signal
+import time
 
 import pytest
 from click.testing import CliRunner
 
 import prodsched.formats.builtin  # noqa: F401  (registers the formats)
 from prodsched.cli import main
+from prodsched.cli.signals import Interrupt
+from prodsched.cli.solve import _Source, _with_warm_starts
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.formats import FORMATS, get_format
 from prodsched.formats.sdst_pfsp import parse_sdst_pfsp
+from prodsched.io.read_schedule import read_schedule
 from prodsched.objective import parse_objective
 from prodsched.pipeline import SolveRequest, solve_request
 from tests.conftest import SHARED_BENCHMARKS, assert_valid
@@ -68,3 +73,33 @@ def test_sdst_format_with_its_extension_and_warm_starts_proves_the_best_permutat
         warm_starts=warm, settings=SolverSettings(workers=2)))
     assert_valid(schedule)
     assert (schedule.status, schedule.kpis.makespan) == ("optimal", best)
+
+
+def test_a_flexible_job_shop_gets_the_tabu_warm_start_through_the_command(tmp_path):
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text("3 3 2\n2 2 1 4 2 2 1 3 5\n2 1 2 3 2 1 2 3 4\n1 2 1 3 3 1\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", str(fjs), "--format", "fjsp", "--out", str(out),
+                                       "--time-limit", "4", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    kpis = json.loads((out / "kpis.json").read_text())
+    assert kpis["dispatch"]["warm_start"] == "mwkr+tabu"
+    assert kpis["status"] == "optimal"
+    assert_valid(read_schedule(get_format("fjsp").read(fjs), out))
+
+
+def test_a_signal_during_the_warm_start_ends_the_tabu_search_at_once(tmp_path):
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text("3 3 2\n2 2 1 4 2 2 1 3 5\n2 1 2 3 2 1 2 3 4\n1 2 1 3 3 1\n")
+    fmt = get_format("fjsp")
+    plant = fmt.read(fjs)
+    interrupt = Interrupt()
+    interrupt.signum = signal.SIGINT  # as the handler leaves it
+    src = _Source(plant, parse_objective("makespan"), "jobshop", warm_starts=fmt.warm_starts)
+    started = time.monotonic()
+    # with 600 s the tabu search would run for 300 s; the signal ends it instead
+    request = _with_warm_starts(SolveRequest(objective=src.objective), src, interrupt, 600)
+    assert time.monotonic() - started < 60
+    assert interrupt.phase_name == "warm start"
+    [(name, ops)] = request.warm_starts
+    assert name == "mwkr+tabu" and len(ops) == 5

@@ -11,6 +11,7 @@ from prodsched.bench.check import check_solution
 from prodsched.formats.fjsp import parse_fjsp
 from prodsched.formats.jssp import parse_jssp, read_jssp
 from prodsched.formats.sdst_pfsp import read_sdst_pfsp
+from prodsched.formats.shop import ShopInstance
 from prodsched.heuristics.makespan_rules import (
     best_of_restarts,
     giffler_thompson,
@@ -97,3 +98,14 @@ def test_lower_bound_is_the_longest_job_or_the_busiest_machine():
     assert lower_bound(jobs, 2) == 7
     _, span = best_of_restarts(jobs, 2, deadline=math.inf, max_restarts=10)
     assert span == 7
+
+
+def test_operations_that_take_no_time_are_scheduled():
+    # a zero-duration operation finishes as it starts: it must still be picked
+    jobs = [[[(0, 0)], [(1, 2)]], [[(0, 3)]], [[(1, 0), (0, 0)]]]
+    placement, span = giffler_thompson(jobs, 2)
+    instance = ShopInstance(name="zero", n_machines=2,
+                            jobs=tuple(tuple(tuple(o) for o in ops) for ops in jobs))
+    assert check_solution(instance, placement, span) == []
+    # MWKR puts job 1 (3 to do) before job 0 (2 to do) on machine 0
+    assert placement[1][0] == (0, 0, 3) and span == 5

@@ -6,7 +6,7 @@ import importlib.util
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,10 +30,11 @@ from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
 from prodsched.progress import ProgressLine
 
 if TYPE_CHECKING:
+    from prodsched.formats.registry import WarmStarts
     from prodsched.jobshop.builder import ModelExtension
+    from prodsched.pipeline import SolveRequest
     from prodsched.plant.limits import Limits
     from prodsched.plant.model import Plant
-    from prodsched.schedule.rows import PlacedOp
     from prodsched.schedule.schedule import Schedule
 
 # Orders named per conflict or missed deadline before "… and N more".
@@ -150,7 +151,7 @@ class _Source:
     objective: Objective
     model: str
     extensions: list[ModelExtension] = field(default_factory=list)
-    warm_starts: list[tuple[str, list[PlacedOp]]] = field(default_factory=list)
+    warm_starts: WarmStarts | None = None
 
 
 def _read(source: str, source_format: str, start: str | None, objective: str | None,
@@ -178,7 +179,7 @@ def _read(source: str, source_format: str, start: str | None, objective: str | N
         src = _Source(plant, _objective(objective or fmt.objective), model or fmt.model)
         if src.model == "jobshop":
             src.extensions = list(fmt.extensions(plant))
-            src.warm_starts = fmt.warm_starts(plant, time_limit)
+            src.warm_starts = fmt.warm_starts
     if src.model == "lotsizing":
         from prodsched.lotsizing.model import SUPPORTED
 
@@ -213,7 +214,7 @@ def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: fl
     progress = ProgressLine(enabled=False if quiet or log else None, started_at=started)
     request = SolveRequest(
         objective=src.objective, time_limit=time_limit - reserve, started_at=started,
-        extensions=src.extensions, warm_starts=src.warm_starts, progress=progress,
+        extensions=src.extensions, progress=progress,
         relax_deadlines=relax_deadlines, stop=interrupt.requested, solver_hook=interrupt.hook,
         monitor=interrupt, settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log),
         checkpoint=checkpoints.write)
@@ -223,7 +224,8 @@ def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: fl
             if src.model == "lotsizing":
                 return interrupt.run(lambda: solve_lotsizing(
                     plant, request, bucket or plant.bucket_length))
-            return interrupt.run(lambda: solve_request(plant, request))
+            return interrupt.run(lambda: solve_request(plant, _with_warm_starts(
+                request, src, interrupt, time_limit)))
     except NoScheduleError as err:
         if interrupt.requested():
             fail(f"prodsched: {interrupt.name} before any schedule was found; nothing was "
@@ -233,6 +235,17 @@ def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: fl
         fail(infeasible_report(err), EXIT_INFEASIBLE)
     except PlantError as err:
         report_plant_error(err)
+
+
+def _with_warm_starts(request: SolveRequest, src: _Source, interrupt: Interrupt,
+                      time_limit: float) -> SolveRequest:
+    """The request with the format's warm starts, made in the worker thread so that
+    Ctrl-C stops a long heuristic and keeps its schedule."""
+    if src.warm_starts is None:
+        return request
+    interrupt.phase("warm start")
+    made = src.warm_starts(src.plant, time_limit, stop=interrupt.requested)
+    return replace(request, warm_starts=made)
 
 
 def infeasible_report(err: InfeasibleError) -> str:

@@ -9,11 +9,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from prodsched.errors import UsageError
 from prodsched.jobshop.builder import ModelExtension
 from prodsched.plant.model import Plant
 from prodsched.schedule.rows import PlacedOp
+
+
+class WarmStarts(Protocol):
+    """``warm_starts(plant, time_limit, stop=...)``: complete schedules ``(name, placed
+    operations)``; ``stop`` (polled by long heuristics) asks them to return what they have."""
+
+    def __call__(self, plant: Plant, time_limit: float, *,
+                 stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
+        ...
+
+
+def no_warm_starts(plant: Plant, time_limit: float, *,
+                   stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
+    """The default of a format without heuristics of its own: none."""
+    return []
 
 
 @dataclass(frozen=True)
@@ -37,10 +53,11 @@ class InstanceFormat:
         Constraints the format adds to the job-shop model (for example one
         job order on every machine).
     warm_starts
-        ``warm_starts(plant, time_limit)``: complete schedules ``(name,
-        placed operations)`` that compete with the dispatch rules as the
-        warm start (see :class:`~prodsched.pipeline.SolveRequest`). It may
-        use part of ``time_limit`` (the whole solve's seconds).
+        ``warm_starts(plant, time_limit, stop=None)``: complete schedules
+        ``(name, placed operations)`` that compete with the dispatch rules as
+        the warm start (see :class:`~prodsched.pipeline.SolveRequest`). It may
+        use part of ``time_limit`` (the whole solve's seconds) and returns
+        early, with what it has, once ``stop()`` is true.
     """
 
     name: str
@@ -49,8 +66,7 @@ class InstanceFormat:
     objective: str = "makespan"
     model: str = "jobshop"
     extensions: Callable[[Plant], list[ModelExtension]] = field(default=lambda plant: [])
-    warm_starts: Callable[[Plant, float], list[tuple[str, list[PlacedOp]]]] = field(
-        default=lambda plant, time_limit: [])
+    warm_starts: WarmStarts = field(default=no_warm_starts)
 
 
 FORMATS: dict[str, InstanceFormat] = {}

@@ -1,5 +1,6 @@
 """Makespan warm starts for plain (flexible) job shops: Giffler–Thompson with
-most-work-remaining priority, restarted with random noise.
+most-work-remaining priority, restarted with random noise, then improved by
+tabu search (:mod:`prodsched.heuristics.tabu_shop`).
 
 The dispatch rules of :mod:`prodsched.heuristics.dispatch` serve due dates;
 for makespan the classic priority is *most work remaining* (MWKR). Jobs are
@@ -11,21 +12,20 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 
+from prodsched.heuristics.tabu_shop import Jobs, Placement, tabu_search
 from prodsched.lots.fixed import lots_per_order
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 
-# per job, per operation: (machine, duration) options
-Jobs = Sequence[Sequence[Sequence[tuple[int, int]]]]
-# per job, per operation: (machine, start, end)
-Placement = list[list[tuple[int, int, int]]]
-
 # Share of the time limit spent on restarts.
 WARM_START_SHARE = 0.05
 MAX_WARM_START_SECONDS = 2.0
+# Share of the time limit (counted from the start) by which tabu search hands a flexible
+# job shop over to CP-SAT.
+TABU_SHARE = 0.5
 
 
 def giffler_thompson(jobs: Jobs, n_machines: int, noise: float = 0.0,
@@ -67,15 +67,16 @@ def giffler_thompson(jobs: Jobs, n_machines: int, noise: float = 0.0,
                 if best is None or (start + duration, start) < best[:2]:
                     best = (start + duration, start, j, machine)
         assert best is not None
-        horizon, _, _, machine = best
-        # among operations that could start on that machine before then: most work remaining
+        horizon, earliest, _, machine = best
+        # among operations that could start on that machine before then (or with it, when
+        # it takes no time): most work remaining
         pick: tuple[float, int, int, int] | None = None  # (-priority, start, job, duration)
         for j in active:
             for m, duration in jobs[j][next_op[j]]:
                 if m != machine:
                     continue
                 start = max(ready[j], free[machine])
-                if start < horizon:
+                if start < horizon or start == earliest:
                     key = (-remaining[j][next_op[j]] * weight[j], start, j, duration)
                     if pick is None or key < pick:
                         pick = key
@@ -127,13 +128,18 @@ def best_of_restarts(jobs: Jobs, n_machines: int, deadline: float, seed: int = 0
     return best, value
 
 
-def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0
+def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
+                         stop: Callable[[], bool] | None = None
                          ) -> list[tuple[str, list[PlacedOp]]]:
-    """An MWKR Giffler–Thompson schedule of a plain job shop (none for other plants).
+    """An MWKR Giffler–Thompson schedule of a plain job shop, improved by tabu search
+    when operations have a choice of machines (none for other plants).
 
     A plain job shop has no changeovers, calendars, releases or lot streaming.
     Restarts use ``WARM_START_SHARE`` of ``time_limit`` (at most
-    ``MAX_WARM_START_SECONDS``).
+    ``MAX_WARM_START_SECONDS``). In a flexible job shop tabu search then runs
+    until ``TABU_SHARE`` of ``time_limit`` has passed (or ``stop()`` is true),
+    leaving the rest to CP-SAT with its schedule as the hint. A job shop without
+    choices goes to CP-SAT straight away, as in the recorded job-shop benchmarks.
     """
     started = time.monotonic()
     setups = SetupTable(plant)
@@ -148,7 +154,14 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0
              for step in plant.routings[lot.product]] for lot in lots]
     budget = min(MAX_WARM_START_SECONDS, WARM_START_SHARE * time_limit)
     placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed)
+    name = "mwkr"
+    if any(len(options) > 1 for ops in jobs for options in ops):
+        placement, _, _ = tabu_search(jobs, len(machines), placement,
+                                      started + TABU_SHARE * time_limit,
+                                      floor=lower_bound(jobs, len(machines)), seed=seed,
+                                      stop=stop)
+        name = "mwkr+tabu"
     placed = [PlacedOp(lot, step.number, machines[k], start, end)
               for lot, ops in zip(lots, placement, strict=True)
               for step, (k, start, end) in zip(plant.routings[lot.product], ops, strict=True)]
-    return [("mwkr", placed)]
+    return [(name, placed)]

@@ -9,6 +9,7 @@ streaming; the changeovers come from the plant's :class:`SetupTable`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,7 +108,8 @@ def placed_permutation(plant: Plant, flow: PlantFlowShop, perm: list[int],
     return placed
 
 
-def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0
+def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
+                            stop: Callable[[], bool] | None = None
                             ) -> list[tuple[str, list[PlacedOp]]]:
     """NEH and iterated-greedy schedules of a flow-shop plant (none for other plants).
 
@@ -118,6 +120,8 @@ def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0
         ``WARM_START_SHARE`` of it.
     seed
         Seed of the iterated greedy.
+    stop
+        When it is true once NEH is done, the iterated greedy is skipped.
     """
     started = time.monotonic()
     setups = SetupTable(plant)
@@ -127,7 +131,7 @@ def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0
     first = neh(flow.shop)
     out = [("neh", placed_permutation(plant, flow, first, setups))]
     deadline = started + WARM_START_SHARE * time_limit
-    if len(first) > 1 and time.monotonic() < deadline:
+    if len(first) > 1 and time.monotonic() < deadline and not (stop and stop()):
         best, _ = iterated_greedy(flow.shop, first, seed=seed, deadline=deadline)
         out.append(("iterated-greedy", placed_permutation(plant, flow, best, setups)))
     return out

@@ -1,0 +1,110 @@
+"""Tabu search on (flexible) job shops: feasible, never worse than its start, optimal on
+instances CP-SAT proves, stoppable, and the warm start of flexible benchmark plants."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from prodsched.bench.check import check_solution
+from prodsched.bench.plain import solve_plain
+from prodsched.formats.fjsp import read_fjsp
+from prodsched.formats.jssp import read_jssp
+from prodsched.formats.shop import ShopInstance
+from prodsched.heuristics.makespan_rules import giffler_thompson, makespan_warm_starts
+from prodsched.heuristics.tabu_shop import tabu_search
+from prodsched.lots.fixed import lots_per_order
+from prodsched.schedule.schedule import Schedule
+from tests.conftest import assert_valid
+from tests.heuristics.test_makespan_rules import as_text
+
+
+def flexible_jobs(rng: random.Random, n: int, m: int, *, zero: bool = False) -> list:
+    """Jobs whose operations may revisit a machine (consecutively too) and, with
+    ``zero``, may take no time."""
+    low = 0 if zero else 1
+    jobs = []
+    for _ in range(n):
+        ops = []
+        for _ in range(rng.randint(1, m + 1)):
+            machines = rng.sample(range(m), rng.randint(1, m))
+            ops.append([(x, rng.randint(low, 9)) for x in machines])
+        jobs.append(ops)
+    return jobs
+
+
+def instance_of(jobs: list, m: int) -> ShopInstance:
+    return ShopInstance(name="t", n_machines=m,
+                        jobs=tuple(tuple(tuple(o) for o in ops) for ops in jobs))
+
+
+@pytest.mark.parametrize("zero", [False, True])
+def test_results_are_feasible_and_never_worse_than_the_start(zero):
+    rng = random.Random(11)
+    for _ in range(40):
+        m = rng.randint(1, 4)
+        jobs = flexible_jobs(rng, rng.randint(1, 6), m, zero=zero)
+        start, start_span = giffler_thompson(jobs, m)
+        placement, span, _ = tabu_search(jobs, m, start, math.inf, max_iterations=300,
+                                         seed=rng.randint(0, 99))
+        assert check_solution(instance_of(jobs, m), placement, span) == []
+        assert span == max((end for ops in placement for _, _, end in ops), default=0)
+        assert span <= start_span
+
+
+def test_reaches_the_optimum_cp_sat_proves():
+    rng = random.Random(4)
+    improved = 0
+    for _ in range(8):
+        jobs = flexible_jobs(rng, 5, 3)
+        instance = instance_of(jobs, 3)
+        proven = solve_plain(instance, time_limit=20, workers=2)
+        assert proven.status == "optimal"
+        start, start_span = giffler_thompson(jobs, 3)
+        placement, span, _ = tabu_search(jobs, 3, start, math.inf, max_iterations=2000,
+                                         floor=int(proven.objective or 0), seed=1)
+        assert check_solution(instance, placement, span) == []
+        assert span == proven.objective
+        improved += span < start_span
+    assert improved > 0  # the instances are not all solved by the start already
+
+
+def test_is_repeatable_for_a_seed():
+    rng = random.Random(8)
+    jobs = flexible_jobs(rng, 6, 4)
+    start, _ = giffler_thompson(jobs, 4)
+    runs = [tabu_search(jobs, 4, start, math.inf, max_iterations=500, seed=3) for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_stop_returns_the_start_at_once():
+    rng = random.Random(9)
+    jobs = flexible_jobs(rng, 6, 4)
+    start, start_span = giffler_thompson(jobs, 4)
+    placement, span, iterations = tabu_search(jobs, 4, start, math.inf, stop=lambda: True)
+    assert (span, iterations) == (start_span, 0)
+    assert check_solution(instance_of(jobs, 4), placement, span) == []
+
+
+def test_a_start_against_the_job_order_is_rejected():
+    # one machine, one job of two operations, the second placed first
+    jobs = [[[(0, 2)], [(0, 3)]]]
+    with pytest.raises(ValueError, match="cycle"):
+        tabu_search(jobs, 1, [[(0, 3, 5), (0, 0, 3)]], math.inf, max_iterations=1)
+
+
+def test_flexible_plants_get_the_tabu_warm_start_and_plain_job_shops_do_not(tmp_path):
+    rng = random.Random(3)
+    jobs = flexible_jobs(rng, 6, 3)
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text(as_text(jobs, 3, flexible=True))
+    plant = read_fjsp(fjs)
+    [(name, ops)] = makespan_warm_starts(plant, 2.0)
+    assert name == "mwkr+tabu"
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
+    js = tmp_path / "j.txt"
+    js.write_text("2 2\n0 3 1 2\n1 4 0 1\n")
+    [(name, _)] = makespan_warm_starts(read_jssp(js), 2.0)
+    assert name == "mwkr"
