@@ -232,10 +232,13 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
 
         return _relaxed(original, solve_large(plant, request, budget, monitor, setups), request)
     monitor.phase("warm start")
+    # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
+    stopped = stop()
     warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
                              request.objective, request.warm_starts,
-                             deadline=t0 + WARM_SHARE * request.time_limit, plan=plan,
-                             merge_seconds=MERGE_SHARE * request.time_limit)
+                             deadline=time.monotonic() if stopped
+                             else t0 + WARM_SHARE * request.time_limit, plan=plan,
+                             merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)
     skipped = warm.skipped
     details: dict[str, Any] = {"dispatch": warm.summary()}
     budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,

@@ -7,6 +7,7 @@ import itertools
 import json
 import signal
 import time
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -103,3 +104,8 @@ def test_a_signal_during_the_warm_start_ends_the_tabu_search_at_once(tmp_path):
     assert interrupt.phase_name == "warm start"
     [(name, ops)] = request.warm_starts
     assert name == "mwkr+tabu" and len(ops) == 5
+    # the solve then keeps that schedule without running the dispatch rules or CP-SAT
+    schedule = solve_request(plant, replace(request, time_limit=600, stop=interrupt.requested))
+    assert_valid(schedule)
+    assert schedule.info.details["source"] == "dispatch (interrupted before CP-SAT started)"
+    assert list(schedule.info.details["dispatch"]["objectives"]) == ["mwkr+tabu"]

@@ -111,16 +111,18 @@ def lower_bound(jobs: Jobs, n_machines: int) -> int:
 
 
 def best_of_restarts(jobs: Jobs, n_machines: int, deadline: float, seed: int = 0,
-                     noise: float = 0.3, max_restarts: int = 10_000) -> tuple[Placement, int]:
+                     noise: float = 0.3, max_restarts: int = 10_000,
+                     stop: Callable[[], bool] | None = None) -> tuple[Placement, int]:
     """The plain MWKR schedule, then noisy restarts until ``deadline``; the best one.
 
-    Stops early when a schedule reaches :func:`lower_bound`.
+    Stops early when a schedule reaches :func:`lower_bound` or ``stop()`` is true.
     """
     best, value = giffler_thompson(jobs, n_machines)
     floor = lower_bound(jobs, n_machines)
     rng = random.Random(seed)
     restarts = 0
-    while value > floor and time.monotonic() < deadline and restarts < max_restarts:
+    while (value > floor and time.monotonic() < deadline and restarts < max_restarts
+           and not (stop and stop())):
         restarts += 1
         placement, span = giffler_thompson(jobs, n_machines, noise, rng)
         if span < value:
@@ -153,7 +155,7 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
     jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
              for step in plant.routings[lot.product]] for lot in lots]
     budget = min(MAX_WARM_START_SECONDS, WARM_START_SHARE * time_limit)
-    placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed)
+    placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed, stop=stop)
     name = "mwkr"
     if any(len(options) > 1 for ops in jobs for options in ops):
         placement, _, _ = tabu_search(jobs, len(machines), placement,
