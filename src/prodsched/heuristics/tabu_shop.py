@@ -159,7 +159,11 @@ class _Move:
 
 
 class _Search:
-    """State of one tabu search: the current solution and the tabu lists."""
+    """State of one tabu search: the current solution and the tabu lists.
+
+    A move stays tabu for a number of iterations drawn per move from
+    ``[2 + n / 2m, 6 + n / m]`` (``n`` operations, ``m`` machines).
+    """
 
     def __init__(self, graph: _Graph, seqs: list[list[int]], mach: list[int], dur: list[int],
                  rng: random.Random) -> None:
