@@ -17,7 +17,7 @@ os.umask(_UMASK)
 def _mode_for(target: Path) -> int:
     """The permissions ``target`` keeps (when it exists) or a new file gets from ``open``."""
     try:
-        return target.stat().st_mode & 0o7777
+        return target.stat().st_mode & 0o777
     except FileNotFoundError:
         return 0o666 & ~_UMASK
 
