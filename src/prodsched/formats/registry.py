@@ -18,15 +18,17 @@ from prodsched.schedule.rows import PlacedOp
 
 
 class WarmStarts(Protocol):
-    """``warm_starts(plant, time_limit, stop=...)``: complete schedules ``(name, placed
-    operations)``; ``stop`` (polled by long heuristics) asks them to return what they have."""
+    """``warm_starts(plant, time_limit, workers=..., stop=...)``: complete schedules
+    ``(name, placed operations)``; ``workers`` is the solve's worker count (heuristics
+    may run that many searches in parallel); ``stop`` (polled by long heuristics) asks
+    them to return what they have."""
 
-    def __call__(self, plant: Plant, time_limit: float, *,
+    def __call__(self, plant: Plant, time_limit: float, *, workers: int = 1,
                  stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
         ...
 
 
-def no_warm_starts(plant: Plant, time_limit: float, *,
+def no_warm_starts(plant: Plant, time_limit: float, *, workers: int = 1,
                    stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
     """The default of a format without heuristics of its own: none."""
     return []
@@ -53,7 +55,7 @@ class InstanceFormat:
         Constraints the format adds to the job-shop model (for example one
         job order on every machine).
     warm_starts
-        ``warm_starts(plant, time_limit, stop=None)``: complete schedules
+        ``warm_starts(plant, time_limit, workers=1, stop=None)``: complete schedules
         ``(name, placed operations)`` that compete with the dispatch rules as
         the warm start (see :class:`~prodsched.pipeline.SolveRequest`). It may
         use part of ``time_limit`` (the whole solve's seconds) and returns

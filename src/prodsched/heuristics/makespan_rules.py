@@ -14,7 +14,8 @@ import random
 import time
 from collections.abc import Callable
 
-from prodsched.heuristics.tabu_shop import Jobs, Placement, tabu_search
+from prodsched.heuristics.tabu_parallel import parallel_tabu_search
+from prodsched.heuristics.tabu_shop import Jobs, Placement
 from prodsched.lots.fixed import lots_per_order
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
@@ -130,7 +131,7 @@ def best_of_restarts(jobs: Jobs, n_machines: int, deadline: float, seed: int = 0
     return best, value
 
 
-def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
+def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, workers: int = 1,
                          stop: Callable[[], bool] | None = None
                          ) -> list[tuple[str, list[PlacedOp]]]:
     """An MWKR Giffler–Thompson schedule of a plain job shop, improved by tabu search
@@ -140,7 +141,9 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
     Restarts use ``WARM_START_SHARE`` of ``time_limit`` (at most
     ``MAX_WARM_START_SECONDS``). In a flexible job shop tabu search then runs
     until ``TABU_SHARE`` of ``time_limit`` has passed (or ``stop()`` is true),
-    leaving the rest to CP-SAT with its schedule as the hint. A job shop without
+    leaving the rest to CP-SAT with its schedule as the hint; with ``workers``
+    above 1 that many searches (seeds ``seed``, ``seed + 1``, …) run in parallel
+    processes and the best one is kept. A job shop without
     choices goes to CP-SAT straight away, as in the recorded job-shop benchmarks.
     """
     started = time.monotonic()
@@ -158,10 +161,10 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
     placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed, stop=stop)
     name = "mwkr"
     if any(len(options) > 1 for ops in jobs for options in ops):
-        placement, _, _ = tabu_search(jobs, len(machines), placement,
-                                      started + TABU_SHARE * time_limit,
-                                      floor=lower_bound(jobs, len(machines)), seed=seed,
-                                      stop=stop)
+        placement, _ = parallel_tabu_search(jobs, len(machines), placement,
+                                            started + TABU_SHARE * time_limit,
+                                            floor=lower_bound(jobs, len(machines)), seed=seed,
+                                            workers=workers, stop=stop)
         name = "mwkr+tabu"
     placed = [PlacedOp(lot, step.number, machines[k], start, end)
               for lot, ops in zip(lots, placement, strict=True)

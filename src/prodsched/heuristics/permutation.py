@@ -109,7 +109,7 @@ def placed_permutation(plant: Plant, flow: PlantFlowShop, perm: list[int],
 
 
 def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
-                            stop: Callable[[], bool] | None = None
+                            workers: int = 1, stop: Callable[[], bool] | None = None
                             ) -> list[tuple[str, list[PlacedOp]]]:
     """NEH and iterated-greedy schedules of a flow-shop plant (none for other plants).
 
@@ -120,6 +120,8 @@ def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
         ``WARM_START_SHARE`` of it.
     seed
         Seed of the iterated greedy.
+    workers
+        The solve's worker count; unused (one iterated greedy runs).
     stop
         When it is true once NEH is done, the iterated greedy is skipped.
     """
