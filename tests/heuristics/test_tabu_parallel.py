@@ -4,18 +4,39 @@ child process ended when the caller stops or a search reaches the lower bound.""
 from __future__ import annotations
 
 import math
-import multiprocessing
 import random
 import time
 
+import pytest
+
 from prodsched.bench.check import check_solution
+from prodsched.heuristics import tabu_parallel
 from prodsched.heuristics.makespan_rules import giffler_thompson, lower_bound
 from prodsched.heuristics.tabu_parallel import parallel_tabu_search
 from prodsched.heuristics.tabu_shop import tabu_search
 from tests.heuristics.test_tabu_shop import flexible_jobs, instance_of
 
 
-def test_keeps_the_best_of_the_seeded_searches():
+@pytest.fixture
+def children(monkeypatch) -> list:
+    """Every child process the searches start."""
+    made: list = []
+    started = tabu_parallel._Child.started.__func__
+
+    def recording(cls, payload):
+        child = started(cls, payload)
+        made.append(child)
+        return child
+
+    monkeypatch.setattr(tabu_parallel._Child, "started", classmethod(recording))
+    return made
+
+
+def all_ended(children: list) -> bool:
+    return all(child is not None and child.process.poll() is not None for child in children)
+
+
+def test_keeps_the_best_of_the_seeded_searches(children):
     rng = random.Random(21)
     child_won = 0
     for _ in range(3):
@@ -29,10 +50,10 @@ def test_keeps_the_best_of_the_seeded_searches():
         assert check_solution(instance_of(jobs, 4), placement, span) == []
         child_won += span < alone[0]
     assert child_won > 0  # a child's result is taken when it is better (third instance)
-    assert multiprocessing.active_children() == []
+    assert len(children) == 6 and all_ended(children)
 
 
-def test_one_worker_is_the_plain_search():
+def test_one_worker_is_the_plain_search(children):
     rng = random.Random(3)
     jobs = flexible_jobs(rng, 6, 3)
     start, _ = giffler_thompson(jobs, 3)
@@ -40,9 +61,10 @@ def test_one_worker_is_the_plain_search():
                                            max_iterations=200)
     alone, alone_span, _ = tabu_search(jobs, 3, start, math.inf, seed=2, max_iterations=200)
     assert (placement, span) == (alone, alone_span)
+    assert children == []
 
 
-def test_stop_ends_every_search_at_once():
+def test_stop_ends_every_search_at_once(children):
     rng = random.Random(9)
     jobs = flexible_jobs(rng, 12, 5)
     start, start_span = giffler_thompson(jobs, 5)
@@ -52,16 +74,47 @@ def test_stop_ends_every_search_at_once():
     assert time.monotonic() - asked < 2.0
     assert span <= start_span
     assert check_solution(instance_of(jobs, 5), placement, span) == []
-    assert multiprocessing.active_children() == []
+    assert len(children) == 1 and all_ended(children)
 
 
-def test_a_start_at_the_lower_bound_returns_without_waiting_for_the_deadline():
+def test_a_start_at_the_lower_bound_returns_without_waiting_for_the_deadline(children):
     jobs = [[[(0, 4)], [(1, 3)]], [[(1, 2)], [(0, 1)]]]
     start, start_span = giffler_thompson(jobs, 2)
     assert start_span == lower_bound(jobs, 2)
     began = time.monotonic()
     placement, span = parallel_tabu_search(jobs, 2, start, began + 60, floor=start_span,
                                            workers=2)
-    assert time.monotonic() - began < 10.0  # spawning the child included
+    assert time.monotonic() - began < 2.0
     assert (placement, span) == (start, start_span)
-    assert multiprocessing.active_children() == []
+    assert len(children) == 1 and all_ended(children)
+
+
+def test_a_child_that_cannot_start_leaves_the_callers_search(monkeypatch):
+    def failing(*args, **kwargs):
+        raise OSError("no such interpreter")
+
+    monkeypatch.setattr(tabu_parallel.subprocess, "Popen", failing)
+    rng = random.Random(5)
+    jobs = flexible_jobs(rng, 6, 3)
+    start, _ = giffler_thompson(jobs, 3)
+    got = parallel_tabu_search(jobs, 3, start, math.inf, seed=4, workers=2, max_iterations=100)
+    alone, alone_span, _ = tabu_search(jobs, 3, start, math.inf, seed=4, max_iterations=100)
+    assert got == (alone, alone_span)
+
+
+def test_a_child_whose_search_fails_is_left_out(monkeypatch):
+    rng = random.Random(6)
+    jobs = flexible_jobs(rng, 6, 3)
+    start, _ = giffler_thompson(jobs, 3)
+    broken = [[(99, 0, 1)]]  # the child cannot read this start: it exits with an error
+    payloads: list = []
+    started = tabu_parallel._Child.started.__func__
+
+    def corrupting(cls, payload):
+        payloads.append(payload)
+        return started(cls, (payload[0], payload[1], broken) + payload[3:])
+
+    monkeypatch.setattr(tabu_parallel._Child, "started", classmethod(corrupting))
+    got = parallel_tabu_search(jobs, 3, start, math.inf, seed=4, workers=2, max_iterations=100)
+    alone, alone_span, _ = tabu_search(jobs, 3, start, math.inf, seed=4, max_iterations=100)
+    assert len(payloads) == 1 and got == (alone, alone_span)

@@ -1,31 +1,32 @@
 """Independent tabu searches in parallel processes; the best schedule wins.
 
 Tabu search is pure Python, so one search keeps one core busy. With a budget of
-several workers the searches beside the caller's run in child processes
-(``spawn``: safe in a process with threads, as the CLI's solve is), each from
-the same start with its own seed. The caller's own search polls the user's
-``stop`` and ends every search when it is asked to stop or when a child reports
-a schedule at the lower bound.
+several workers the searches beside the caller's run as child processes
+(``python -m prodsched.heuristics.tabu_child``: no re-import of the caller's
+main script, unlike :mod:`multiprocessing`'s spawn), each from the same start
+with its own seed. Children run in their own session, so Ctrl-C reaches only
+the caller, whose search polls the user's ``stop`` and then ends every child;
+the caller also stops early when a child reports a schedule at the lower bound.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import signal
+import pickle
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from prodsched.heuristics.tabu_shop import Jobs, Placement, tabu_search
 
 # How long after the deadline the caller waits for a child's result before ending it.
 GRACE_SECONDS = 2.0
-# At most this many searches: each child process imports prodsched (about 130 MB), and more
-# seeds add little.
+# At most this many searches: each child process imports prodsched (about 130 MB), and
+# more seeds add little.
 MAX_SEARCHES = 8
 
 
@@ -43,7 +44,8 @@ def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline
         The caller's search uses ``seed``; child ``k`` uses ``seed + k``.
     workers
         Searches in all, the caller's included, at most ``MAX_SEARCHES``; 1 runs
-        no child process, 0 one per core (as CP-SAT reads 0 workers).
+        no child process, 0 one per core (as CP-SAT reads 0 workers). A child
+        that cannot start or fails only leaves its search out.
     stop
         Polled by the caller's search; when it returns True every search ends
         and the best schedule found so far by the caller's search is returned
@@ -55,27 +57,20 @@ def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline
         The best schedule of all searches that reported, and its makespan.
     """
     workers = min(workers or os.cpu_count() or 1, MAX_SEARCHES)
-    if workers <= 1:
-        placement, span, _ = tabu_search(jobs, n_machines, start, deadline, floor=floor,
-                                         seed=seed, max_iterations=max_iterations, stop=stop)
-        return placement, span
-    context = multiprocessing.get_context("spawn")
     children: list[_Child] = []
     try:
         for k in range(1, workers):
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(
-                target=_search_and_send, daemon=True,
-                args=(send, jobs, n_machines, start, deadline, floor, seed + k, max_iterations))
-            process.start()
-            children.append(_Child(process, receive))
-            send.close()
+            child = _Child.started((jobs, n_machines, start, _wall_clock(deadline), floor,
+                                    seed + k, max_iterations))
+            if child is not None:
+                children.append(child)
 
         def finished() -> bool:
             return bool(stop and stop()) or any(c.collect(0.0) <= floor for c in children)
 
         best, best_span, _ = tabu_search(jobs, n_machines, start, deadline, floor=floor,
-                                         seed=seed, max_iterations=max_iterations, stop=finished)
+                                         seed=seed, max_iterations=max_iterations,
+                                         stop=finished if children else stop)
         done = finished() or best_span <= floor
         for child in children:
             child.collect(0.0 if done else _until(deadline))
@@ -87,30 +82,53 @@ def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline
     return best, best_span
 
 
-@dataclass
 class _Child:
-    """A child process's search and, once it has arrived, its result."""
+    """A search in a child process; a thread feeds it and waits for its result."""
 
-    process: BaseProcess
-    receive: Connection
-    result: tuple[Placement, int] | None = field(default=None)
+    def __init__(self, process: subprocess.Popen[bytes], payload: bytes) -> None:
+        self.process = process
+        self.result: tuple[Placement, int] | None = None
+        self._thread = threading.Thread(target=self._talk, args=(payload,), daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def started(cls, payload: tuple[object, ...]) -> _Child | None:
+        """The child running the search of ``payload``; None when it cannot start."""
+        package_root = str(Path(__file__).resolve().parents[2])  # the folder holding prodsched
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH"))
+                                            if p)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "prodsched.heuristics.tabu_child"], env=env,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
+        except OSError:
+            return None
+        return cls(process, pickle.dumps(payload))
+
+    def _talk(self, payload: bytes) -> None:
+        try:
+            out, _ = self.process.communicate(payload)
+        except (OSError, ValueError):  # ended while writing or reading
+            return
+        if self.process.returncode == 0:
+            self.result = pickle.loads(out)
 
     def collect(self, wait: float | None) -> float:
-        """Take the result if it arrives within ``wait`` seconds (``None``: no limit);
-        the makespan reported, or infinity while there is none."""
-        if self.result is None and not self.receive.closed and self.receive.poll(wait):
-            try:
-                placement, span = self.receive.recv()
-            except EOFError:  # the child died without a result
-                self.receive.close()
-            else:
-                self.result = (placement, span)
+        """Wait up to ``wait`` seconds (``None``: no limit) for the result; the
+        makespan reported, or infinity while there is none."""
+        self._thread.join(wait)
         return math.inf if self.result is None else self.result[1]
 
     def end(self) -> None:
-        self.process.terminate()
-        self.process.join()
-        self.receive.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self._thread.join()
+
+
+def _wall_clock(deadline: float) -> float:
+    """``deadline`` (``time.monotonic()``) as ``time.time()``, which other processes share."""
+    return deadline if math.isinf(deadline) else time.time() + (deadline - time.monotonic())
 
 
 def _until(deadline: float) -> float | None:
@@ -118,17 +136,3 @@ def _until(deadline: float) -> float | None:
     if math.isinf(deadline):
         return None
     return max(0.0, deadline - time.monotonic()) + GRACE_SECONDS
-
-
-def _search_and_send(send: Connection, jobs: Jobs, n_machines: int, start: Placement,
-                     deadline: float, floor: int, seed: int, max_iterations: int | None) -> None:
-    """One search in a child process; sends ``(placement, makespan)`` when it ends.
-
-    Ctrl-C reaches the whole process group; the caller decides for its children
-    (it ends them), so the child ignores SIGINT instead of printing a traceback.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    placement, span, _ = tabu_search(jobs, n_machines, start, deadline, floor=floor, seed=seed,
-                                     max_iterations=max_iterations)
-    send.send((placement, span))
-    send.close()
