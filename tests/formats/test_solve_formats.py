@@ -109,3 +109,19 @@ def test_a_signal_during_the_warm_start_ends_the_tabu_search_at_once(tmp_path):
     assert_valid(schedule)
     assert schedule.info.details["source"] == "dispatch (interrupted before CP-SAT started)"
     assert list(schedule.info.details["dispatch"]["objectives"]) == ["mwkr+tabu"]
+
+
+def test_the_warm_starts_get_the_solves_worker_count(tmp_path):
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text("3 3 2\n2 2 1 4 2 2 1 3 5\n2 1 2 3 2 1 2 3 4\n1 2 1 3 3 1\n")
+    plant = get_format("fjsp").read(fjs)
+    seen: list = []
+
+    def recording(plant, time_limit, *, workers=1, stop=None):
+        seen.append((time_limit, workers))
+        return []
+
+    src = _Source(plant, parse_objective("makespan"), "jobshop", warm_starts=recording)
+    request = SolveRequest(objective=src.objective, settings=SolverSettings(workers=3))
+    _with_warm_starts(request, src, Interrupt(), 7)
+    assert seen == [(7, 3)]

@@ -112,7 +112,7 @@ def test_a_child_whose_search_fails_is_left_out(monkeypatch):
 
     def corrupting(cls, payload):
         payloads.append(payload)
-        return started(cls, (payload[0], payload[1], broken) + payload[3:])
+        return started(cls, (payload[0], payload[1], broken, *payload[3:]))
 
     monkeypatch.setattr(tabu_parallel._Child, "started", classmethod(corrupting))
     got = parallel_tabu_search(jobs, 3, start, math.inf, seed=4, workers=2, max_iterations=100)
