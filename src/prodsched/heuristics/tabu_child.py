@@ -22,8 +22,11 @@ def main() -> None:
                 else time.monotonic() + (wall_deadline - time.time()))
     placement, span, _ = tabu_search(jobs, n_machines, start, deadline, floor=floor, seed=seed,
                                      max_iterations=max_iterations)
-    pickle.dump((placement, span), sys.stdout.buffer)
-    sys.stdout.buffer.flush()
+    try:
+        pickle.dump((placement, span), sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:  # the caller is gone (killed); nobody wants the result
+        sys.stdout = None  # no second error when Python flushes at exit
 
 
 if __name__ == "__main__":
