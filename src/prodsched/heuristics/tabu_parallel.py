@@ -112,7 +112,10 @@ class _Child:
         except (OSError, ValueError):  # ended while writing or reading
             return
         if self.process.returncode == 0:
-            self.result = pickle.loads(out)
+            try:
+                self.result = pickle.loads(out)
+            except (pickle.UnpicklingError, EOFError):  # not a result: leave it out
+                return
 
     def collect(self, wait: float | None) -> float:
         """Wait up to ``wait`` seconds (``None``: no limit) for the result; the
