@@ -3,16 +3,19 @@ behind the README's rows (JSSP la / ta01–ta20 / ta21–ta50, SDST-PFSP per set
 and job count), both models side by side, and how often prodsched beats the plain model.
 
 Run:  python benchmarks/bks_breakdown.py [benchmarks/results/bks-full/results.csv]
-Prints markdown; reads only the CSV (nothing is solved or written).
+Prints markdown; reads only the CSV (nothing is solved or written). Each group's table
+is the harness's own summary table (prodsched.bench.report.set_table).
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 
-import pandas as pd
+from prodsched.bench.report import read_rows, set_table
+from prodsched.bench.run import ResultRow
 
 DEFAULT = Path(__file__).resolve().parent / "results" / "bks-full" / "results.csv"
 
@@ -34,33 +37,47 @@ def group_of(set_name: str, instance: str) -> str:
     return "all"
 
 
-def breakdown(rows: pd.DataFrame) -> str:
-    """Markdown: per set and group, each model's count, mean and worst % above best
-    known and proven optima, and prodsched against the plain model where both ran."""
-    rows = rows.assign(group=[group_of(s, i) for s, i in zip(rows["set"], rows["instance"],
-                                                                 strict=True)])
+def _comparison(rows: list[ResultRow]) -> str:
+    """Worst % above best known per model, and prodsched against the plain model."""
+    worst: dict[str, float] = {}
+    objective: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in rows:
+        if r.pct_above_bks is not None:
+            worst[r.model] = max(worst.get(r.model, r.pct_above_bks), r.pct_above_bks)
+        if r.objective is not None:
+            objective[r.model][r.instance] = r.objective
+    text = "Worst % above BKS: " + ", ".join(f"{m} {v:.2f}" for m, v in sorted(worst.items()))
+    ours, plain = objective.get("prodsched", {}), objective.get("plain", {})
+    both = sorted(set(ours) & set(plain))
+    if both:
+        text += (f". prodsched against plain on the {len(both)} instances both solved: "
+                 f"better on {sum(ours[i] < plain[i] for i in both)}, "
+                 f"worse on {sum(ours[i] > plain[i] for i in both)}, "
+                 f"equal on {sum(ours[i] == plain[i] for i in both)}")
+    return text + "."
+
+
+def breakdown(rows: list[ResultRow]) -> str:
+    """Markdown: per set, the whole set and then each group, as the harness summarises a set."""
+    by_set: dict[str, list[ResultRow]] = defaultdict(list)
+    for r in rows:
+        by_set[r.set].append(r)
     out = []
-    for set_name, in_set in rows.groupby("set", sort=True):
-        out += [f"## {set_name}", "",
-                "| group | model | instances | mean % above BKS | worst % | proven optimal |",
-                "|---|---|---:|---:|---:|---:|"]
-        for (group, model), g in in_set.groupby(["group", "model"], sort=True):
-            out.append(f"| {group} | {model} | {len(g)} | {g['pct_above_bks'].mean():.2f} | "
-                       f"{g['pct_above_bks'].max():.2f} | {(g['status'] == 'optimal').sum()} |")
-        paired = in_set.pivot_table(index="instance", columns="model", values="objective")
-        if {"prodsched", "plain"} <= set(paired.columns):
-            both = paired.dropna()
-            out += ["", f"prodsched against plain on the {len(both)} instances both solved: "
-                    f"better on {(both['prodsched'] < both['plain']).sum()}, "
-                    f"worse on {(both['prodsched'] > both['plain']).sum()}, "
-                    f"equal on {(both['prodsched'] == both['plain']).sum()}."]
-        out.append("")
+    for set_name, in_set in sorted(by_set.items()):
+        models = sorted({r.model for r in in_set})
+        groups: dict[str, list[ResultRow]] = defaultdict(list)
+        for r in in_set:
+            groups[group_of(set_name, r.instance)].append(r)
+        parts = [(f"{set_name}, all", in_set)] if len(groups) > 1 else []
+        parts += [(f"{set_name}, {g}", groups[g]) for g in sorted(groups)]
+        for title, part in parts:
+            out += [f"## {title}", "", *set_table(part, models), "", _comparison(part), ""]
     return "\n".join(out)
 
 
 def main(argv: list[str]) -> None:
     path = Path(argv[0]) if argv else DEFAULT
-    print(breakdown(pd.read_csv(path)))
+    print(breakdown(read_rows(path)))
 
 
 if __name__ == "__main__":

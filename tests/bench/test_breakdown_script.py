@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import pandas as pd
+from prodsched.bench.run import ResultRow
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bks_breakdown.py"
 spec = importlib.util.spec_from_file_location("bks_breakdown", SCRIPT)
@@ -24,16 +24,22 @@ def test_groups_follow_the_readme():
     assert group_of("fjsp", "mk03") == "all"
 
 
+def row(instance: str, model: str, objective: int, pct: float, status: str) -> ResultRow:
+    return ResultRow(set="jssp", instance=instance, model=model, objective=objective,
+                     bound=None, best_known=None, pct_above_bks=pct, pct_gap_to_bound=None,
+                     seconds=1.0, status=status, feasible=True, time_limit=60, workers=2)
+
+
 def test_breakdown_counts_each_model_and_the_pairs():
-    rows = pd.DataFrame({
-        "set": ["jssp"] * 5,
-        "instance": ["la01", "la01", "ta21", "ta21", "ta22"],
-        "model": ["prodsched", "plain", "prodsched", "plain", "prodsched"],
-        "objective": [666, 666, 1700, 1720, 1800],
-        "pct_above_bks": [0.0, 0.0, 1.0, 2.2, 3.0],
-        "status": ["optimal", "optimal", "feasible", "feasible", "feasible"],
-    })
+    rows = [row("la01", "prodsched", 666, 0.0, "optimal"),
+            row("la01", "plain", 666, 0.0, "optimal"),
+            row("ta21", "prodsched", 1700, 1.0, "feasible"),
+            row("ta21", "plain", 1720, 2.2, "feasible"),
+            row("ta22", "prodsched", 1800, 3.0, "feasible")]
     text = bks_breakdown.breakdown(rows)
-    assert "| ta21–ta50 | prodsched | 2 | 2.00 | 3.00 | 0 |" in text
-    assert "| la01–la40 | plain | 1 | 0.00 | 0.00 | 1 |" in text
+    ta = text[text.index("## jssp, ta21–ta50"):]
+    assert "| prodsched | 2 | 2 | 2 | 2.00 | 1.00 | 0 | – | 1.00 |" in ta
+    assert "Worst % above BKS: plain 2.20, prodsched 3.00." in ta
+    la = text[text.index("## jssp, la01–la40"):text.index("## jssp, ta21–ta50")]
+    assert "| plain | 1 | 1 | 1 | 0.00 | 0.00 | 1 | – | 1.00 |" in la
     assert "on the 2 instances both solved: better on 1, worse on 0, equal on 1." in text
