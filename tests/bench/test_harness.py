@@ -128,3 +128,26 @@ def test_a_summary_of_rows_from_several_commits_says_which_rows_come_from_which(
     summary = summary_markdown(rows, "# header")
     assert "more than one commit (rows per commit): 1111111 (1), 2222222 (2)" in summary
     assert "more than one commit" not in summary_markdown(rows[1:], "# header")
+
+
+def test_the_harness_hands_its_seed_and_workers_to_the_formats_warm_starts(tmp_path,
+                                                                            monkeypatch):
+    import dataclasses
+
+    import prodsched.formats as formats
+    from prodsched.bench.run import run_instance
+
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text("3 3 2\n2 2 1 4 2 2 1 3 5\n2 1 2 3 2 1 2 3 4\n1 2 1 3 3 1\n")
+    real = formats.get_format("fjsp")
+    seen: list = []
+
+    def recording(plant, time_limit, *, seed=0, workers=1, stop=None):
+        seen.append((seed, workers))
+        return real.warm_starts(plant, time_limit, seed=seed, workers=workers, stop=stop)
+
+    monkeypatch.setattr(formats, "get_format",
+                        lambda name: dataclasses.replace(real, warm_starts=recording))
+    row = run_instance(get_set("fjsp"), fjs, None, "prodsched", 5, 1, seed=4)
+    assert seen == [(4, 1)]
+    assert row.feasible and row.status == "optimal"

@@ -111,17 +111,17 @@ def test_a_signal_during_the_warm_start_ends_the_tabu_search_at_once(tmp_path):
     assert list(schedule.info.details["dispatch"]["objectives"]) == ["mwkr+tabu"]
 
 
-def test_the_warm_starts_get_the_solves_worker_count(tmp_path):
+def test_the_warm_starts_get_the_solves_seed_and_worker_count(tmp_path):
     fjs = tmp_path / "f.fjs"
     fjs.write_text("3 3 2\n2 2 1 4 2 2 1 3 5\n2 1 2 3 2 1 2 3 4\n1 2 1 3 3 1\n")
     plant = get_format("fjsp").read(fjs)
     seen: list = []
 
-    def recording(plant, time_limit, *, workers=1, stop=None):
-        seen.append((time_limit, workers))
+    def recording(plant, time_limit, *, seed=0, workers=1, stop=None):
+        seen.append((time_limit, seed, workers))
         return []
 
     src = _Source(plant, parse_objective("makespan"), "jobshop", warm_starts=recording)
-    request = SolveRequest(objective=src.objective, settings=SolverSettings(workers=3))
+    request = SolveRequest(objective=src.objective, settings=SolverSettings(workers=3, seed=5))
     _with_warm_starts(request, src, Interrupt(), 7)
-    assert seen == [(7, 3)]
+    assert seen == [(7, 5, 3)]

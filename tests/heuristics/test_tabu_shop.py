@@ -108,3 +108,33 @@ def test_flexible_plants_get_the_tabu_warm_start_and_plain_job_shops_do_not(tmp_
     js.write_text("2 2\n0 3 1 2\n1 4 0 1\n")
     [(name, _)] = makespan_warm_starts(read_jssp(js), 2.0)
     assert name == "mwkr"
+
+
+def test_the_tabu_schedule_is_resequenced_and_kept_when_shorter(tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    rng = random.Random(3)
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text(as_text(flexible_jobs(rng, 6, 3), 3, flexible=True))
+    plant = read_fjsp(fjs)
+    calls: list = []
+
+    def one_at_a_time(jobs, n_machines, start, deadline, **kwargs):
+        # a stand-in for tabu search with a poorly sequenced schedule: the start's
+        # machines, every operation after the previous one has ended
+        clock, out = 0, []
+        for ops in start:
+            out.append([])
+            for machine, s, e in ops:
+                out[-1].append((machine, clock, clock + e - s))
+                clock += e - s
+        calls.append((kwargs["seed"], kwargs["workers"], clock))
+        return out, clock
+
+    monkeypatch.setattr(rules, "parallel_tabu_search", one_at_a_time)
+    [(name, ops)] = rules.makespan_warm_starts(plant, 20.0, seed=7, workers=1)
+    [(seed, workers, serial)] = calls
+    assert (seed, workers) == (7, 1)
+    assert name == "mwkr+tabu+resequenced"
+    assert max(op.end for op in ops) < serial
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))

@@ -92,7 +92,7 @@ def run_prodsched(bset: BenchmarkSet, path: Path, instance: ShopInstance, time_l
     request = SolveRequest(
         objective=parse_objective(fmt.objective), time_limit=time_limit, started_at=started,
         extensions=fmt.extensions(plant),
-        warm_starts=fmt.warm_starts(plant, time_limit, workers=workers),
+        warm_starts=fmt.warm_starts(plant, time_limit, seed=seed, workers=workers),
         settings=SolverSettings(workers=workers, seed=seed))
     try:
         schedule = solve_request(plant, request)

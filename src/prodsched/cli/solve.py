@@ -244,8 +244,8 @@ def _with_warm_starts(request: SolveRequest, src: _Source, interrupt: Interrupt,
     if src.warm_starts is None:
         return request
     interrupt.phase("warm start")
-    made = src.warm_starts(src.plant, time_limit, workers=request.settings.workers,
-                           stop=interrupt.requested)
+    made = src.warm_starts(src.plant, time_limit, seed=request.settings.seed,
+                           workers=request.settings.workers, stop=interrupt.requested)
     return replace(request, warm_starts=made)
 
 

@@ -18,17 +18,18 @@ from prodsched.schedule.rows import PlacedOp
 
 
 class WarmStarts(Protocol):
-    """``warm_starts(plant, time_limit, workers=..., stop=...)``: complete schedules
-    ``(name, placed operations)``; ``workers`` is the solve's worker count (heuristics
+    """``warm_starts(plant, time_limit, seed=..., workers=..., stop=...)``: complete
+    schedules ``(name, placed operations)``; ``seed`` is the solve's random seed (that of
+    the heuristics' random choices); ``workers`` is the solve's worker count (heuristics
     may run that many searches in parallel); ``stop`` (polled by long heuristics) asks
     them to return what they have."""
 
-    def __call__(self, plant: Plant, time_limit: float, *, workers: int = 1,
+    def __call__(self, plant: Plant, time_limit: float, *, seed: int = 0, workers: int = 1,
                  stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
         ...
 
 
-def no_warm_starts(plant: Plant, time_limit: float, *, workers: int = 1,
+def no_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, workers: int = 1,
                    stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
     """The default of a format without heuristics of its own: none."""
     return []
@@ -55,7 +56,7 @@ class InstanceFormat:
         Constraints the format adds to the job-shop model (for example one
         job order on every machine).
     warm_starts
-        ``warm_starts(plant, time_limit, workers=1, stop=None)``: complete schedules
+        ``warm_starts(plant, time_limit, seed=0, workers=1, stop=None)``: complete schedules
         ``(name, placed operations)`` that compete with the dispatch rules as
         the warm start (see :class:`~prodsched.pipeline.SolveRequest`). It may
         use part of ``time_limit`` (the whole solve's seconds) and returns

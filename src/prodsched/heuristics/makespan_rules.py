@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Callable
 
+from prodsched.heuristics.resequence import makespan_of, resequence
 from prodsched.heuristics.tabu_parallel import parallel_tabu_search
 from prodsched.heuristics.tabu_shop import Jobs, Placement
 from prodsched.lots.fixed import lots_per_order
@@ -27,6 +28,9 @@ MAX_WARM_START_SECONDS = 2.0
 # Share of the time limit (counted from the start) by which tabu search hands a flexible
 # job shop over to CP-SAT.
 TABU_SHARE = 0.5
+# Share of the time limit for CP-SAT to sequence the tabu schedule's machine assignment
+# exactly (it stops sooner once that sequence is proved optimal).
+RESEQUENCE_SHARE = 0.1
 
 
 def giffler_thompson(jobs: Jobs, n_machines: int, noise: float = 0.0,
@@ -140,11 +144,13 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     A plain job shop has no changeovers, calendars, releases or lot streaming.
     Restarts use ``WARM_START_SHARE`` of ``time_limit`` (at most
     ``MAX_WARM_START_SECONDS``). In a flexible job shop tabu search then runs
-    until ``TABU_SHARE`` of ``time_limit`` has passed (or ``stop()`` is true),
-    leaving the rest to CP-SAT with its schedule as the hint; with ``workers``
-    above 1 that many searches (seeds ``seed``, ``seed + 1``, …) run in parallel
-    processes and the best one is kept. A job shop without
-    choices goes to CP-SAT straight away, as in the recorded job-shop benchmarks.
+    until ``TABU_SHARE`` of ``time_limit`` has passed (or ``stop()`` is true);
+    with ``workers`` above 1 that many searches (seeds ``seed``, ``seed + 1``, …)
+    run in parallel processes and the best one is kept. CP-SAT then sequences
+    that schedule's machine assignment exactly (:func:`resequence`, for at most
+    ``RESEQUENCE_SHARE`` of ``time_limit``), and the rest is left to CP-SAT on
+    the whole problem with the result as the hint. A job shop without choices
+    goes to CP-SAT straight away, as in the recorded job-shop benchmarks.
     """
     started = time.monotonic()
     setups = SetupTable(plant)
@@ -159,14 +165,20 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
              for step in plant.routings[lot.product]] for lot in lots]
     budget = min(MAX_WARM_START_SECONDS, WARM_START_SHARE * time_limit)
     placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed, stop=stop)
-    name = "mwkr"
-    if any(len(options) > 1 for ops in jobs for options in ops):
+    flexible = any(len(options) > 1 for ops in jobs for options in ops)
+    if flexible:
         placement, _ = parallel_tabu_search(jobs, len(machines), placement,
                                             started + TABU_SHARE * time_limit,
                                             floor=lower_bound(jobs, len(machines)), seed=seed,
                                             workers=workers, stop=stop)
-        name = "mwkr+tabu"
     placed = [PlacedOp(lot, step.number, machines[k], start, end)
               for lot, ops in zip(lots, placement, strict=True)
               for step, (k, start, end) in zip(plant.routings[lot.product], ops, strict=True)]
-    return [(name, placed)]
+    if not flexible:
+        return [("mwkr", placed)]
+    seconds = min(RESEQUENCE_SHARE * time_limit,
+                  started + (TABU_SHARE + RESEQUENCE_SHARE) * time_limit - time.monotonic())
+    shorter = resequence(plant, placed, seconds, seed=seed, workers=workers, stop=stop)
+    if makespan_of(shorter) < makespan_of(placed):
+        return [("mwkr+tabu+resequenced", shorter)]
+    return [("mwkr+tabu", placed)]
