@@ -25,7 +25,8 @@ DATA_ENV = "PRODSCHED_BENCHMARKS"
 @click.option("--models", default="prodsched,plain", show_default=True,
               help="Comma-separated: prodsched (the pipeline), plain (the OR-Tools examples' "
                    "model).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed of both models (prodsched's heuristics too).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("benchmarks/results/bks"), show_default=True,
               help="Folder for results.csv (rows accumulate) and summary.md.")
