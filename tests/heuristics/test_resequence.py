@@ -73,3 +73,34 @@ def test_no_solve_without_time_or_once_stopped(tmp_path):
     placed = one_at_a_time(plant, first_machines(plant))
     assert resequence(plant, placed, 0.1) is placed
     assert resequence(plant, placed, 10.0, stop=lambda: True) is placed
+
+
+def test_a_stop_ends_the_live_search_even_between_solutions(tmp_path, monkeypatch):
+    # CP-SAT asks ``stop`` only at a new solution; a search that finds none must still
+    # end soon after Ctrl-C, not at its time limit
+    import threading
+    import time
+
+    import prodsched.pipeline as pipeline
+
+    path = tmp_path / "f.fjs"
+    path.write_text(FJS)
+    plant = read_fjsp(path)
+    placed = one_at_a_time(plant, first_machines(plant))
+    stopped = threading.Event()
+
+    class SilentSolver:  # a live search that finds nothing more
+        def stop_search(self):
+            stopped.set()
+
+    def solve_request(plant, request):
+        request.solver_hook(SilentSolver())
+        stopped.wait(request.time_limit)
+        request.solver_hook(None)
+        return Schedule(plant, lots_per_order(plant), request.warm_starts[0][1])
+
+    monkeypatch.setattr(pipeline, "solve_request", solve_request)
+    started = time.monotonic()
+    result = resequence(plant, placed, 30.0, stop=lambda: time.monotonic() > started + 0.5)
+    assert stopped.is_set() and time.monotonic() - started < 5.0
+    assert result is placed

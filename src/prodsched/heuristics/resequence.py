@@ -11,8 +11,12 @@ validator as every other schedule, and keeps its schedule when it is shorter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+
+from ortools.sat.python import cp_model
 
 from prodsched.errors import InfeasibleError
 from prodsched.plant.model import Plant, Step
@@ -20,6 +24,8 @@ from prodsched.schedule.rows import PlacedOp
 
 # Below this many seconds the solve is not worth starting.
 MIN_SECONDS = 0.5
+# How often a running solve checks ``stop()`` (seconds).
+STOP_POLL_SECONDS = 0.1
 
 
 def assigned_plant(plant: Plant, placed: list[PlacedOp]) -> Plant | None:
@@ -71,7 +77,8 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     seed, workers
         The solve's random seed and CP-SAT workers.
     stop
-        Passed to the solve: when it returns True the solve ends early.
+        Polled during the solve (every ``STOP_POLL_SECONDS``, between CP-SAT's
+        solutions too): when it returns True the solve ends early.
 
     Returns
     -------
@@ -86,12 +93,45 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     from prodsched.objective import parse_objective
     from prodsched.pipeline import SolveRequest, solve_request
 
-    request = SolveRequest(objective=parse_objective("makespan"), time_limit=seconds,
-                           settings=SolverSettings(workers=workers, seed=seed),
-                           warm_starts=[("given", placed)], stop=stop)
-    try:
-        schedule = solve_request(restricted, request)
-    except InfeasibleError:  # not expected: ``placed`` itself is a schedule of it
-        return placed
+    with _stopping(stop) as hook:
+        request = SolveRequest(objective=parse_objective("makespan"), time_limit=seconds,
+                               settings=SolverSettings(workers=workers, seed=seed),
+                               warm_starts=[("given", placed)], stop=stop, solver_hook=hook)
+        try:
+            schedule = solve_request(restricted, request)
+        except InfeasibleError:  # not expected: ``placed`` itself is a schedule of it
+            return placed
     better = list(schedule.ops)
     return better if makespan_of(better) < makespan_of(placed) else placed
+
+
+@contextmanager
+def _stopping(stop: Callable[[], bool] | None
+              ) -> Iterator[Callable[[cp_model.CpSolver | None], None] | None]:
+    """A ``solver_hook`` that ends the live CP-SAT search once ``stop()`` is true.
+
+    CP-SAT only asks ``stop`` at a new solution; this polls it every
+    ``STOP_POLL_SECONDS`` instead, so that Ctrl-C does not wait for the time limit.
+    """
+    if stop is None:
+        yield None
+        return
+    live: list[cp_model.CpSolver | None] = [None]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(STOP_POLL_SECONDS):
+            solver = live[0]
+            if solver is not None and stop():
+                solver.stop_search()
+
+    def hook(solver: cp_model.CpSolver | None) -> None:
+        live[0] = solver
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield hook
+    finally:
+        done.set()
+        watcher.join()
