@@ -138,3 +138,19 @@ def test_the_tabu_schedule_is_resequenced_and_kept_when_shorter(tmp_path, monkey
     assert name == "mwkr+tabu+resequenced"
     assert max(op.end for op in ops) < serial
     assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_a_tabu_schedule_at_the_lower_bound_is_not_resequenced(tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("no re-sequencing of a schedule at its lower bound")
+
+    monkeypatch.setattr(rules, "resequence", must_not_run)
+    fjs = tmp_path / "f.fjs"
+    # two jobs, each one operation on either of two machines: the bound (5) is reached
+    fjs.write_text("2 2 2\n1 2 1 5 2 5\n1 2 1 5 2 5\n")
+    plant = read_fjsp(fjs)
+    [(name, ops)] = rules.makespan_warm_starts(plant, 20.0)
+    assert name == "mwkr+tabu" and max(op.end for op in ops) == 5
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))

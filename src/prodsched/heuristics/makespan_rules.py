@@ -149,7 +149,8 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     run in parallel processes and the best one is kept. CP-SAT then sequences
     that schedule's machine assignment exactly (:func:`resequence`, for at most
     ``RESEQUENCE_SHARE`` of ``time_limit``), and the rest is left to CP-SAT on
-    the whole problem with the result as the hint. A job shop without choices
+    the whole problem with the result as the hint (a tabu schedule at its
+    lower bound goes there as it is). A job shop without choices
     goes to CP-SAT straight away, as in the recorded job-shop benchmarks.
     """
     started = time.monotonic()
@@ -166,16 +167,18 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     budget = min(MAX_WARM_START_SECONDS, WARM_START_SHARE * time_limit)
     placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed, stop=stop)
     flexible = any(len(options) > 1 for ops in jobs for options in ops)
+    floor = lower_bound(jobs, len(machines))
     if flexible:
         placement, _ = parallel_tabu_search(jobs, len(machines), placement,
-                                            started + TABU_SHARE * time_limit,
-                                            floor=lower_bound(jobs, len(machines)), seed=seed,
-                                            workers=workers, stop=stop)
+                                            started + TABU_SHARE * time_limit, floor=floor,
+                                            seed=seed, workers=workers, stop=stop)
     placed = [PlacedOp(lot, step.number, machines[k], start, end)
               for lot, ops in zip(lots, placement, strict=True)
               for step, (k, start, end) in zip(plant.routings[lot.product], ops, strict=True)]
     if not flexible:
         return [("mwkr", placed)]
+    if makespan_of(placed) <= floor:  # optimal: nothing to re-sequence
+        return [("mwkr+tabu", placed)]
     seconds = min(RESEQUENCE_SHARE * time_limit,
                   started + (TABU_SHARE + RESEQUENCE_SHARE) * time_limit - time.monotonic())
     shorter = resequence(plant, placed, seconds, seed=seed, workers=workers, stop=stop)
