@@ -125,3 +125,25 @@ def test_the_warm_starts_get_the_solves_seed_and_worker_count(tmp_path):
     request = SolveRequest(objective=src.objective, settings=SolverSettings(workers=3, seed=5))
     _with_warm_starts(request, src, Interrupt(), 7)
     assert seen == [(7, 5, 3)]
+
+
+def test_a_flexible_job_shop_with_one_worker_repeats_byte_for_byte(tmp_path):
+    import random
+
+    from tests.heuristics.test_makespan_rules import as_text
+    from tests.heuristics.test_tabu_shop import flexible_jobs
+
+    fjs = tmp_path / "f.fjs"
+    # 20 jobs on 6 machines: not proved optimal in 3 s, so every phase uses its budget
+    fjs.write_text(as_text(flexible_jobs(random.Random(12), 20, 6), 6, flexible=True))
+    texts = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        result = CliRunner().invoke(main, ["solve", str(fjs), "--format", "fjsp", "--out",
+                                           str(out), "--time-limit", "3", "--workers", "1"])
+        assert result.exit_code == 0, result.output
+        assert_valid(read_schedule(get_format("fjsp").read(fjs), out))
+        kpis = json.loads((out / "kpis.json").read_text())
+        assert kpis["dispatch"]["warm_start"].startswith("mwkr+tabu")
+        texts.append((out / "schedule.csv").read_bytes())
+    assert texts[0] == texts[1]

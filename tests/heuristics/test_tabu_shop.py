@@ -154,3 +154,31 @@ def test_a_tabu_schedule_at_the_lower_bound_is_not_resequenced(tmp_path, monkeyp
     [(name, ops)] = rules.makespan_warm_starts(plant, 20.0)
     assert name == "mwkr+tabu" and max(op.end for op in ops) == 5
     assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_with_one_worker_the_warm_start_does_not_depend_on_the_clock(tmp_path, monkeypatch):
+    import time
+
+    import prodsched.heuristics.makespan_rules as rules
+
+    # little work per second, so that even a slow machine ends it before the clock
+    monkeypatch.setattr(rules, "RESTART_OPS_PER_SECOND", 2_000)
+    monkeypatch.setattr(rules, "TABU_OPS_PER_SECOND", 10_000)
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text(as_text(flexible_jobs(random.Random(8), 12, 4), 4, flexible=True))
+    plant = read_fjsp(fjs)
+    real = time.monotonic
+
+    def run(speed: float) -> list:
+        t0 = real()
+        monkeypatch.setattr(time, "monotonic", lambda: t0 + (real() - t0) * speed)
+        try:
+            return rules.makespan_warm_starts(plant, 4.0, seed=3, workers=1)
+        finally:
+            monkeypatch.setattr(time, "monotonic", real)
+
+    normal, slow = run(1.0), run(0.25)  # the slow clock leaves four times the seconds
+    assert normal == slow
+    [(name, ops)] = normal
+    assert name.startswith("mwkr+tabu")
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))

@@ -31,6 +31,14 @@ TABU_SHARE = 0.5
 # Share of the time limit for CP-SAT to sequence the tabu schedule's machine assignment
 # exactly (it stops sooner once that sequence is proved optimal).
 RESEQUENCE_SHARE = 0.1
+# With one worker (a repeatable run) restarts and tabu search are counted in work, not
+# seconds, so that the same plant and limit give the same schedule: operations scheduled
+# per second of restarts, operations times tabu iterations per second of tabu search.
+# Set about 3 times below what this machine does (Giffler–Thompson 26,000–31,000
+# operations/s on mk07 and mk10 with the benchmark running beside it; tabu search about
+# 240,000 on mk07), so that the clock, still a safety, rarely ends them first.
+RESTART_OPS_PER_SECOND = 10_000
+TABU_OPS_PER_SECOND = 80_000
 
 
 def giffler_thompson(jobs: Jobs, n_machines: int, noise: float = 0.0,
@@ -150,7 +158,11 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     that schedule's machine assignment exactly (:func:`resequence`, for at most
     ``RESEQUENCE_SHARE`` of ``time_limit``), and the rest is left to CP-SAT on
     the whole problem with the result as the hint (a tabu schedule at its
-    lower bound goes there as it is). A job shop without choices
+    lower bound goes there as it is). With one worker the run is repeatable:
+    restarts and tabu search end after a number of steps set from the plant
+    and ``time_limit`` (``RESTART_OPS_PER_SECOND``, ``TABU_OPS_PER_SECOND``;
+    the clock only as a safety) and re-sequencing gets its whole share, its
+    CP-SAT search limited by deterministic time. A job shop without choices
     goes to CP-SAT straight away, as in the recorded job-shop benchmarks.
     """
     started = time.monotonic()
@@ -165,13 +177,20 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
              for step in plant.routings[lot.product]] for lot in lots]
     budget = min(MAX_WARM_START_SECONDS, WARM_START_SHARE * time_limit)
-    placement, _ = best_of_restarts(jobs, len(machines), started + budget, seed, stop=stop)
+    repeatable = workers == 1
+    n_ops = max(1, sum(len(ops) for ops in jobs))
+    placement, _ = best_of_restarts(
+        jobs, len(machines), started + budget, seed, stop=stop,
+        max_restarts=int(RESTART_OPS_PER_SECOND * budget / n_ops) if repeatable else 10_000)
     flexible = any(len(options) > 1 for ops in jobs for options in ops)
     floor = lower_bound(jobs, len(machines))
     if flexible:
-        placement, _ = parallel_tabu_search(jobs, len(machines), placement,
-                                            started + TABU_SHARE * time_limit, floor=floor,
-                                            seed=seed, workers=workers, stop=stop)
+        tabu_seconds = TABU_SHARE * time_limit - budget
+        placement, _ = parallel_tabu_search(
+            jobs, len(machines), placement, started + TABU_SHARE * time_limit, floor=floor,
+            seed=seed, workers=workers, stop=stop,
+            max_iterations=int(TABU_OPS_PER_SECOND * max(tabu_seconds, 0) / n_ops)
+            if repeatable else None)
     placed = [PlacedOp(lot, step.number, machines[k], start, end)
               for lot, ops in zip(lots, placement, strict=True)
               for step, (k, start, end) in zip(plant.routings[lot.product], ops, strict=True)]
@@ -179,8 +198,10 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
         return [("mwkr", placed)]
     if makespan_of(placed) <= floor:  # optimal: nothing to re-sequence
         return [("mwkr+tabu", placed)]
-    seconds = min(RESEQUENCE_SHARE * time_limit,
-                  started + (TABU_SHARE + RESEQUENCE_SHARE) * time_limit - time.monotonic())
+    seconds = RESEQUENCE_SHARE * time_limit
+    if not repeatable:  # the clock: what tabu search left of its share and this one
+        seconds = min(seconds, started + (TABU_SHARE + RESEQUENCE_SHARE) * time_limit
+                      - time.monotonic())
     shorter = resequence(plant, placed, seconds, seed=seed, workers=workers, stop=stop)
     if makespan_of(shorter) < makespan_of(placed):
         return [("mwkr+tabu+resequenced", shorter)]
