@@ -70,6 +70,12 @@ LARGE_OPERATIONS = 300
 LARGE_COVERS = 100_000
 
 
+def repeatable_by_default(workers: int) -> bool:
+    """Whether a run with ``workers`` CP-SAT workers repeats exactly unless asked
+    otherwise: with one worker (the rule the heuristics of benchmark formats follow too)."""
+    return workers == 1
+
+
 @dataclass
 class Budget:
     """The clock of one solve.

@@ -23,6 +23,7 @@ from prodsched.budget import (
     ModelSize,
     fitting,
     is_large,
+    repeatable_by_default,
 )
 from prodsched.cpsat_runner import (
     ModelRejectedError,
@@ -213,7 +214,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     """
     t0 = request.started_at if request.started_at is not None else time.monotonic()
     settings = request.settings
-    repeatable = request.repeatable if request.repeatable is not None else settings.workers == 1
+    repeatable = (request.repeatable if request.repeatable is not None
+                  else repeatable_by_default(settings.workers))
     budget = Budget(t0, request.time_limit, repeatable)
     original = plant
     if request.relax_deadlines:

@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Callable
 
+from prodsched.budget import repeatable_by_default
 from prodsched.heuristics.resequence import makespan_of, resequence
 from prodsched.heuristics.tabu_parallel import parallel_tabu_search
 from prodsched.heuristics.tabu_shop import Jobs, Placement
@@ -177,7 +178,7 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
              for step in plant.routings[lot.product]] for lot in lots]
     budget = min(MAX_WARM_START_SECONDS, WARM_START_SHARE * time_limit)
-    repeatable = workers == 1
+    repeatable = repeatable_by_default(workers)
     n_ops = max(1, sum(len(ops) for ops in jobs))
     placement, _ = best_of_restarts(
         jobs, len(machines), started + budget, seed, stop=stop,

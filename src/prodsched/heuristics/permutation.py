@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from prodsched.budget import repeatable_by_default
 from prodsched.heuristics.flowshop import FlowShop, iterated_greedy, neh
 from prodsched.lots.fixed import lots_per_order
 from prodsched.lots.lot import Lot
@@ -141,7 +142,7 @@ def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
     first = neh(flow.shop)
     out = [("neh", placed_permutation(plant, flow, first, setups))]
     deadline = started + WARM_START_SHARE * time_limit
-    repeatable = workers == 1
+    repeatable = repeatable_by_default(workers)
     if len(first) > 1 and (repeatable or time.monotonic() < deadline) and not (stop and stop()):
         rounds = (int(IG_JOBS2_PER_SECOND * WARM_START_SHARE * time_limit / len(first) ** 2)
                   if repeatable else None)
