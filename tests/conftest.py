@@ -24,6 +24,25 @@ def write_plant(folder: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture
+def at_clock_speed(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
+    """``at_clock_speed(speed, call)``: ``call()`` with ``time.monotonic`` running at
+    ``speed`` times the real clock (0.25: four times the seconds for the same work)."""
+    import time
+
+    real = time.monotonic
+
+    def run(speed: float, call: Callable[[], object]) -> object:
+        t0 = real()
+        monkeypatch.setattr(time, "monotonic", lambda: t0 + (real() - t0) * speed)
+        try:
+            return call()
+        finally:
+            monkeypatch.setattr(time, "monotonic", real)
+
+    return run
+
+
+@pytest.fixture
 def make_plant(tmp_path: Path) -> Callable[..., Path]:
     """Write a plant folder from inline CSV texts; returns its path."""
     counter = iter(range(10_000))

@@ -57,25 +57,19 @@ def test_warm_starts_are_neh_then_a_no_worse_iterated_greedy(tmp_path):
 
 
 def test_with_one_worker_the_iterated_greedy_does_not_depend_on_the_clock(tmp_path,
-                                                                          monkeypatch):
-    import time
-
+                                                                          monkeypatch,
+                                                                          at_clock_speed):
     import prodsched.heuristics.permutation as permutation
 
     # few rounds per second, so that even a slow machine ends them before the clock
     monkeypatch.setattr(permutation, "IG_JOBS2_PER_SECOND", 2_000)
     plant = sdst_plant(tmp_path, seed=6, n=25, m=4)
-    real = time.monotonic
 
-    def run(speed: float) -> list:
-        t0 = real()
-        monkeypatch.setattr(time, "monotonic", lambda: t0 + (real() - t0) * speed)
-        try:
-            return permutation_warm_starts(plant, 2.0, seed=3, workers=1)
-        finally:
-            monkeypatch.setattr(time, "monotonic", real)
+    def run() -> list:
+        return permutation_warm_starts(plant, 2.0, seed=3, workers=1)
 
-    normal, slow = run(1.0), run(0.25)  # the slow clock leaves four times the seconds
+    # the slow clock leaves four times the seconds
+    normal, slow = at_clock_speed(1.0, run), at_clock_speed(0.25, run)
     assert [name for name, _ in normal] == ["neh", "iterated-greedy"]
     assert normal == slow
     for _, ops in normal:

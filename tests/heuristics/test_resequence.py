@@ -33,11 +33,16 @@ def first_machines(plant):
             for product, steps in plant.routings.items() for step in steps}
 
 
-def test_the_assigned_plant_keeps_only_the_machine_each_step_runs_on(tmp_path):
+def serial_schedule(tmp_path):
+    """The plant of ``FJS`` and its one-at-a-time schedule on every step's first machine."""
     path = tmp_path / "f.fjs"
     path.write_text(FJS)
     plant = read_fjsp(path)
-    placed = one_at_a_time(plant, first_machines(plant))
+    return plant, one_at_a_time(plant, first_machines(plant))
+
+
+def test_the_assigned_plant_keeps_only_the_machine_each_step_runs_on(tmp_path):
+    plant, placed = serial_schedule(tmp_path)
     restricted = assigned_plant(plant, placed)
     assert restricted is not None
     for op in placed:
@@ -53,10 +58,7 @@ def test_the_assigned_plant_keeps_only_the_machine_each_step_runs_on(tmp_path):
 
 
 def test_a_poor_sequence_is_shortened_on_the_same_machines(tmp_path):
-    path = tmp_path / "f.fjs"
-    path.write_text(FJS)
-    plant = read_fjsp(path)
-    placed = one_at_a_time(plant, first_machines(plant))
+    plant, placed = serial_schedule(tmp_path)
     better = resequence(plant, placed, 10.0, workers=1)
     assert makespan_of(better) < makespan_of(placed)
     assert ({(op.lot.lot_id, op.step): op.machine for op in better}
@@ -67,10 +69,7 @@ def test_a_poor_sequence_is_shortened_on_the_same_machines(tmp_path):
 
 
 def test_no_solve_without_time_or_once_stopped(tmp_path):
-    path = tmp_path / "f.fjs"
-    path.write_text(FJS)
-    plant = read_fjsp(path)
-    placed = one_at_a_time(plant, first_machines(plant))
+    plant, placed = serial_schedule(tmp_path)
     assert resequence(plant, placed, 0.1) is placed
     assert resequence(plant, placed, 10.0, stop=lambda: True) is placed
 
@@ -83,10 +82,7 @@ def test_a_stop_ends_the_live_search_even_between_solutions(tmp_path, monkeypatc
 
     import prodsched.pipeline as pipeline
 
-    path = tmp_path / "f.fjs"
-    path.write_text(FJS)
-    plant = read_fjsp(path)
-    placed = one_at_a_time(plant, first_machines(plant))
+    plant, placed = serial_schedule(tmp_path)
     stopped = threading.Event()
 
     class SilentSolver:  # a live search that finds nothing more

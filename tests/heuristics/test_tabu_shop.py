@@ -156,9 +156,8 @@ def test_a_tabu_schedule_at_the_lower_bound_is_not_resequenced(tmp_path, monkeyp
     assert_valid(Schedule(plant, lots_per_order(plant), ops))
 
 
-def test_with_one_worker_the_warm_start_does_not_depend_on_the_clock(tmp_path, monkeypatch):
-    import time
-
+def test_with_one_worker_the_warm_start_does_not_depend_on_the_clock(tmp_path, monkeypatch,
+                                                                     at_clock_speed):
     import prodsched.heuristics.makespan_rules as rules
 
     # little work per second, so that even a slow machine ends it before the clock
@@ -167,17 +166,12 @@ def test_with_one_worker_the_warm_start_does_not_depend_on_the_clock(tmp_path, m
     fjs = tmp_path / "f.fjs"
     fjs.write_text(as_text(flexible_jobs(random.Random(8), 12, 4), 4, flexible=True))
     plant = read_fjsp(fjs)
-    real = time.monotonic
 
-    def run(speed: float) -> list:
-        t0 = real()
-        monkeypatch.setattr(time, "monotonic", lambda: t0 + (real() - t0) * speed)
-        try:
-            return rules.makespan_warm_starts(plant, 4.0, seed=3, workers=1)
-        finally:
-            monkeypatch.setattr(time, "monotonic", real)
+    def run() -> list:
+        return rules.makespan_warm_starts(plant, 4.0, seed=3, workers=1)
 
-    normal, slow = run(1.0), run(0.25)  # the slow clock leaves four times the seconds
+    # the slow clock leaves four times the seconds
+    normal, slow = at_clock_speed(1.0, run), at_clock_speed(0.25, run)
     assert normal == slow
     [(name, ops)] = normal
     assert name.startswith("mwkr+tabu")
