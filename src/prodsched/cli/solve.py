@@ -69,7 +69,8 @@ def _format_names() -> list[str]:
               help="Seconds for the whole command (loading, solving, writing).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="CP-SAT search workers (0: all cores).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed of the search (and of a --format file's heuristics).")
 @click.option("--objective", default=None, help=OBJECTIVE_HELP)
 @click.option("--gap", type=click.FloatRange(min=0.0), default=None,
               help="Stop at this relative gap (e.g. 0.01) instead of proving optimality.")
