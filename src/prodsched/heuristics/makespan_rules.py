@@ -26,6 +26,8 @@ from prodsched.schedule.rows import PlacedOp
 # Share of the time limit spent on restarts.
 WARM_START_SHARE = 0.05
 MAX_WARM_START_SECONDS = 2.0
+# Noisy restarts at most (a clock-limited run stops sooner when its share is over).
+MAX_RESTARTS = 10_000
 # Share of the time limit (counted from the start) by which tabu search hands a flexible
 # job shop over to CP-SAT.
 TABU_SHARE = 0.5
@@ -125,7 +127,7 @@ def lower_bound(jobs: Jobs, n_machines: int) -> int:
 
 
 def best_of_restarts(jobs: Jobs, n_machines: int, deadline: float, seed: int = 0,
-                     noise: float = 0.3, max_restarts: int = 10_000,
+                     noise: float = 0.3, max_restarts: int = MAX_RESTARTS,
                      stop: Callable[[], bool] | None = None) -> tuple[Placement, int]:
     """The plain MWKR schedule, then noisy restarts until ``deadline``; the best one.
 
@@ -182,7 +184,7 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     n_ops = max(1, sum(len(ops) for ops in jobs))
     placement, _ = best_of_restarts(
         jobs, len(machines), started + budget, seed, stop=stop,
-        max_restarts=int(RESTART_OPS_PER_SECOND * budget / n_ops) if repeatable else 10_000)
+        max_restarts=int(RESTART_OPS_PER_SECOND * budget / n_ops) if repeatable else MAX_RESTARTS)
     flexible = any(len(options) > 1 for ops in jobs for options in ops)
     floor = lower_bound(jobs, len(machines))
     if flexible:
