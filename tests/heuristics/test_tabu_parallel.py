@@ -12,7 +12,7 @@ import pytest
 from prodsched.bench.check import check_solution
 from prodsched.heuristics import tabu_parallel
 from prodsched.heuristics.makespan_rules import giffler_thompson, lower_bound
-from prodsched.heuristics.tabu_parallel import parallel_tabu_search
+from prodsched.heuristics.tabu_parallel import parallel_tabu_search, tabu_beside
 from prodsched.heuristics.tabu_shop import tabu_search
 from tests.heuristics.test_tabu_shop import flexible_jobs, instance_of
 
@@ -118,3 +118,56 @@ def test_a_child_whose_search_fails_is_left_out(monkeypatch):
     got = parallel_tabu_search(jobs, 3, start, math.inf, seed=4, workers=2, max_iterations=100)
     alone, alone_span, _ = tabu_search(jobs, 3, start, math.inf, seed=4, max_iterations=100)
     assert len(payloads) == 1 and got == (alone, alone_span)
+
+
+def test_beside_the_callers_search_a_child_runs_tabu_search(children):
+    rng = random.Random(14)
+    jobs = flexible_jobs(rng, 8, 4)
+    start, start_span = giffler_thompson(jobs, 4)
+    polls: list = []
+
+    def other(finished):
+        polls.append(finished())
+        return start, start_span
+
+    child, mine = tabu_beside(jobs, 4, start, time.monotonic() + 1.0, other, seed=3)
+    assert mine == (start, start_span) and polls == [False]
+    assert child is not None
+    placement, span = child
+    assert span <= start_span
+    assert check_solution(instance_of(jobs, 4), placement, span) == []
+    assert len(children) == 1 and all_ended(children)
+
+
+def test_beside_a_stop_ends_both_searches(children):
+    jobs = flexible_jobs(random.Random(9), 12, 5)
+    start, start_span = giffler_thompson(jobs, 5)
+    asked = time.monotonic() + 0.5
+
+    def other(finished):
+        while not finished():
+            time.sleep(0.01)
+        return start, start_span
+
+    child, mine = tabu_beside(jobs, 5, start, time.monotonic() + 60, other,
+                              stop=lambda: time.monotonic() > asked)
+    assert time.monotonic() - asked < 2.0
+    assert mine == (start, start_span)
+    assert child is None  # not waited for
+    assert len(children) == 1 and all_ended(children)
+
+
+def test_beside_a_child_at_the_lower_bound_ends_the_callers_search(children):
+    jobs = [[[(0, 4)], [(1, 3)]], [[(1, 2)], [(0, 1)]]]
+    start, start_span = giffler_thompson(jobs, 2)
+    began = time.monotonic()
+
+    def other(finished):
+        while not finished():
+            time.sleep(0.01)
+        return [], 99
+
+    child, mine = tabu_beside(jobs, 2, start, began + 60, other, floor=start_span)
+    assert time.monotonic() - began < 5.0
+    assert child == (start, start_span) and mine == ([], 99)
+    assert all_ended(children)

@@ -54,19 +54,27 @@ def test_results_are_feasible_and_never_worse_than_the_start(zero):
         assert span <= start_span
 
 
-def test_reaches_the_optimum_cp_sat_proves():
+def proven_optima(count: int) -> list[tuple[list, ShopInstance, int]]:
+    """Small flexible job shops (5 jobs, 3 machines) with the optimum CP-SAT proves."""
     rng = random.Random(4)
-    improved = 0
-    for _ in range(8):
+    out = []
+    for _ in range(count):
         jobs = flexible_jobs(rng, 5, 3)
         instance = instance_of(jobs, 3)
         proven = solve_plain(instance, time_limit=20, workers=2)
-        assert proven.status == "optimal"
+        assert proven.status == "optimal" and proven.objective is not None
+        out.append((jobs, instance, int(proven.objective)))
+    return out
+
+
+def test_reaches_the_optimum_cp_sat_proves():
+    improved = 0
+    for jobs, instance, optimum in proven_optima(8):
         start, start_span = giffler_thompson(jobs, 3)
         placement, span, _ = tabu_search(jobs, 3, start, math.inf, max_iterations=2000,
-                                         floor=int(proven.objective or 0), seed=1)
+                                         floor=optimum, seed=1)
         assert check_solution(instance, placement, span) == []
-        assert span == proven.objective
+        assert span == optimum
         improved += span < start_span
     assert improved > 0  # the instances are not all solved by the start already
 
@@ -175,4 +183,51 @@ def test_with_one_worker_the_warm_start_does_not_depend_on_the_clock(tmp_path, m
     assert normal == slow
     [(name, ops)] = normal
     assert name.startswith("mwkr+tabu")
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+@pytest.mark.parametrize("ahead", ["lns", "tabu", "tie", "no child"])
+def test_with_more_workers_the_search_ahead_runs_on_with_all_of_them(tmp_path, monkeypatch,
+                                                                      ahead):
+    import prodsched.heuristics.makespan_rules as rules
+
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text(as_text(flexible_jobs(random.Random(3), 6, 3), 3, flexible=True))
+    plant = read_fjsp(fjs)
+    index = {m: k for k, m in enumerate(plant.machines)}
+    jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
+             for step in plant.routings[lot.product]] for lot in lots_per_order(plant)]
+    tabu_found = tabu_search(jobs, 3, giffler_thompson(jobs, 3)[0], math.inf,
+                             max_iterations=50)[:2]
+    lns_span = tabu_found[1] + {"lns": -1, "tabu": 1, "tie": 0, "no child": 0}[ahead]
+    runs_on: list = []
+
+    def race(jobs, n_machines, start, deadline, other, **kwargs):
+        other(lambda: True)  # the caller's LNS, stopped at once
+        return (None if ahead == "no child" else tabu_found), (tabu_found[0], lns_span)
+
+    def recording(name):
+        def run(jobs, n_machines, start, deadline, **kwargs):
+            runs_on.append((name, start, kwargs["workers"]))
+            return start, max(end for ops in start for _, _, end in ops)
+        return run
+
+    monkeypatch.setattr(rules, "tabu_beside", race)
+    monkeypatch.setattr(rules, "parallel_tabu_search", recording("tabu"))
+    real_lns = rules.shop_lns
+    monkeypatch.setattr(rules, "shop_lns", lambda *a, **kw: (
+        real_lns(*a, **kw) if kw["workers"] == 1 else recording("lns")(*a, **kw)))
+    [(name, ops)] = rules.makespan_warm_starts(plant, 2.0, workers=2)
+    winner = "tabu" if ahead == "tabu" else "lns"
+    assert runs_on == [(winner, tabu_found[0], 2)]
+    assert name.startswith(f"mwkr+{winner}")
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_with_two_workers_the_warm_start_is_a_valid_schedule(tmp_path):
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text(as_text(flexible_jobs(random.Random(5), 10, 4), 4, flexible=True))
+    plant = read_fjsp(fjs)
+    [(name, ops)] = makespan_warm_starts(plant, 3.0, seed=2, workers=2)
+    assert name.split("+")[:2] in (["mwkr", "lns"], ["mwkr", "tabu"])
     assert_valid(Schedule(plant, lots_per_order(plant), ops))

@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 from prodsched.budget import repeatable_by_default
 from prodsched.heuristics.resequence import makespan_of, resequence
-from prodsched.heuristics.tabu_parallel import parallel_tabu_search
+from prodsched.heuristics.shop_lns import shop_lns
+from prodsched.heuristics.tabu_parallel import parallel_tabu_search, tabu_beside
 from prodsched.heuristics.tabu_shop import Jobs, Placement
 from prodsched.lots.fixed import lots_per_order
 from prodsched.plant.model import Mode, Plant
@@ -29,8 +30,14 @@ MAX_WARM_START_SECONDS = 2.0
 # Noisy restarts at most (a clock-limited run stops sooner when its share is over).
 MAX_RESTARTS = 10_000
 # Share of the time limit (counted from the start) by which tabu search hands a flexible
-# job shop over to CP-SAT.
+# job shop over to CP-SAT (one worker).
 TABU_SHARE = 0.5
+# With more than one worker: share of the time limit (from the start) by which tabu
+# search and large neighbourhood search, run side by side, are compared.
+COMPARE_SHARE = 0.25
+# With more than one worker: share of the time limit (from the start) by which the
+# method that was ahead, run again with every worker, hands over to re-sequencing.
+IMPROVE_SHARE = 0.8
 # Share of the time limit for CP-SAT to sequence the tabu schedule's machine assignment
 # exactly (it stops sooner once that sequence is proved optimal).
 RESEQUENCE_SHARE = 0.1
@@ -150,23 +157,29 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
                          stop: Callable[[], bool] | None = None
                          ) -> list[tuple[str, list[PlacedOp]]]:
     """An MWKR Giffler–Thompson schedule of a plain job shop, improved by tabu search
-    when operations have a choice of machines (none for other plants).
+    or large neighbourhood search when operations have a choice of machines
+    (none for other plants).
 
     A plain job shop has no changeovers, calendars, releases or lot streaming.
     Restarts use ``WARM_START_SHARE`` of ``time_limit`` (at most
-    ``MAX_WARM_START_SECONDS``). In a flexible job shop tabu search then runs
-    until ``TABU_SHARE`` of ``time_limit`` has passed (or ``stop()`` is true);
-    with ``workers`` above 1 that many searches (seeds ``seed``, ``seed + 1``, …)
-    run in parallel processes and the best one is kept. CP-SAT then sequences
-    that schedule's machine assignment exactly (:func:`resequence`, for at most
-    ``RESEQUENCE_SHARE`` of ``time_limit``), and the rest is left to CP-SAT on
-    the whole problem with the result as the hint (a tabu schedule at its
-    lower bound goes there as it is). With one worker the run is repeatable:
-    restarts and tabu search end after a number of steps set from the plant
-    and ``time_limit`` (``RESTART_OPS_PER_SECOND``, ``TABU_OPS_PER_SECOND``;
-    the clock only as a safety) and re-sequencing gets its whole share, its
-    CP-SAT search limited by deterministic time. A job shop without choices
-    goes to CP-SAT straight away, as in the recorded job-shop benchmarks.
+    ``MAX_WARM_START_SECONDS``). A job shop without choices then goes to CP-SAT
+    straight away, as in the recorded job-shop benchmarks. In a flexible job shop:
+
+    - with one worker the run is repeatable: tabu search runs until
+      ``TABU_SHARE`` of ``time_limit``, restarts and tabu search ending after a
+      number of steps set from the plant and ``time_limit``
+      (``RESTART_OPS_PER_SECOND``, ``TABU_OPS_PER_SECOND``; the clock only as a
+      safety);
+    - with more, tabu search and large neighbourhood search run side by side
+      until ``COMPARE_SHARE``, and the one ahead runs on with every worker until
+      ``IMPROVE_SHARE`` (:func:`_tabu_or_lns`; either ends sooner at the lower
+      bound or once ``stop()`` is true).
+
+    CP-SAT then sequences that schedule's machine assignment exactly
+    (:func:`resequence`, for at most ``RESEQUENCE_SHARE`` of ``time_limit``; with
+    one worker its whole share, limited by deterministic time), and the rest is
+    left to CP-SAT on the whole problem with the result as the hint (a schedule
+    at its lower bound goes there as it is).
     """
     started = time.monotonic()
     setups = SetupTable(plant)
@@ -187,25 +200,56 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
         max_restarts=int(RESTART_OPS_PER_SECOND * budget / n_ops) if repeatable else MAX_RESTARTS)
     flexible = any(len(options) > 1 for ops in jobs for options in ops)
     floor = lower_bound(jobs, len(machines))
-    if flexible:
+    label = "mwkr"
+    if flexible and repeatable:
         tabu_seconds = TABU_SHARE * time_limit - budget
         placement, _ = parallel_tabu_search(
             jobs, len(machines), placement, started + TABU_SHARE * time_limit, floor=floor,
             seed=seed, workers=workers, stop=stop,
-            max_iterations=int(TABU_OPS_PER_SECOND * max(tabu_seconds, 0) / n_ops)
-            if repeatable else None)
+            max_iterations=int(TABU_OPS_PER_SECOND * max(tabu_seconds, 0) / n_ops))
+        label = "mwkr+tabu"
+    elif flexible:
+        placement, label = _tabu_or_lns(jobs, len(machines), placement, floor, started,
+                                        time_limit, seed=seed, workers=workers, stop=stop)
     placed = [PlacedOp(lot, step.number, machines[k], start, end)
               for lot, ops in zip(lots, placement, strict=True)
               for step, (k, start, end) in zip(plant.routings[lot.product], ops, strict=True)]
-    if not flexible:
-        return [("mwkr", placed)]
-    if makespan_of(placed) <= floor:  # optimal: nothing to re-sequence
-        return [("mwkr+tabu", placed)]
+    if not flexible or makespan_of(placed) <= floor:  # optimal: nothing to re-sequence
+        return [(label, placed)]
     seconds = RESEQUENCE_SHARE * time_limit
-    if not repeatable:  # the clock: what tabu search left of its share and this one
-        seconds = min(seconds, started + (TABU_SHARE + RESEQUENCE_SHARE) * time_limit
+    if not repeatable:  # the clock: what the search left of its share and this one
+        seconds = min(seconds, started + (IMPROVE_SHARE + RESEQUENCE_SHARE) * time_limit
                       - time.monotonic())
     shorter = resequence(plant, placed, seconds, seed=seed, workers=workers, stop=stop)
     if makespan_of(shorter) < makespan_of(placed):
-        return [("mwkr+tabu+resequenced", shorter)]
-    return [("mwkr+tabu", placed)]
+        return [(label + "+resequenced", shorter)]
+    return [(label, placed)]
+
+
+def _tabu_or_lns(jobs: Jobs, n_machines: int, start: Placement, floor: int, started: float,
+                 time_limit: float, *, seed: int, workers: int,
+                 stop: Callable[[], bool] | None) -> tuple[Placement, str]:
+    """A flexible job shop's schedule by tabu search or large neighbourhood search,
+    whichever is ahead at ``COMPARE_SHARE`` of ``time_limit``, and its label.
+
+    Until then one tabu search (a child process) and :func:`shop_lns` with one
+    CP-SAT worker run side by side from ``start``; the one with the shorter
+    schedule (LNS on a tie) then runs with all ``workers`` from its schedule
+    until ``IMPROVE_SHARE``. Neither wins everywhere: on Brandimarte's mk07 LNS
+    reached 140 where tabu search stalled at 143; on mk05, mk06 and mk10 tabu
+    search was ahead.
+    """
+    compare_at = started + COMPARE_SHARE * time_limit
+    until = started + IMPROVE_SHARE * time_limit
+    tabu, lns = tabu_beside(
+        jobs, n_machines, start, compare_at,
+        lambda finished: shop_lns(jobs, n_machines, start, compare_at, floor=floor, seed=seed,
+                                  workers=1, stop=finished),
+        floor=floor, seed=seed, stop=stop)
+    if tabu is None or lns[1] <= tabu[1]:
+        placement, _ = shop_lns(jobs, n_machines, lns[0], until, floor=floor, seed=seed + 1,
+                                workers=workers, stop=stop)
+        return placement, "mwkr+lns"
+    placement, _ = parallel_tabu_search(jobs, n_machines, tabu[0], until, floor=floor,
+                                        seed=seed + 1, workers=workers, stop=stop)
+    return placement, "mwkr+tabu"

@@ -93,7 +93,7 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     from prodsched.objective import parse_objective
     from prodsched.pipeline import SolveRequest, solve_request
 
-    with _stopping(stop) as hook:
+    with watching_stop(stop) as hook:
         request = SolveRequest(objective=parse_objective("makespan"), time_limit=seconds,
                                settings=SolverSettings(workers=workers, seed=seed),
                                warm_starts=[("given", placed)], stop=stop, solver_hook=hook)
@@ -106,7 +106,7 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
 
 
 @contextmanager
-def _stopping(stop: Callable[[], bool] | None
+def watching_stop(stop: Callable[[], bool] | None
               ) -> Iterator[Callable[[cp_model.CpSolver | None], None] | None]:
     """A ``solver_hook`` that ends the live CP-SAT search once ``stop()`` is true.
 

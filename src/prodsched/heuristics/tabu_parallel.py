@@ -82,6 +82,43 @@ def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline
     return best, best_span
 
 
+def tabu_beside(jobs: Jobs, n_machines: int, start: Placement, deadline: float,
+                other: Callable[[Callable[[], bool]], tuple[Placement, int]], *,
+                floor: int = 0, seed: int = 0, stop: Callable[[], bool] | None = None
+                ) -> tuple[tuple[Placement, int] | None, tuple[Placement, int]]:
+    """A tabu search from ``start`` in a child process while the caller runs ``other``.
+
+    Parameters
+    ----------
+    jobs, n_machines, start, deadline, floor, seed
+        As for :func:`prodsched.heuristics.tabu_shop.tabu_search`, for the child's search.
+    other
+        The caller's own search, given a poll that turns True once ``stop()`` does
+        or the child reports a schedule at ``floor``; it should end by ``deadline``.
+    stop
+        The user's stop: once it is True the child's result is not waited for.
+
+    Returns
+    -------
+    tuple
+        The child's ``(placement, makespan)`` (``None`` when it could not start,
+        failed or was not waited for) and what ``other`` returned.
+    """
+    child = _Child.started((jobs, n_machines, start, _wall_clock(deadline), floor, seed, None))
+    try:
+        def finished() -> bool:
+            return bool(stop and stop()) or (child is not None and child.collect(0.0) <= floor)
+
+        mine = other(finished)
+        if child is None:
+            return None, mine
+        child.collect(0.0 if finished() or mine[1] <= floor else _until(deadline))
+        return child.result, mine
+    finally:
+        if child is not None:
+            child.end()
+
+
 class _Child:
     """A search in a child process; a thread feeds it and waits for its result."""
 
