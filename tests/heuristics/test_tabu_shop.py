@@ -212,6 +212,7 @@ def test_with_more_workers_the_search_ahead_runs_on_with_all_of_them(tmp_path, m
             return start, max(end for ops in start for _, _, end in ops)
         return run
 
+    monkeypatch.setattr(rules, "solve_whole", lambda *args, **kwargs: None)  # not proved
     monkeypatch.setattr(rules, "tabu_beside", race)
     monkeypatch.setattr(rules, "parallel_tabu_search", recording("tabu"))
     real_lns = rules.shop_lns
@@ -224,10 +225,31 @@ def test_with_more_workers_the_search_ahead_runs_on_with_all_of_them(tmp_path, m
     assert_valid(Schedule(plant, lots_per_order(plant), ops))
 
 
-def test_with_two_workers_the_warm_start_is_a_valid_schedule(tmp_path):
+def test_with_two_workers_the_warm_start_is_a_valid_schedule(tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    monkeypatch.setattr(rules, "PROBE_SHARE", 0.0)  # no CP-SAT first: the two searches
     fjs = tmp_path / "f.fjs"
     fjs.write_text(as_text(flexible_jobs(random.Random(5), 10, 4), 4, flexible=True))
     plant = read_fjsp(fjs)
     [(name, ops)] = makespan_warm_starts(plant, 3.0, seed=2, workers=2)
     assert name.split("+")[:2] in (["mwkr", "lns"], ["mwkr", "tabu"])
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_with_more_workers_an_optimum_cp_sat_proves_at_once_skips_both_searches(
+        tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("no search after CP-SAT proved the optimum")
+
+    for name in ("tabu_beside", "shop_lns", "parallel_tabu_search", "resequence"):
+        monkeypatch.setattr(rules, name, must_not_run)
+    [(jobs, _, optimum)] = proven_optima(1)
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text(as_text(jobs, 3, flexible=True))
+    plant = read_fjsp(fjs)
+    [(name, ops)] = rules.makespan_warm_starts(plant, 20.0, workers=2)
+    assert name == "mwkr+cp-sat" and max(op.end for op in ops) == optimum
     assert_valid(Schedule(plant, lots_per_order(plant), ops))

@@ -90,6 +90,24 @@ def shop_lns(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
     return best, span
 
 
+def solve_whole(jobs: Jobs, n_machines: int, start: Placement, seconds: float, *,
+                seed: int = 0, workers: int = 1, stop: Callable[[], bool] | None = None
+                ) -> tuple[Placement, bool] | None:
+    """CP-SAT on the whole shop for at most ``seconds``, from ``start`` as its hint.
+
+    Returns
+    -------
+    tuple of (Placement, bool) or None
+        Its best schedule (never longer than ``start``) and whether that is proved
+        optimal; ``None`` when it found none in time or ``seconds`` is too short.
+    """
+    if seconds < MIN_SECONDS or (stop and stop()):
+        return None
+    with watching_stop(stop) as hook:
+        return _solve_neighbourhood(jobs, n_machines, start, set(_ops(start)), seconds, seed,
+                                    workers, hook)
+
+
 def _time_window(placement: Placement, n_machines: int, size: int,
                  rng: random.Random) -> set[Op]:
     """``size`` operations in a row when all are listed by start time."""
