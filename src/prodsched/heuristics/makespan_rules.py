@@ -1,6 +1,7 @@
 """Makespan warm starts for plain (flexible) job shops: Giffler–Thompson with
 most-work-remaining priority, restarted with random noise, then improved by
-tabu search (:mod:`prodsched.heuristics.tabu_shop`).
+tabu search (:mod:`prodsched.heuristics.tabu_shop`) or large neighbourhood
+search (:mod:`prodsched.heuristics.shop_lns`).
 
 The dispatch rules of :mod:`prodsched.heuristics.dispatch` serve due dates;
 for makespan the classic priority is *most work remaining* (MWKR). Jobs are
@@ -33,7 +34,8 @@ MAX_RESTARTS = 10_000
 # job shop over to CP-SAT (one worker).
 TABU_SHARE = 0.5
 # With more than one worker: share of the time limit for CP-SAT on the whole flexible
-# shop first (small ones are proved optimal in it; mk01 and mk04 in under a second).
+# shop first (small ones are proved optimal in it: the plain model proves mk01 and mk04
+# in under a second).
 PROBE_SHARE = 0.05
 # With more than one worker: share of the time limit (from the start) by which tabu
 # search and large neighbourhood search, run side by side, are compared.
