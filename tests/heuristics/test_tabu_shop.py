@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 
 import pytest
 
@@ -252,4 +253,20 @@ def test_with_more_workers_an_optimum_cp_sat_proves_at_once_skips_both_searches(
     plant = read_fjsp(fjs)
     [(name, ops)] = rules.makespan_warm_starts(plant, 20.0, workers=2)
     assert name == "mwkr+cp-sat" and max(op.end for op in ops) == optimum
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_with_two_workers_a_stop_ends_both_searches_at_once(tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    monkeypatch.setattr(rules, "PROBE_SHARE", 0.0)  # straight to the two searches
+    fjs = tmp_path / "f.fjs"
+    fjs.write_text(as_text(flexible_jobs(random.Random(6), 30, 6), 6, flexible=True))
+    plant = read_fjsp(fjs)
+    asked = time.monotonic() + 1.0
+    # with 600 s the searches would run for minutes; the stop ends them instead
+    [(name, ops)] = rules.makespan_warm_starts(plant, 600.0, workers=2,
+                                               stop=lambda: time.monotonic() > asked)
+    assert time.monotonic() - asked < 5.0
+    assert name in ("mwkr+lns", "mwkr+tabu")
     assert_valid(Schedule(plant, lots_per_order(plant), ops))
