@@ -70,13 +70,14 @@ def shop_lns(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
     best = [list(ops) for ops in start]
     span = _makespan(best)
     share = START_SHARE
+    n_ops = sum(len(ops) for ops in jobs)
     pick = (_time_window, _some_jobs, _some_machines)
     with watching_stop(stop) as hook:
         while span > floor and not (stop and stop()):
             seconds = min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic())
             if seconds < MIN_SECONDS:
                 break
-            size = max(1, round(share * sum(len(ops) for ops in jobs)))
+            size = max(1, round(share * n_ops))
             free = rng.choice(pick)(best, n_machines, size, rng)
             found = _solve_neighbourhood(jobs, n_machines, best, free, seconds,
                                          rng.randrange(1 << 30), workers, hook)
@@ -132,13 +133,14 @@ def _some_jobs(placement: Placement, n_machines: int, size: int,
 def _some_machines(placement: Placement, n_machines: int, size: int,
                    rng: random.Random) -> set[Op]:
     """Every operation on random machines, until there are ``size`` of them or more."""
+    on = _per_machine(placement, n_machines)
     order = list(range(n_machines))
     rng.shuffle(order)
     free: set[Op] = set()
     for machine in order:
         if len(free) >= size:
             break
-        free.update(o for o in _ops(placement) if placement[o[0]][o[1]][0] == machine)
+        free.update(on[machine])
     return free
 
 
@@ -208,11 +210,18 @@ def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: 
 def _kept_sequences(placement: Placement, n_machines: int, free: set[Op]) -> list[list[Op]]:
     """Per machine, its operations not in ``free`` in the order they run (by start,
     then end, so that an operation taking no time comes before one starting with it)."""
-    kept: list[list[Op]] = [[] for _ in range(n_machines)]
+    return [sorted(ops, key=lambda o: placement[o[0]][o[1]][1:])
+            for ops in _per_machine(placement, n_machines, leaving_out=free)]
+
+
+def _per_machine(placement: Placement, n_machines: int,
+                 leaving_out: set[Op] | frozenset[Op] = frozenset()) -> list[list[Op]]:
+    """Per machine, the operations ``placement`` runs on it (but ``leaving_out``)."""
+    on: list[list[Op]] = [[] for _ in range(n_machines)]
     for o in _ops(placement):
-        if o not in free:
-            kept[placement[o[0]][o[1]][0]].append(o)
-    return [sorted(ops, key=lambda o: placement[o[0]][o[1]][1:]) for ops in kept]
+        if o not in leaving_out:
+            on[placement[o[0]][o[1]][0]].append(o)
+    return on
 
 
 def _ops(placement: Placement) -> list[Op]:
