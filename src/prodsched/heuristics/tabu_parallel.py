@@ -64,10 +64,7 @@ def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline
                                     seed + k, max_iterations))
             if child is not None:
                 children.append(child)
-
-        def finished() -> bool:
-            return bool(stop and stop()) or any(c.collect(0.0) <= floor for c in children)
-
+        finished = _finished(stop, children, floor)
         best, best_span, _ = tabu_search(jobs, n_machines, start, deadline, floor=floor,
                                          seed=seed, max_iterations=max_iterations,
                                          stop=finished if children else stop)
@@ -106,9 +103,7 @@ def tabu_beside(jobs: Jobs, n_machines: int, start: Placement, deadline: float,
     """
     child = _Child.started((jobs, n_machines, start, _wall_clock(deadline), floor, seed, None))
     try:
-        def finished() -> bool:
-            return bool(stop and stop()) or (child is not None and child.collect(0.0) <= floor)
-
+        finished = _finished(stop, [child] if child is not None else [], floor)
         mine = other(finished)
         if child is None:
             return None, mine
@@ -117,6 +112,12 @@ def tabu_beside(jobs: Jobs, n_machines: int, start: Placement, deadline: float,
     finally:
         if child is not None:
             child.end()
+
+
+def _finished(stop: Callable[[], bool] | None, children: list[_Child],
+              floor: int) -> Callable[[], bool]:
+    """A poll that turns True once ``stop()`` does or a child reports a schedule at ``floor``."""
+    return lambda: bool(stop and stop()) or any(c.collect(0.0) <= floor for c in children)
 
 
 class _Child:
