@@ -241,7 +241,7 @@ def _tabu_or_lns(jobs: Jobs, n_machines: int, start: Placement, floor: int, star
     it is proved optimal.
 
     First CP-SAT gets ``PROBE_SHARE`` of ``time_limit`` on the whole shop: a
-    schedule it proves optimal is returned as it is (mk01 in 2 s instead of 48).
+    schedule it proves optimal is returned as it is (mk01 in 2 s instead of about 30).
     Else both searches start from ``start``, not from CP-SAT's schedule (with it,
     mk06 and mk10 came out no better in two runs). Until ``COMPARE_SHARE`` one tabu
     search (a child process) and :func:`shop_lns` with one CP-SAT worker run side
