@@ -53,6 +53,7 @@ class Product:
     max_lot: int | None = None
     lot_multiple: int = 1
     holding_cost: Fraction = Fraction(0)
+    unit_value: Fraction | None = None
 
     def lot_size_range(self) -> tuple[int, int | None]:
         """Smallest and largest lot quantity allowed by min_lot, max_lot and lot_multiple.
@@ -67,12 +68,46 @@ class Product:
 
 
 @dataclass(frozen=True)
+class ResourceUse:
+    """``amount`` units of a shared resource, held over a whole row."""
+
+    resource: str
+    amount: int = 1
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A shared resource (setup crew, operator pool, tool, mould) and how many exist."""
+
+    name: str
+    capacity: int = 1
+
+
+@dataclass(frozen=True)
 class RoutingOption:
-    """One eligible machine for a routing step, with its speed."""
+    """One eligible machine for a routing step, with its speed and time rules.
+
+    Parameters
+    ----------
+    machine
+        The machine.
+    time_per_unit, fixed_time
+        A lot of ``q`` units takes ``ceil(fixed_time + q * time_per_unit)``.
+    can_pause
+        The run may stop for the machine's unavailable time and go on after it.
+    resources
+        Shared resources held from the run's start to its end (pauses included).
+    max_wait
+        Longest wait, in whole time units, between the end of the lot's previous
+        step and the start of this one (``None``: no limit; ignored on step 1).
+    """
 
     machine: str
     time_per_unit: Fraction
     fixed_time: Fraction = Fraction(0)
+    can_pause: bool = False
+    resources: tuple[ResourceUse, ...] = ()
+    max_wait: int | None = None
 
     def duration(self, quantity: int) -> int:
         """Whole time units a lot of ``quantity`` units takes on this machine."""
@@ -100,6 +135,7 @@ class Machine:
 
     name: str
     initial_state: str | None = None
+    cost_per_hour: Fraction = Fraction(0)
 
 
 @dataclass(frozen=True)
@@ -111,6 +147,7 @@ class SetupRule:
     to: str
     time: Fraction
     cost: Fraction = Fraction(0)
+    resources: tuple[ResourceUse, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +157,28 @@ class Downtime:
     machine: str
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class FixedRow:
+    """One row of fixed.csv: a run or setup the schedule keeps exactly.
+
+    Times are whole time units from time 0. ``line`` is the row's line in
+    fixed.csv (for messages). Setup rows carry no mode, step, quantity or
+    allocations.
+    """
+
+    machine: str
+    kind: str                       # "run" or "setup"
+    lot: str
+    product: str
+    start: int
+    end: int
+    mode: Mode | None = None
+    step: int | None = None
+    quantity: int | None = None
+    allocations: tuple[tuple[str, int], ...] = ()
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +210,13 @@ class Plant:
     bucket_length
         The plant's natural planning period in time units, when it has one
         (benchmark lot-sizing instances); the lot-sizing model's default.
+    resources
+        Shared resources (resources.csv), by name.
+    fixed
+        Work already decided (fixed.csv), kept exactly by every schedule.
+    now
+        The moment of planning (plant.csv): no other run or setup starts
+        before it (``None``: no such moment).
     """
 
     orders: tuple[Order, ...]
@@ -164,6 +230,9 @@ class Plant:
     source: Path | None = None
     warnings: tuple[str, ...] = ()
     bucket_length: int | None = None
+    resources: dict[str, Resource] = field(default_factory=dict)
+    fixed: tuple[FixedRow, ...] = ()
+    now: int | None = None
 
     @cached_property
     def order_by_id(self) -> dict[str, Order]:
@@ -191,6 +260,27 @@ class Plant:
             else:
                 out.append((start, end))
         return out
+
+    @cached_property
+    def uses_v2_rules(self) -> bool:
+        """Whether any rule beyond the v1 format is in force (pauses, waits,
+        resources, fixed rows, a planning moment)."""
+        return bool(self.fixed or self.now is not None or self.uses_resources
+                    or any(o.can_pause or o.max_wait is not None
+                           for steps in self.routings.values()
+                           for st in steps for o in st.options))
+
+    @cached_property
+    def uses_resources(self) -> bool:
+        """Whether some routing or setup row holds a shared resource."""
+        return any(o.resources for steps in self.routings.values()
+                   for st in steps for o in st.options) or any(
+            r.resources for r in self.setup_rules)
+
+    @property
+    def earliest(self) -> int:
+        """The earliest time new work may start (``now``, else 0)."""
+        return max(0, self.now or 0)
 
     def steps(self, product: str) -> tuple[Step, ...]:
         """Routing steps of ``product``."""

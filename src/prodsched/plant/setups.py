@@ -13,15 +13,17 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from prodsched.plant.model import Plant, SetupRule
+from prodsched.plant.model import Plant, ResourceUse, SetupRule
 
 
 @dataclass(frozen=True)
 class Changeover:
-    """Time (whole units the machine is busy) and cost of one changeover."""
+    """Time (whole units the machine is busy), cost and shared resources of one
+    changeover (the resources are held for its whole time)."""
 
     time: int
     cost: Fraction
+    resources: tuple[ResourceUse, ...] = ()
 
     @property
     def is_free(self) -> bool:
@@ -91,5 +93,5 @@ class SetupTable:
                 for t in tos:
                     rule = self._rules.get((m, f, t))
                     if rule is not None:
-                        return Changeover(math.ceil(rule.time), rule.cost)
+                        return Changeover(math.ceil(rule.time), rule.cost, rule.resources)
         return NO_CHANGEOVER

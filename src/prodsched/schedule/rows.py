@@ -1,9 +1,8 @@
 """Schedule rows: the bars of a Gantt chart, built from placed operations.
 
-A :class:`PlacedOp` is one routing step of one lot on one machine, with the
-changeover that precedes it there. Every producer of schedules (CP-SAT
-models, dispatch rules, benchmark readers) yields placed operations; this
-module alone turns them into the rows of schedule.csv.
+Every producer of schedules (CP-SAT models, dispatch rules, benchmark
+readers) yields placed operations (:class:`~prodsched.timeline.placed.PlacedOp`);
+this module alone turns them into the rows of schedule.csv.
 """
 
 from __future__ import annotations
@@ -12,37 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
-from prodsched.plant.setups import NO_CHANGEOVER, Changeover
+from prodsched.timeline.placed import PlacedOp
+
+__all__ = ["KIND_RANK", "PlacedOp", "ScheduleRow", "rows_from_ops"]
 
 KIND_RANK = {"down": 0, "setup": 1, "run": 2}
-
-
-@dataclass(frozen=True)
-class PlacedOp:
-    """One step of one lot placed on a machine.
-
-    Parameters
-    ----------
-    lot
-        The lot.
-    step
-        The routing step number (as in routings.csv).
-    machine
-        Where it runs.
-    start, end
-        The run, in time units from time 0; ``end`` exclusive.
-    setup
-        The changeover before the run on this machine (ends at ``start``).
-    """
-
-    lot: Lot
-    step: int
-    machine: str
-    start: int
-    end: int
-    setup: Changeover = NO_CHANGEOVER
 
 
 @dataclass(frozen=True)
@@ -82,7 +56,7 @@ def rows_from_ops(plant: Plant, ops: Iterable[PlacedOp]) -> list[ScheduleRow]:
         lot = op.lot
         if not op.setup.is_free:
             rows.append(ScheduleRow(
-                machine=op.machine, kind="setup", start=op.start - op.setup.time, end=op.start,
+                machine=op.machine, kind="setup", start=op.setup_begin, end=op.setup_end,
                 lot=lot.lot_id, product=lot.product, cost=op.setup.cost))
         rows.append(ScheduleRow(
             machine=op.machine, kind="run", start=op.start, end=op.end, lot=lot.lot_id,
