@@ -303,7 +303,8 @@ def _products(b: _Builder) -> dict[str, Product]:
             continue
         product = Product(
             name=v.product, family=v.family or v.product, mode=v.mode, min_lot=v.min_lot,
-            max_lot=v.max_lot, lot_multiple=v.lot_multiple, holding_cost=v.holding_cost)
+            max_lot=v.max_lot, lot_multiple=v.lot_multiple, holding_cost=v.holding_cost,
+            unit_value=v.unit_value)
         low, high = product.lot_size_range()
         if high is not None and low > high:
             b.problems.append(row.problem(
@@ -349,7 +350,7 @@ def _machines(b: _Builder, routing_machines: list[str]) -> dict[str, Machine]:
     machines: dict[str, Machine] = {}
     for _row, v in b.of("machines.csv"):
         assert isinstance(v, MachineRow)
-        machines.setdefault(v.machine, Machine(v.machine, v.initial_state))
+        machines.setdefault(v.machine, Machine(v.machine, v.initial_state, v.cost_per_hour))
     for m in routing_machines:
         machines.setdefault(m, Machine(m))
     return machines

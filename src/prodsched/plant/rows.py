@@ -99,6 +99,7 @@ class ProductRow(_RowSchema):
     max_lot: PositiveInt | None = None
     lot_multiple: PositiveInt = 1
     holding_cost: NonNegative = Fraction(0)
+    unit_value: NonNegative | None = None
 
 
 class RoutingRow(_RowSchema):
@@ -116,6 +117,7 @@ class MachineRow(_RowSchema):
 
     machine: Text
     initial_state: Text | None = None
+    cost_per_hour: NonNegative = Fraction(0)
 
 
 class SetupRow(_RowSchema):
