@@ -13,11 +13,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prodsched.lots.cutting import fifo_orders
 from prodsched.lots.fixed import order_lots
 from prodsched.lots.lot import Lot
+from prodsched.lots.pinned import Pinned, open_orders, pinned_work
 from prodsched.plant.model import Mode, Order, Plant, Product
 
 # Lot slots per product beyond the fewest that max_lot allows.
@@ -70,10 +71,17 @@ class SlotGroup:
 
 @dataclass(frozen=True)
 class LotPlan:
-    """Lots fixed before the model, and slot groups decided in it."""
+    """Lots fixed before the model, slot groups decided in it, and pinned work.
+
+    ``pinned`` is the plant's fixed.csv work (:mod:`prodsched.lots.pinned`):
+    its lots are neither in ``fixed`` nor in a group; the steps of a pinned lot
+    after its fixed ones are still to be scheduled. ``fixed`` and ``groups``
+    cover only the units pinned lots do not make.
+    """
 
     fixed: tuple[Lot, ...]
     groups: tuple[SlotGroup, ...]
+    pinned: Pinned = field(default_factory=Pinned)
 
     @property
     def product_modes(self) -> dict[str, Mode]:
@@ -125,8 +133,9 @@ def plan_lots(plant: Plant, overrides: dict[str, Mode] | None = None,
     one_off_choice_max
         Auto products with at most this many orders may be made one-off.
     """
+    pinned = pinned_work(plant)
     by_product: dict[str, list[Order]] = {}
-    for order in plant.orders:
+    for order in open_orders(plant, pinned):
         by_product.setdefault(order.product, []).append(order)
     fixed: list[Lot] = []
     groups: list[SlotGroup] = []
@@ -142,7 +151,7 @@ def plan_lots(plant: Plant, overrides: dict[str, Mode] | None = None,
             slots=slot_count(product, orders, plant, extra_slots),
             one_off_option=(mode is Mode.AUTO and len(orders) <= one_off_choice_max
                             and not all(is_lot_size(o.quantity, product) for o in orders))))
-    return LotPlan(tuple(fixed), tuple(groups))
+    return LotPlan(tuple(fixed), tuple(groups), pinned)
 
 
 def is_lot_size(quantity: int, product: Product) -> bool:

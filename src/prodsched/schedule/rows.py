@@ -1,7 +1,7 @@
 """Schedule rows: the bars of a Gantt chart, built from placed operations.
 
 Every producer of schedules (CP-SAT models, dispatch rules, benchmark
-readers) yields placed operations (:class:`~prodsched.timeline.placed.PlacedOp`);
+readers) yields placed operations (:class:`~prodsched.lots.placed.PlacedOp`);
 this module alone turns them into the rows of schedule.csv.
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from prodsched.lots.placed import PlacedOp
 from prodsched.plant.model import Plant
-from prodsched.timeline.placed import PlacedOp
 
 __all__ = ["KIND_RANK", "PlacedOp", "ScheduleRow", "rows_from_ops"]
 

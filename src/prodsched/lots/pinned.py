@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from prodsched.lots.lot import STOCK, Lot
+from prodsched.lots.placed import PlacedOp
 from prodsched.plant.model import FixedRow, Mode, Order, Plant
 from prodsched.plant.setups import Changeover, SetupTable
-from prodsched.timeline.placed import PlacedOp
 
 
 @dataclass(frozen=True)
