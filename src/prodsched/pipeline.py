@@ -34,7 +34,6 @@ from prodsched.cpsat_runner import (
 )
 from prodsched.errors import Conflict, InfeasibleError, PlantError, Problem
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
-from prodsched.heuristics.compact import left_shift
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import DEFAULT_MAX_ARCS, JobShopModel, ModelExtension
 from prodsched.jobshop.solution import add_hint, decode
@@ -47,6 +46,7 @@ from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.timeline.retime import left_shift
 
 # Above this many circuit arcs and operations, presolve is kept short.
 LARGE_MODEL = 20_000
