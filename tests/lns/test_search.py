@@ -15,7 +15,7 @@ from prodsched.plant import load_plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
 from tests.conftest import assert_valid
-from tests.lns.test_dispatch import ALTERNATING
+from tests.timeline.test_dispatch import ALTERNATING
 
 
 def _search(plant, objective, rule, seconds, det=None, workers=2):

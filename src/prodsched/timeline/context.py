@@ -73,10 +73,18 @@ def atcs_scales(plant: Plant, lots: Sequence[Lot], setups: SetupTable) -> AtcsSc
     both are kept at least 0.1 so the exponentials stay informative.
     """
     runs = [fastest(plant, lot, k) for lot in lots for k in range(len(plant.routings[lot.product]))]
+    return _scales(plant, lots, setups, runs)
+
+
+def _scales(plant: Plant, lots: Sequence[Lot], setups: SetupTable, runs: list[int]
+            ) -> AtcsScales:
+    """:func:`atcs_scales` from the fastest run of every step of every lot."""
     mean_run = statistics.fmean(runs) if runs else 1.0
     mean_setup = mean_setup_time(plant, setups)
-    machines = len({o.machine for lot in lots for _, o in plant.iter_options(lot.product)}) or 1
-    makespan = max(1.0, (sum(runs) + len(runs) * mean_setup) / machines)
+    eligible = {p: {o.machine for _, o in plant.iter_options(p)} for p in {
+        lot.product for lot in lots}}
+    machines = len(set().union(*eligible.values())) if eligible else 0
+    makespan = max(1.0, (sum(runs) + len(runs) * mean_setup) / (machines or 1))
     dues = [float(lot.due) for lot in lots if lot.due is not None]
     if dues:
         spread = (max(dues) - min(dues)) / makespan
@@ -150,8 +158,9 @@ class Context:
 
     @cached_property
     def atcs(self) -> AtcsScales:
-        """The ATCS scales of these lots."""
-        return atcs_scales(self.plant, self.lots, self.setups)
+        """The ATCS scales of these lots (:func:`atcs_scales`)."""
+        return _scales(self.plant, self.lots, self.setups,
+                       [t for times in self.fastest for t in times])
 
     def family(self, state: str | None) -> str | None:
         """The family of a machine's set-up (a product's family, or the family itself)."""

@@ -171,21 +171,23 @@ class _Events(_Scheduler):
     def heads(self, machine: str) -> list[Candidate]:
         """The head of each of the machine's product queues, placed in thought on it."""
         out = []
-        states, shop = self.states, self.shop
+        states, lots, runs, place = self.states, self.lots, self.runs, self.shop.place
         queues = self.queues[machine]
-        for product in list(queues):
-            heap = queues[product]
+        empty = []
+        for product, heap in queues.items():
             while heap and states[heap[0][1]].step != heap[0][2]:
                 heapq.heappop(heap)
             if not heap:
-                del queues[product]
+                empty.append(product)
                 continue
             _, i, k = heap[0]
-            run = self.runs[i][k][machine]
-            ready, min_end = bounds(self.lots[i], states[i], run)
-            placement = shop.place(machine, product, run.option, run.work, ready, min_end)
+            run = runs[i][k][machine]
+            ready, min_end = bounds(lots[i], states[i], run)
+            placement = place(machine, product, run.option, run.work, ready, min_end)
             assert placement is not None
             out.append(Candidate(i, k, placement, run))
+        for product in empty:
+            del queues[product]
         return out
 
     def decide(self, machine: str, t: float) -> None:

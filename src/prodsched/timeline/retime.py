@@ -5,7 +5,9 @@ each run starts as early as the shop allows (:class:`~prodsched.timeline.shop.Sh
 the run before it on its machine and the changeover from its product,
 calendars and pauses, resources, ``now``) after its lot's previous step
 (whole-lot transfer or lot streaming). Runs are taken in a topological order
-of the two precedences, so a run moved later pushes what follows it. Fixed
+of the two precedences — among those free to go, the one that started first —
+so a run moved later pushes what follows it, and a run never loses a shared
+resource to one that started after it. Fixed
 runs (fixed.csv) keep their times; a run sequenced before one must fit in
 front of it.
 
@@ -26,8 +28,8 @@ later, so no completion gets later either.
 
 from __future__ import annotations
 
+import heapq
 import itertools
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
 from prodsched.lots.placed import PlacedOp
@@ -109,10 +111,11 @@ def _pass(shop: Shop, ops: Sequence[PlacedOp], after: list[list[int]], waiting: 
     n = len(ops)
     out: list[PlacedOp | None] = [None] * n
     units: list[int] = [0] * n
-    ready_now = deque(k for k in range(n) if waiting[k] == 0)
+    ready_now = [(ops[k].start, k) for k in range(n) if waiting[k] == 0]
+    heapq.heapify(ready_now)
     done = 0
     while ready_now:
-        k = ready_now.popleft()
+        _, k = heapq.heappop(ready_now)
         done += 1
         op = ops[k]
         run = routes.runs(op.lot)[index[k]][op.machine]
@@ -143,7 +146,7 @@ def _pass(shop: Shop, ops: Sequence[PlacedOp], after: list[list[int]], waiting: 
         for nxt in after[k]:
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
-                ready_now.append(nxt)
+                heapq.heappush(ready_now, (ops[nxt].start, nxt))
     if done < n:
         return None
     fixed = {(op.lot.lot_id, op.step): op for op in shop.fixed_ops()}

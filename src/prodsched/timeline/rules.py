@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from prodsched.plant.setups import Changeover
 from prodsched.timeline.context import INF, Context
@@ -46,8 +47,7 @@ from prodsched.timeline.steps import Run
 Key = tuple[float, ...]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A lot's next step placed, in thought, on the machine deciding.
 
     Parameters

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from prodsched.lots.lot import Lot
 from prodsched.lots.placed import PlacedOp
@@ -48,8 +49,7 @@ from prodsched.timeline.resources import Pool
 MODEL_ADJACENT_SETUPS = True
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where one run (and its changeover) fits on one machine.
 
     Parameters
@@ -163,6 +163,13 @@ class Shop:
         free, state, k = line.free, line.state, line.cursor
         blocks = line.fixed
         earliest = self.earliest
+        if k == len(blocks):   # nothing fixed ahead: the usual case
+            change = self.setups.between(machine, state, product)
+            low = free if free > earliest else earliest
+            setup_begin, start, end = self._fit(
+                line.calendar, change, option, work, max(ready, low + change.time), low, min_end)
+            return Placement(machine, product, option, start, end, change, setup_begin, k,
+                             state)
         while True:
             change = self.setups.between(machine, state, product)
             low = max(free, earliest)
@@ -184,9 +191,12 @@ class Shop:
         """``(setup_begin, start, end)``: the earliest run start from ``start`` where
         calendar, resources and a setup slot in ``[low, start)`` all fit."""
         pool = self.pool
-        uses = option.resources if pool else ()
-        pause = option.can_pause and bool(calendar)
+        uses = option.resources if pool.profiles else ()
+        pause = option.can_pause and bool(calendar.periods)
         length = change.time
+        if not (uses or pause or min_end is not None or length):   # the usual case
+            start = calendar.clear_from(start, work)
+            return start, start, start + work
         while True:
             if pause:
                 start = calendar.up_from(start)
