@@ -91,7 +91,7 @@ def expand(plant: Plant, plan: list[PlannedLot], grid: BucketGrid, setups: Setup
         planned.sort(key=lambda p: (p.bucket, p.position, p.machine))
         expanded.extend(item_lots(planned[0].item, planned))
     shop = Shop(plant, setups)
-    routes = Routes(plant)
+    routes = Routes.of(plant)
     placed: list[PlacedOp] = []
     states: dict[str, LotState] = {}
     for e in sorted(expanded, key=lambda e: (e.planned.bucket, e.planned.position,

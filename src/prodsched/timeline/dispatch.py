@@ -116,7 +116,10 @@ class _Exact(_Scheduler):
                                                if cache[i].machine == machine])
             i = self.pick(competing, at).lot
             touched = self.place(i)
-            # every step placed in thought on a machine just booked is stale
+            # every step placed in thought on a machine just booked is stale; with
+            # shared resources, every step anywhere
+            if self.shop.pool:
+                cache.clear()
             for j in [j for j, c in cache.items() if c.machine in touched or j == i]:
                 del cache[j]
             if not self.open(i):
@@ -243,9 +246,9 @@ def pinned_states(plant: Plant, pinned: Pinned) -> dict[str, LotState]:
     for lot in pinned.open_lots:
         k = pinned.next_step[lot.lot_id]
         state = LotState(step=k)
-        ops = pinned.ops_of(lot.lot_id)
-        if k > 0 and ops:
-            last = ops[-1]
+        if k > 0:
+            number = plant.routings[lot.product][k - 1].number
+            last = next(op for op in pinned.ops_of(lot.lot_id) if op.step == number)
             unit = math.ceil(option_of(plant, last).time_per_unit)
             state = LotState(k, last.start, last.end, unit)
         out[lot.lot_id] = state
@@ -298,7 +301,7 @@ def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
     if pinned:
         everything += pinned.open_lots
         start.update(pinned_states(plant, pinned))
-    routes = Routes(plant)
+    routes = Routes.of(plant)
     made = (RULES[rule] if isinstance(rule, str) else rule)(
         Context(plant, setups, everything, routes))
     lot_states = [start.get(lot.lot_id) or LotState() for lot in everything]

@@ -35,8 +35,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from prodsched.lots.placed import PlacedOp
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
-from prodsched.timeline.shop import Shop, option_of
-from prodsched.timeline.steps import LotState, Routes, bounds
+from prodsched.timeline.shop import Shop
+from prodsched.timeline.steps import Routes, Run, bounds_after
 
 # Passes that may raise earliest ends to keep max_wait before a move is refused.
 MAX_ROUNDS = 50
@@ -80,15 +80,16 @@ def retime(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
     for chain in chains:
         for a, b in itertools.pairwise(chain):
             lot_before[b] = a
-    routes = Routes(plant)
-    index = [routes.numbers(op.lot.product).index(op.step) for op in ops]
+    routes = Routes.of(plant)
+    runs = [routes.runs(op.lot)[routes.numbers(op.lot.product).index(op.step)][op.machine]
+            for op in ops]
     waits = [(a, b, wait) for chain in chains for a, b in itertools.pairwise(chain)
-             if (wait := option_of(plant, ops[b]).max_wait) is not None]
+             if (wait := runs[b].option.max_wait) is not None]
     min_end: dict[int, int] = {}
     for _ in range(MAX_ROUNDS):
         shop = Shop(plant, setups, [op for op in ops if op.fixed],
                     adjacent_setups=adjacent_setups)
-        out = _pass(shop, ops, after, list(waiting), lot_before, routes, index, min_end)
+        out = _pass(shop, ops, after, list(waiting), lot_before, runs, min_end)
         if out is None:
             return None
         late = False
@@ -96,7 +97,7 @@ def retime(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
             if out[b].start - out[a].end > wait:
                 if ops[a].fixed:
                     return None
-                min_end[a] = out[b].start - wait
+                min_end[a] = max(min_end.get(a, 0), out[b].start - wait)
                 late = True
         if not late:
             return out
@@ -104,13 +105,13 @@ def retime(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
 
 
 def _pass(shop: Shop, ops: Sequence[PlacedOp], after: list[list[int]], waiting: list[int],
-          lot_before: list[int], routes: Routes, index: list[int], min_end: dict[int, int]
+          lot_before: list[int], runs: list[Run], min_end: dict[int, int]
           ) -> list[PlacedOp] | None:
     """One topological pass on a fresh shop: every operation as early as its
     predecessors allow."""
     n = len(ops)
     out: list[PlacedOp | None] = [None] * n
-    units: list[int] = [0] * n
+    place, book = shop.place, shop.book
     ready_now = [(ops[k].start, k) for k in range(n) if waiting[k] == 0]
     heapq.heapify(ready_now)
     done = 0
@@ -118,8 +119,6 @@ def _pass(shop: Shop, ops: Sequence[PlacedOp], after: list[list[int]], waiting: 
         _, k = heapq.heappop(ready_now)
         done += 1
         op = ops[k]
-        run = routes.runs(op.lot)[index[k]][op.machine]
-        units[k] = run.unit
         if op.fixed:
             line = shop.lines[op.machine]
             if line.cursor >= len(line.fixed) or line.fixed[line.cursor].op is not op:
@@ -127,22 +126,24 @@ def _pass(shop: Shop, ops: Sequence[PlacedOp], after: list[list[int]], waiting: 
             shop.pass_fixed(op.machine)
             out[k] = op
         else:
-            before = lot_before[k]
-            state = LotState()
-            if before >= 0:
+            run, lot, before = runs[k], op.lot, lot_before[k]
+            if before < 0:
+                ready, end_bound = lot.release, None
+            else:
                 prev = out[before]
                 assert prev is not None
-                state = LotState(0, prev.start, prev.end, units[before])
-            ready, end_bound = bounds(op.lot, state, run)
+                ready, end_bound = bounds_after(lot, prev.start, prev.end, runs[before].unit,
+                                                run)
             bound = min_end.get(k)
             if bound is not None:
                 end_bound = bound if end_bound is None else max(end_bound, bound)
-            placement = shop.place(op.machine, op.lot.product, run.option, run.work, ready,
-                                   end_bound, pass_fixed=False)
+            placement = place(op.machine, lot.product, run.option, run.work, ready, end_bound,
+                              pass_fixed=False)
             if placement is None:
                 return None
-            shop.book(placement)
-            out[k] = Shop.placed(op.lot, op.step, placement)
+            book(placement)
+            out[k] = PlacedOp(lot, op.step, op.machine, placement.start, placement.end,
+                              placement.setup, placement.setup_start)
         for nxt in after[k]:
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
@@ -162,7 +163,7 @@ def left_shift(plant: Plant, ops: Sequence[PlacedOp], setups: SetupTable,
                *, adjacent_setups: bool = False) -> list[PlacedOp]:
     """The same sequences with every run started as early as the rules allow
     (the operations unchanged when they cannot be re-timed)."""
-    routes = Routes(plant)
+    routes = Routes.of(plant)
     position = {k: routes.numbers(op.lot.product).index(op.step) for k, op in enumerate(ops)}
     machines: dict[str, list[int]] = {}
     lots: dict[str, list[int]] = {}

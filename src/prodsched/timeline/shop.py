@@ -38,6 +38,7 @@ from prodsched.lots.lot import Lot
 from prodsched.lots.placed import PlacedOp
 from prodsched.plant.model import Plant, ResourceUse, RoutingOption
 from prodsched.plant.setups import Changeover, SetupTable
+from prodsched.timeline.cache import per_plant
 from prodsched.timeline.calendar import Calendar
 from prodsched.timeline.machine import FixedBlock, MachineLine
 from prodsched.timeline.resources import Pool
@@ -123,8 +124,8 @@ class Shop:
         self.earliest = plant.earliest
         self.adjacent_setups = adjacent_setups
         self.pool = Pool(plant.resources)
-        self.lines = {name: MachineLine(name, Calendar(plant.unavailable(name)),
-                                        state=m.initial_state)
+        calendars = per_plant(plant, "calendars", _calendars)
+        self.lines = {name: MachineLine(name, calendars[name], state=m.initial_state)
                       for name, m in plant.machines.items()}
         for op in sorted(fixed, key=lambda op: (op.start, op.end)):
             self.lines[op.machine].fixed.append(FixedBlock(op))
@@ -311,6 +312,11 @@ class Shop:
         """The placed operation of a placement of ``lot``'s step number ``step``."""
         return PlacedOp(lot, step, placement.machine, placement.start, placement.end,
                         placement.setup, placement.setup_start)
+
+
+def _calendars(plant: Plant) -> dict[str, Calendar]:
+    """Every machine's calendar."""
+    return {name: Calendar(plant.unavailable(name)) for name in plant.machines}
 
 
 def option_of(plant: Plant, op: PlacedOp) -> RoutingOption:

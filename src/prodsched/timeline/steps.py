@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Mode, Plant, RoutingOption
+from prodsched.timeline.cache import per_plant
 from prodsched.timeline.shop import Booking, Placement, Shop
 
 # Rounds of delaying a chain's steps before giving up.
@@ -46,14 +47,22 @@ class Run:
 class Routes:
     """Each lot's steps with their runs per eligible machine, cached by product and size.
 
+    :meth:`of` gives the plant's one instance, so that schedulers and the
+    re-timer, called again and again on one plant, compute each only once.
+
     Parameters
     ----------
     plant
         The plant.
     """
 
+    @classmethod
+    def of(cls, plant: Plant) -> Routes:
+        """The routes of ``plant`` (one instance per plant object, while it lives)."""
+        return per_plant(plant, "routes", cls)
+
     def __init__(self, plant: Plant):
-        self.plant = plant
+        self.routings = plant.routings    # not the plant: the cache must not keep it alive
         self._runs: dict[tuple[str, int], list[dict[str, Run]]] = {}
         self._linked: dict[str, list[bool]] = {}
         self._numbers: dict[str, list[int]] = {}
@@ -63,8 +72,8 @@ class Routes:
         key = (lot.product, lot.quantity)
         found = self._runs.get(key)
         if found is None:
-            found = [{o.machine: Run(o, o.duration(lot.quantity), math.ceil(o.time_per_unit))
-                      for o in step.options} for step in self.plant.routings[lot.product]]
+            found = [{o.machine: Run(o, o.duration(key[1]), math.ceil(o.time_per_unit))
+                      for o in step.options} for step in self.routings[lot.product]]
             self._runs[key] = found
         return found
 
@@ -72,7 +81,7 @@ class Routes:
         """The step numbers of a product's routing."""
         found = self._numbers.get(product)
         if found is None:
-            found = self._numbers[product] = [s.number for s in self.plant.routings[product]]
+            found = self._numbers[product] = [s.number for s in self.routings[product]]
         return found
 
     def linked(self, product: str) -> list[bool]:
@@ -80,7 +89,7 @@ class Routes:
         (``max_wait``), so it is placed together with the step before it."""
         found = self._linked.get(product)
         if found is None:
-            steps = self.plant.routings[product]
+            steps = self.routings[product]
             found = [k > 0 and any(o.max_wait is not None for o in step.options)
                      for k, step in enumerate(steps)]
             self._linked[product] = found
@@ -117,9 +126,16 @@ def bounds(lot: Lot, state: LotState, run: Run) -> tuple[int, int | None]:
     """``(ready, min_end)`` of the lot's next step on ``run``'s machine."""
     if state.prev_start is None or state.prev_end is None:
         return lot.release, None
+    return bounds_after(lot, state.prev_start, state.prev_end, state.prev_unit, run)
+
+
+def bounds_after(lot: Lot, prev_start: int, prev_end: int, prev_unit: int, run: Run
+                 ) -> tuple[int, int | None]:
+    """``(ready, min_end)`` of a step on ``run``'s machine after the lot's step that ran
+    ``[prev_start, prev_end)`` on a machine taking ``prev_unit`` per unit."""
     if lot.mode is Mode.MASS:
-        return state.prev_start + state.prev_unit, state.prev_end + run.unit
-    return state.prev_end, None
+        return prev_start + prev_unit, prev_end + run.unit
+    return prev_end, None
 
 
 def best_placement(shop: Shop, lot: Lot, runs: dict[str, Run], state: LotState,
