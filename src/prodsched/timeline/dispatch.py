@@ -39,12 +39,19 @@ from collections.abc import Sequence
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import Pinned
 from prodsched.lots.placed import PlacedOp
-from prodsched.plant.model import Mode, Plant
+from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.timeline.context import INF, Context
 from prodsched.timeline.rules import RULES, Candidate, Rule, RuleFactory
 from prodsched.timeline.shop import Shop, option_of
-from prodsched.timeline.steps import LotState, Routes, best_placement, bounds, place_chain
+from prodsched.timeline.steps import (
+    LotState,
+    Routes,
+    best_placement,
+    bounds,
+    place_chain,
+    ready_of,
+)
 
 # Up to this many lots, rules that allow it decide over every unscheduled lot
 # (Giffler–Thompson, quadratic: about a second at 1,000 lots); above it, by events.
@@ -151,12 +158,7 @@ class _Events(_Scheduler):
     def enlist(self, i: int) -> None:
         """Announce lot ``i``'s next step to its eligible machines."""
         state = self.states[i]
-        if state.prev_start is None or state.prev_end is None:
-            ready = self.lots[i].release
-        elif self.lots[i].mode is Mode.MASS:
-            ready = state.prev_start + state.prev_unit
-        else:
-            ready = state.prev_end
+        ready = ready_of(self.lots[i], state)
         for machine in self.runs[i][state.step]:
             heapq.heappush(self.pending[machine], (ready, i, state.step))
             self.schedule_event(machine, max(ready, self.shop.free(machine)))

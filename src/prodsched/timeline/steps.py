@@ -129,6 +129,13 @@ def bounds(lot: Lot, state: LotState, run: Run) -> tuple[int, int | None]:
     return bounds_after(lot, state.prev_start, state.prev_end, state.prev_unit, run)
 
 
+def ready_of(lot: Lot, state: LotState) -> int:
+    """The earliest start of the lot's next step on any machine."""
+    if state.prev_start is None or state.prev_end is None:
+        return lot.release
+    return state.prev_start + state.prev_unit if lot.mode is Mode.MASS else state.prev_end
+
+
 def bounds_after(lot: Lot, prev_start: int, prev_end: int, prev_unit: int, run: Run
                  ) -> tuple[int, int | None]:
     """``(ready, min_end)`` of a step on ``run``'s machine after the lot's step that ran
