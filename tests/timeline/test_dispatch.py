@@ -17,7 +17,7 @@ from prodsched.plant.model import FixedRow, Mode
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
 from prodsched.timeline import RULES, QueueRule, dispatch
-from prodsched.timeline.rules import campaign_rule, rank_rule
+from prodsched.timeline.rules import campaign_rule, rank_rule, serial
 from prodsched.validate import validate_texts
 from tests.conftest import assert_valid
 from tests.timeline.conftest import assert_v2, build_plant, opt, order, setup
@@ -127,7 +127,7 @@ def test_sequences_and_campaigns_are_rules():
 def test_serial_edd_places_a_lot_whole_before_the_next():
     plant = build_plant({"P": [[opt("M1")], [opt("M2")]]},
                         [order("late", "P", 10, due=100), order("soon", "P", 30, due=50)])
-    ops = dispatch(plant, SetupTable(plant), lots_per_order(plant), "serial-edd")
+    ops = dispatch(plant, SetupTable(plant), lots_per_order(plant), serial("edd"))
     assert _sequence(ops, "M1") == ["soon", "late"] and _sequence(ops, "M2") == ["soon", "late"]
 
 

@@ -7,7 +7,7 @@ import pytest
 from prodsched.lots.fixed import lots_per_order
 from prodsched.plant.setups import SetupTable
 from prodsched.timeline.context import Context
-from prodsched.timeline.rules import RULES, Atcs, QueueRule, SetupFirst
+from prodsched.timeline.rules import RULES, Atcs, QueueRule, SetupFirst, serial, setup_ties
 from prodsched.timeline.steps import Routes
 from tests.timeline.conftest import build_plant, opt, order
 
@@ -31,13 +31,15 @@ def test_the_context_derives_due_dates_and_work_left():
     assert ctx.arrival == [0, 1, 2] and ctx.weight == [1.0, 1.0, 1.0]
 
 
-def test_queue_rules_are_atcs_or_setup_first_and_never_giffler_thompson():
+def test_queue_rules_are_atcs_or_setup_first_deciding_by_machine():
     ctx = _context()
     atcs = QueueRule()(ctx)
     lazy = QueueRule(urgency=30, lookahead=True, lazy=True)(ctx)
-    assert isinstance(atcs, Atcs) and not atcs.giffler_thompson and not atcs.lookahead
-    assert isinstance(lazy, SetupFirst) and lazy.lazy and not lazy.giffler_thompson
-    assert RULES["atcs"](ctx).giffler_thompson
+    assert isinstance(atcs, Atcs) and atcs.conflicts == "machine" and not atcs.lookahead
+    assert isinstance(lazy, SetupFirst) and lazy.lazy and lazy.conflicts == "machine"
+    assert RULES["atcs"](ctx).conflicts == "setup"
+    assert setup_ties("edd")(ctx).conflicts == "run"
+    assert serial("edd")(ctx).conflicts == "all" and serial("edd")(ctx).whole_lot
 
 
 @pytest.mark.parametrize(("rule", "lot_order"), [

@@ -27,15 +27,17 @@ from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
 from prodsched.timeline.dispatch import dispatch
+from prodsched.timeline.rules import RuleFactory, serial, setup_ties
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
 # Above this many lots, only two dispatch rules run per realization.
 MANY_LOTS = 400
-# The warm start's rules (names as reported in kpis.json) and the scheduler's
-# rule each stands for: ``plain-edd`` places each lot's every step at once,
-# the others decide machine by machine (Giffler–Thompson conflict sets).
-WARM_RULES = {"plain-edd": "serial-edd", "active-edd": "edd", "active-fifo": "fifo",
-              "active-deadline-edd": "deadline-edd"}
+# The warm start's rules (names as reported in kpis.json): ``plain-edd`` places
+# lot by lot in EDD order; the others decide machine by machine over Giffler and
+# Thompson's conflict sets, ties going to the smaller changeover.
+WARM_RULES: dict[str, RuleFactory] = {
+    "plain-edd": serial("edd"), "active-edd": setup_ties("edd"),
+    "active-fifo": setup_ties("fifo"), "active-deadline-edd": setup_ties("deadline-edd")}
 
 
 @dataclass

@@ -22,12 +22,14 @@ Which steps compete, and which machine decides next:
   ready before the first head would end join them. A lazy rule may let the
   machine wait instead.
 - **exact** (Giffler–Thompson, quadratic; up to :data:`EXACT_MAX_LOTS` lots,
-  for rules that allow it): every unscheduled lot's next step is placed on the
-  machine where it ends first; the machine of the step that ends first
-  decides among the steps whose best machine it is.
+  for rules that are not lazy nor ``conflicts="machine"``): every unscheduled
+  lot's next step is placed on the machine where it ends first; the machine of
+  the step that ends first decides among the steps whose best machine it is.
 
-Under both, a Giffler–Thompson rule lets compete only the steps whose
-changeover could begin before the first candidate ends (the conflict set).
+Under both, the rule says which candidates compete (:attr:`Rule.conflicts`):
+those that could start (or begin their changeover) before the first of them
+ends — Giffler and Thompson's conflict set — or all of them; exactly, ``all``
+makes the scheduler serial (every lot's next step competes, wherever it runs).
 """
 
 from __future__ import annotations
@@ -73,11 +75,15 @@ class _Scheduler:
         return self.states[i].step < len(self.runs[i])
 
     def conflict_set(self, found: list[Candidate]) -> tuple[list[Candidate], int]:
-        """The candidates that compete, and the decision's time (the earliest moment
-        one of them could begin its changeover)."""
-        if self.rule.giffler_thompson:
+        """The candidates that compete (:attr:`Rule.conflicts`), and the decision's
+        time (the earliest moment one of them could begin its changeover)."""
+        conflicts = self.rule.conflicts
+        if conflicts in ("run", "setup"):
             horizon = min(c.end for c in found)
-            found = [c for c in found if c.start - c.setup.time < horizon] or found
+            if conflicts == "run":
+                found = [c for c in found if c.start < horizon] or found
+            else:
+                found = [c for c in found if c.start - c.setup.time < horizon] or found
         return found, min(c.start - c.setup.time for c in found)
 
     def pick(self, competing: list[Candidate], at: int) -> Candidate:
@@ -113,24 +119,40 @@ class _Exact(_Scheduler):
     def run(self) -> list[PlacedOp]:
         left = {i for i in range(len(self.lots)) if self.open(i)}
         cache: dict[int, Candidate] = {}
+        # the lots whose next step may run on each machine
+        eligible: dict[str, set[int]] = {m: set() for m in self.shop.lines}
+        for i in left:
+            for m in self.runs[i][self.states[i].step]:
+                eligible[m].add(i)
         while left:
             for i in left:
                 if i not in cache:
                     cache[i] = self.best(i)
-            first = min(left, key=lambda i: (cache[i].end, i))
-            machine = cache[first].machine
-            competing, at = self.conflict_set([cache[i] for i in left
-                                               if cache[i].machine == machine])
+            if self.rule.conflicts == "all":
+                found = [cache[i] for i in left]
+            else:
+                first = min(left, key=lambda i: (cache[i].end, i))
+                machine = cache[first].machine
+                found = [cache[i] for i in left if cache[i].machine == machine]
+            competing, at = self.conflict_set(found)
             i = self.pick(competing, at).lot
+            for m in self.runs[i][self.states[i].step]:
+                eligible[m].discard(i)
             touched = self.place(i)
-            # every step placed in thought on a machine just booked is stale; with
-            # shared resources, every step anywhere
+            cache.pop(i, None)
+            if self.open(i):
+                for m in self.runs[i][self.states[i].step]:
+                    eligible[m].add(i)
+            else:
+                left.discard(i)
+            # a booked machine changed for every step that may run there (its set-up
+            # too, so it may now be a step's best machine); with shared resources,
+            # every machine did
             if self.shop.pool:
                 cache.clear()
-            for j in [j for j, c in cache.items() if c.machine in touched or j == i]:
-                del cache[j]
-            if not self.open(i):
-                left.discard(i)
+            for m in touched:
+                for j in eligible[m]:
+                    cache.pop(j, None)
         return self.placed
 
 
@@ -308,7 +330,8 @@ def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
         Context(plant, setups, everything, routes))
     lot_states = [start.get(lot.lot_id) or LotState() for lot in everything]
     if exact is None:
-        exact = made.giffler_thompson and not made.lazy and len(everything) <= EXACT_MAX_LOTS
+        exact = (made.conflicts != "machine" and not made.lazy
+                 and len(everything) <= EXACT_MAX_LOTS)
     scheduler = _Exact if exact else _Events
     placed = scheduler(shop, routes, everything, made, lot_states).run()
     if pinned and own_shop:

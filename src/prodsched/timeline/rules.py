@@ -10,10 +10,8 @@ on large plants only the head of each product's queue needs a look.
 
 The rules:
 
-- ``edd``: earliest due date (a deadline when earlier), then the smaller
-  changeover, then release; ``deadline-edd``: orders with a deadline first;
-  ``serial-edd``: EDD placing a lot's every step at once (lot by lot, as a
-  planner does by hand);
+- ``edd``: earliest due date (a deadline when earlier), then release;
+  ``deadline-edd``: orders with a deadline first;
 - ``fifo``: release, then the place of the lot's first order in orders.csv;
 - ``spt``: shortest run on the machine deciding; ``mwkr``: most work
   remaining (the lot's fastest times from this step on);
@@ -21,6 +19,9 @@ The rules:
 - :class:`Rank` (a fixed sequence: campaign plans, product wheels) and
   :class:`Campaign` (stay on the family the machine is set up for, else the
   sequence);
+- :func:`setup_ties`: any of these with ties going to the smaller changeover
+  (the warm starts' rules); :func:`serial`: any of these lot by lot, each
+  lot's every step at once, as a planner does by hand;
 - ``atcs``: apparent tardiness cost with setups (Lee, Bhaskaran & Pinedo
   1997): the largest ``w/p · exp(-max(d - p - t, 0) / (k1 p̄)) · exp(-s / (k2 s̄))``
   with ``d`` the step's due date (the lot's less the fastest time of its later
@@ -104,10 +105,13 @@ class Rule:
     lookahead
         Steps that become ready before the first candidate would end are
         candidates too.
-    giffler_thompson
-        Only candidates whose changeover could begin before the first
-        candidate ends compete (Giffler and Thompson's conflict set); such a
-        rule may decide over every lot of a small plant (exact).
+    conflicts
+        Which candidates compete: ``"setup"``, those whose changeover could
+        begin before the first candidate ends; ``"run"``, those whose run could
+        start before then (Giffler and Thompson's conflict set); ``"all"``,
+        every unscheduled lot's, wherever it would run (with ``whole_lot``:
+        lot by lot, in the rule's order); ``"machine"``, every candidate of the
+        machine deciding (then only by events).
     lazy
         :meth:`wait` may keep a machine idle (decided by events only).
     whole_lot
@@ -115,7 +119,7 @@ class Rule:
     """
 
     lookahead = True
-    giffler_thompson = True
+    conflicts = "setup"
     lazy = False
     whole_lot = False
 
@@ -139,33 +143,24 @@ RuleFactory = Callable[[Context], Rule]
 
 
 class Edd(Rule):
-    """Earliest due date, then the smaller changeover, then release."""
+    """Earliest due date, then release."""
 
     def order(self, lot: int, step: int, machine: str) -> Key:
         return (self.ctx.due[lot], self.ctx.lots[lot].release)
 
     def key(self, c: Candidate, now: int) -> Key:
-        return (self.ctx.due[c.lot], c.setup.time, self.ctx.lots[c.lot].release)
-
-
-class SerialEdd(Edd):
-    """EDD, each lot's steps placed at once."""
-
-    whole_lot = True
+        return self.order(c.lot, c.step, c.machine)
 
 
 class DeadlineEdd(Rule):
     """Lots with a deadline first, then EDD."""
 
-    def _hard(self, lot: int) -> int:
-        return 0 if self.ctx.lots[lot].deadline is not None else 1
-
     def order(self, lot: int, step: int, machine: str) -> Key:
-        return (self._hard(lot), self.ctx.due[lot], self.ctx.lots[lot].release)
+        hard = 0 if self.ctx.lots[lot].deadline is not None else 1
+        return (hard, self.ctx.due[lot], self.ctx.lots[lot].release)
 
     def key(self, c: Candidate, now: int) -> Key:
-        return (self._hard(c.lot), self.ctx.due[c.lot], c.setup.time,
-                self.ctx.lots[c.lot].release)
+        return self.order(c.lot, c.step, c.machine)
 
 
 class Fifo(Rule):
@@ -175,7 +170,60 @@ class Fifo(Rule):
         return (self.ctx.lots[lot].release, self.ctx.arrival[lot])
 
     def key(self, c: Candidate, now: int) -> Key:
-        return (self.ctx.lots[c.lot].release, self.ctx.arrival[c.lot], c.setup.time)
+        return self.order(c.lot, c.step, c.machine)
+
+
+class SetupTies(Rule):
+    """Another rule's first criterion, then the smaller changeover, then its other
+    criteria (setup-aware ties, as the warm starts use them), over Giffler and
+    Thompson's conflict set (``conflicts="run"``).
+
+    Parameters
+    ----------
+    inner
+        The rule whose ranking is refined.
+    """
+
+    conflicts = "run"
+
+    def __init__(self, inner: Rule):
+        super().__init__(inner.ctx)
+        self.inner = inner
+
+    def order(self, lot: int, step: int, machine: str) -> Key:
+        return self.inner.order(lot, step, machine)
+
+    def key(self, c: Candidate, now: int) -> Key:
+        first, *rest = self.inner.key(c, now)
+        return (first, c.setup.time, *rest)
+
+
+class Serial(Rule):
+    """Lot by lot in another rule's order: the first lot's every step, each where it
+    ends first, then the next lot's (the plain rule a planner applies by hand)."""
+
+    conflicts = "all"
+    whole_lot = True
+
+    def __init__(self, inner: Rule):
+        super().__init__(inner.ctx)
+        self.inner = inner
+
+    def order(self, lot: int, step: int, machine: str) -> Key:
+        return self.inner.order(lot, step, machine)
+
+    def key(self, c: Candidate, now: int) -> Key:
+        return self.inner.key(c, now)
+
+
+def setup_ties(name: str) -> RuleFactory:
+    """The rule ``name`` of :data:`RULES` with setup-aware ties."""
+    return lambda ctx: SetupTies(RULES[name](ctx))
+
+
+def serial(name: str) -> RuleFactory:
+    """The rule ``name`` of :data:`RULES`, lot by lot."""
+    return lambda ctx: Serial(RULES[name](ctx))
 
 
 class Spt(Rule):
@@ -252,10 +300,10 @@ class Atcs(Rule):
     due date), then the step's due date.
     """
 
-    def __init__(self, ctx: Context, lookahead: bool = True, giffler_thompson: bool = True):
+    def __init__(self, ctx: Context, lookahead: bool = True, conflicts: str = "setup"):
         super().__init__(ctx)
         self.lookahead = lookahead
-        self.giffler_thompson = giffler_thompson
+        self.conflicts = conflicts
         scales = ctx.atcs
         self.k1 = max(1e-9, scales.k1) * scales.mean_run
         self.k2 = max(1e-9, scales.k2) * max(scales.mean_setup, 1e-9)
@@ -280,7 +328,7 @@ class SetupFirst(Atcs):
     rather than change over for work that is not urgent."""
 
     def __init__(self, ctx: Context, urgency: float, lookahead: bool, lazy: bool):
-        super().__init__(ctx, lookahead, giffler_thompson=False)
+        super().__init__(ctx, lookahead, conflicts="machine")
         self.threshold = urgency * ctx.atcs.mean_run
         self.lazy = lazy
 
@@ -320,7 +368,7 @@ class QueueRule:
 
     def __call__(self, ctx: Context) -> Rule:
         if self.urgency is None:
-            return Atcs(ctx, self.lookahead, giffler_thompson=False)
+            return Atcs(ctx, self.lookahead, conflicts="machine")
         return SetupFirst(ctx, self.urgency, self.lookahead, self.lazy)
 
 
@@ -336,7 +384,6 @@ def campaign_rule(sequence: Sequence[int]) -> RuleFactory:
 
 RULES: dict[str, RuleFactory] = {
     "edd": Edd,
-    "serial-edd": SerialEdd,
     "deadline-edd": DeadlineEdd,
     "fifo": Fifo,
     "spt": Spt,
