@@ -168,11 +168,10 @@ class _Events(_Scheduler):
             m: {} for m in machines}
         self.event_at: dict[str, float] = dict.fromkeys(machines, INF)
         self.events: list[tuple[float, str]] = []
-        self.clock = 0.0
 
     def schedule_event(self, machine: str, t: float) -> None:
-        """Have ``machine`` decide at ``t`` (never before the event being handled)."""
-        t = max(t, self.clock)
+        """Have ``machine`` decide at ``t`` (its own time: a machine idle since before
+        the event being handled decides as of then)."""
         if t < self.event_at[machine]:
             self.event_at[machine] = t
             heapq.heappush(self.events, (t, machine))
@@ -233,6 +232,8 @@ class _Events(_Scheduler):
                 self.schedule_event(machine, max(waiting[0][0], self.shop.free(machine)))
             return
         competing, at = self.conflict_set(found)
+        if self.rule.conflicts == "machine":
+            at = int(now)   # queue rules decide at the machine's event
         pick = self.pick(competing, at)
         wake = self.rule.wait(pick, found, at)
         if wake is not None:
@@ -258,7 +259,6 @@ class _Events(_Scheduler):
             if t != self.event_at[machine]:
                 continue  # superseded
             self.event_at[machine] = INF
-            self.clock = t
             self.decide(machine, t)
         return self.placed
 
