@@ -16,6 +16,7 @@ from fractions import Fraction
 import pytest
 
 from prodsched.generate import GeneratorConfig
+from prodsched.lots.lot import Lot
 from prodsched.lots.placed import PlacedOp
 from prodsched.plant.model import (
     Downtime,
@@ -33,6 +34,9 @@ from prodsched.plant.model import (
 )
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
+from prodsched.timeline.dispatch import dispatch
+from prodsched.timeline.rules import QueueRule
+from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 from prodsched.validate import validate_texts
 from tests.conftest import load_generated
 
@@ -86,6 +90,14 @@ def build_plant(routes: dict[str, Sequence[Sequence[RoutingOption]]], orders: Se
                  tuple(Downtime(m, s, e) for m, s, e in down),
                  resources={n: Resource(n, c) for n, c in (resources or {}).items()},
                  fixed=tuple(fixed), now=now)
+
+
+def queue_schedule(plant: Plant, lots: Sequence[Lot], setups: SetupTable,
+                   rule: QueueRule) -> list[PlacedOp]:
+    """Every step of ``lots`` placed as the large-plant route's start places them: by
+    machine events with ``rule``, setup rows where the CP-SAT window model puts them."""
+    return dispatch(plant, setups, lots, rule, exact=False,
+                    adjacent_setups=MODEL_ADJACENT_SETUPS)
 
 
 def _down(plant: Plant, machine: str) -> list[tuple[int, int]]:
