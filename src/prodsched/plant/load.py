@@ -16,6 +16,7 @@ from pathlib import Path
 from prodsched.errors import PlantError, Problem
 from prodsched.plant import checks
 from prodsched.plant.csvfile import Row, Table, read_table
+from prodsched.plant.fixed import PlantParts, joined_periods, read_fixed
 from prodsched.plant.limits import MAX_SPAN, Limits
 from prodsched.plant.model import (
     Downtime,
@@ -27,12 +28,16 @@ from prodsched.plant.model import (
     SetupRule,
     Step,
 )
+from prodsched.plant.plantwide import planning_moment, resources_of, unknown_resources
 from prodsched.plant.rows import (
     CalendarRow,
+    FixedFileRow,
     MachineRow,
     OrderRow,
     ProductRow,
+    ResourceRow,
     RoutingRow,
+    SettingsRow,
     SetupRow,
     columns_of,
     parse_row,
@@ -48,6 +53,9 @@ PLANT_FILES: dict[str, tuple[type, bool]] = {
     "machines.csv": (MachineRow, False),
     "setups.csv": (SetupRow, False),
     "calendar.csv": (CalendarRow, False),
+    "resources.csv": (ResourceRow, False),
+    "fixed.csv": (FixedFileRow, False),
+    "plant.csv": (SettingsRow, False),
 }
 
 __all__ = ["PLANT_FILES", "Limits", "build_plant", "load_plant"]
@@ -158,6 +166,8 @@ class _Names:
     routed: frozenset[str]
     families: frozenset[str]
     machines: frozenset[str]
+    resources: frozenset[str]
+    orders: frozenset[str]
 
     @classmethod
     def of(cls, b: _Builder) -> _Names:
@@ -168,7 +178,8 @@ class _Names:
         for text in b.texts("routings.csv", "machine"):
             machines |= {part.strip() for part in text.split("|")} - {""}
         return cls(frozenset(products), frozenset(routed), frozenset(families),
-                   frozenset(machines))
+                   frozenset(machines), frozenset(b.texts("resources.csv", "resource")),
+                   frozenset(b.texts("orders.csv", "order_id")))
 
 
 def build_plant(
@@ -192,7 +203,10 @@ def build_plant(
     b.unique("products.csv", ("product",), "product")
     b.unique("machines.csv", ("machine",), "machine")
     b.unique("setups.csv", ("machine", "from", "to"), "setup rule machine/from/to")
+    b.unique("resources.csv", ("resource",), "resource")
     _check_references(b, names)
+    b.problems.extend(unknown_resources({f: b.raw(f) for f in ("routings.csv", "setups.csv")},
+                                        names.resources, "resources.csv" in b.tables))
 
     b.problems.extend(checks.routing_gaps(b.raw("routings.csv")))
 
@@ -206,6 +220,11 @@ def build_plant(
     order_rows = _orders(b, routings, axis, limits)
     orders = [order for _, order in order_rows]
     downtimes = _downtimes(b, axis)
+    parts = PlantParts(products, routings, {o.order_id: o for o in orders}, names.orders,
+                       names.routed, names.machines,
+                       {m: joined_periods(downtimes, m) for m in names.machines})
+    fixed = read_fixed(b.of("fixed.csv"), axis, parts, b.problems)
+    now = planning_moment(b.raw("plant.csv"), b.of("plant.csv"), axis, b.problems)
     if len(names.machines) > limits.max_machines:
         b.problems.append(Problem(
             _machines_file(b), None, None, None,
@@ -226,6 +245,9 @@ def build_plant(
         name=name,
         source=source,
         warnings=tuple(warnings),
+        resources=resources_of(b.of("resources.csv")),
+        fixed=tuple(fixed),
+        now=now,
     )
 
 
@@ -243,7 +265,7 @@ def _setup_rules(b: _Builder) -> list[tuple[Row, SetupRule]]:
                 "time", f"a changeover of {row.cells.get('time', '')} time units is longer than "
                 f"{checks.SPAN_TEXT}"))
             continue
-        out.append((row, SetupRule(v.machine, v.from_, v.to, v.time, v.cost)))
+        out.append((row, SetupRule(v.machine, v.from_, v.to, v.time, v.cost, v.resources)))
     return out
 
 
@@ -335,8 +357,9 @@ def _routings(b: _Builder) -> tuple[dict[str, tuple[Step, ...]], list[str]]:
                 b.problems.append(row.problem("machine", "'*' is not a machine name"))
                 continue
             seen[key] = row.line
-            by_step.setdefault(v.product, {}).setdefault(v.step, []).append(
-                RoutingOption(m, v.time_per_unit, v.fixed_time))
+            by_step.setdefault(v.product, {}).setdefault(v.step, []).append(RoutingOption(
+                m, v.time_per_unit, v.fixed_time, v.can_pause, v.resources,
+                None if v.max_wait is None else math.floor(v.max_wait)))
             if m not in machine_names:
                 machine_names.append(m)
     routings = {
@@ -427,3 +450,4 @@ def _downtimes(b: _Builder, axis: TimeAxis) -> list[Downtime]:
             continue
         downtimes.append(Downtime(v.machine, math.floor(start), math.ceil(end)))
     return downtimes
+
