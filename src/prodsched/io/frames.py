@@ -53,9 +53,9 @@ def plant_to_frames(plant: Plant) -> dict[str, pd.DataFrame]:
         ``orders``, ``products``, ``routings``, ``machines`` and, when the
         plant has them, ``setups``, ``calendar``, ``resources``, ``fixed``
         and ``plant``; columns as in the plant format (the columns of spec v2
-        only when the plant uses them). Times are numbers, or Timestamps for a plant with date-times;
-        empty cells are missing values. :func:`plant_from_frames` turns them
-        back into the same plant.
+        only when the plant uses them). Times are numbers, or Timestamps for
+        a plant with date-times; empty cells are missing values.
+        :func:`plant_from_frames` turns them back into the same plant.
     """
     frames = {}
     datetimes = plant.time_axis.is_datetime
