@@ -115,24 +115,21 @@ class _Checker:
     def row(self, row: Row, v: object) -> FixedRow | None:
         assert isinstance(v, FixedFileRow)
         n = len(self.problems)
-        times = [self._time(row, column, value)
-                 for column, value in (("start", v.start), ("end", v.end))]
+        start = self._time(row, "start", v.start)
+        end = self._time(row, "end", v.end)
+        if start is not None and end is not None and end < start:
+            self.add(row, "end", f"the end {row.cells['end']} is before the start "
+                                 f"{row.cells['start']}")
         p = self.parts
         if v.machine not in p.machine_names or v.machine == "*":
             self.add(row, "machine", f"unknown machine {v.machine!r}")
         if v.product not in p.routed:
             self.add(row, "product", f"product {v.product!r} has no routing")
-        if v.kind == "setup":
-            if None in times or len(self.problems) > n:
-                return None
-            start, end = times
-            assert start is not None and end is not None
-            return FixedRow(v.machine, "setup", v.lot, v.product, start, end, line=row.line)
-        run = self._run_cells(row, v)
-        if None in times or run is None or len(self.problems) > n:
+        run = self._run_cells(row, v) if v.kind == "run" else None
+        if start is None or end is None or len(self.problems) > n:
             return None
-        start, end = times
-        assert start is not None and end is not None
+        if run is None:
+            return FixedRow(v.machine, "setup", v.lot, v.product, start, end, line=row.line)
         mode, step, quantity, allocations = run
         return FixedRow(v.machine, "run", v.lot, v.product, start, end, mode, step, quantity,
                         allocations, line=row.line)
@@ -185,7 +182,8 @@ class _Checker:
             order = self.parts.orders.get(order_id)
             if order_id != STOCK and order_id not in self.parts.order_ids:
                 self.add(row, "orders", f"unknown order {order_id!r}")
-            elif order is not None and order.product != v.product:
+            elif order is not None and order.product != v.product \
+                    and v.product in self.parts.routed:
                 self.add(row, "orders", f"order {order_id!r} is for product {order.product!r}, "
                                         f"not {v.product!r}")
         total = sum(units for _, units in allocations)
