@@ -128,12 +128,17 @@ def check_overlaps(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
         for bar in on_machine:
             if (latest is not None and bar.start < latest.end
                     and not _down_inside_pause(plant, latest, bar)):
-                out.append(_v("3 overlap", f"{bar.kind} {bar.lot} on {machine} "
+                out.append(_v("3 overlap", f"{_named(bar)} on {machine} "
                               f"[{_t(plant, bar.start)}, {_t(plant, bar.end)}) overlaps the "
-                              f"{latest.kind} {latest.lot} on line {latest.line} "
+                              f"{_named(latest)} on line {latest.line} "
                               f"[{_t(plant, latest.start)}, {_t(plant, latest.end)})", bar))
             if latest is None or bar.end > latest.end:
                 latest = bar
+
+
+def _named(bar: Bar) -> str:
+    """``run L1``, ``setup L1`` or ``down``."""
+    return f"{bar.kind} {bar.lot}" if bar.lot else bar.kind
 
 
 def _down_inside_pause(plant: Plant, a: Bar, b: Bar) -> bool:
