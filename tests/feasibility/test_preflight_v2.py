@@ -71,6 +71,28 @@ def test_a_fixed_last_step_after_its_deadline(make_plant):
                             "until 2; its deadline is 1")]
 
 
+def test_work_still_to_plan_for_a_deadline_before_now(make_plant):
+    fixed = ("machine,kind,lot,product,mode,step,quantity,orders,start,end\n"
+             "M1,run,L1,P,batch,1,2,a:2,0,2\n")
+    files = {"orders.csv": "order_id,product,quantity,deadline\na,P,2,5\nb,P,3,5\n"
+                           "c,P,1,20\nd,Q,1,5\n",
+             "routings.csv": "product,step,machine,time_per_unit\nP,1,M1,1\nP,2,M2,1\n"
+                             "Q,1,M1,1\n",
+             "fixed.csv": fixed, "plant.csv": "now\n10\n"}
+    assert conflicts(make_plant, files) == [
+        Conflict(("a",), "deadline", "lot L1 has steps still to plan, and new work starts at "
+                                     "now (10), after its deadline 5"),
+        Conflict(("b",), "deadline", "3 of its units are in no fixed lot, and new work starts "
+                                     "at now (10), after its deadline 5"),
+        Conflict(("d",), "deadline", "1 of its units are in no fixed lot, and new work starts "
+                                     "at now (10), after its deadline 5"),
+    ]
+    # an order done by fixed work before now is no conflict
+    files["fixed.csv"] = fixed + "M2,run,L1,P,batch,2,2,a:2,2,4\n"
+    files["orders.csv"] = "order_id,product,quantity,deadline\na,P,2,5\nc,P,1,20\n"
+    assert conflicts(make_plant, files) == []
+
+
 def test_solve_raises_infeasible_for_a_resource_conflict(make_plant):
     files = {**BASE, "resources.csv": "resource,capacity\nop,1\ncrew,2\n"}
     plant = load_plant(make_plant(files))

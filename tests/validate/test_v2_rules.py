@@ -58,7 +58,8 @@ def line_of(text: str, row: str) -> int:
     return text.splitlines().index(row) + 1
 
 
-def found(files: dict[str, str], text: str, make_plant) -> list[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
+def found(files: dict[str, str], text: str,
+          make_plant) -> list[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
     plant = load_plant(make_plant(files))
     return sorted(((v.rule, v.line) for v in validate_texts(plant, text)),
                   key=lambda x: (x[0], x[1] or 0))
@@ -96,8 +97,7 @@ def test_a_pausing_run_neither_starts_nor_ends_inside_unavailable_time(make_plan
     overlaps = [v for v in violations if v.rule == "3 overlap"]
     assert len(overlaps) == down_overlaps and len(violations) == 1 + down_overlaps
     if down_overlaps:
-        assert "down on M1 [10, 15)" in overlaps[0].message \
-            or "overlaps the down on line" in overlaps[0].message
+        assert "run A#1" in overlaps[0].message and "down" in overlaps[0].message
 
 
 def test_a_pausing_run_may_end_as_the_unavailable_time_begins(make_plant):
@@ -247,3 +247,37 @@ def test_new_runs_and_setups_start_no_earlier_than_now(make_plant):
     assert (v.rule, v.line) == ("11 now", line_of(text, "M1,setup,L2,A,,,,,5,6"))
     assert v.message == ("setup of lot L2 on M1 starts at 5, before now (6), and is not in "
                          "fixed.csv")
+
+
+F_REPORT = ("order_id,product,quantity,due,completion,tardiness,lots\n"
+            "a,A,4,,9,0,L1\nb,A,2,,11,0,L2\n")
+F_KPIS = ('{"status": "feasible", "objective": 0, "bound": 0, "makespan": 11, '
+          '"total_setup_time": 1, "setup_count": 1, "total_setup_cost": 0, '
+          '"total_tardiness": 0, "weighted_tardiness": 0, "late_orders": 0, '
+          '"on_time_rate": 1.0, "solve_seconds": 0.1, "utilization": {"M1": 0.6, "M2": 0.5}}')
+
+
+def test_validate_command_on_a_replanned_schedule(make_plant, tmp_path):
+    from click.testing import CliRunner
+
+    from prodsched.cli import main
+
+    folder = make_plant(F)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "orders_report.csv").write_text(F_REPORT, encoding="utf-8")
+    (out / "kpis.json").write_text(F_KPIS, encoding="utf-8")
+    (out / "schedule.csv").write_text(F_SCHEDULE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(folder), str(out)])
+    assert result.exit_code == 0, result.output
+    assert "valid: no violations found" in result.output
+    (out / "schedule.csv").write_text(F_SCHEDULE.replace("M1,setup,L1,A,,,,,0,1\n", ""),
+                                      encoding="utf-8")
+    (out / "kpis.json").write_text(F_KPIS.replace('"total_setup_time": 1, "setup_count": 1',
+                                                  '"total_setup_time": 0, "setup_count": 0'),
+                                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(folder), str(out)])
+    assert result.exit_code == 1
+    assert ("schedule.csv: [11 fixed] the fixed setup of lot L1 on M1 [0, 1) (fixed.csv line 2) "
+            "is not kept unchanged; schedule.csv has no such row") in result.output
+    assert "1 violation: 1 [11 fixed]" in result.output

@@ -17,7 +17,9 @@ Cheap and exact in what they claim — each conflict is proved by a lower bound
   always a typing mistake);
 - fixed runs (fixed.csv) that together hold more of a resource than exists
   at some moment (``resource``), or a fixed run of an order's last step that
-  ends after the order's deadline (``deadline``): every schedule keeps them.
+  ends after the order's deadline (``deadline``): every schedule keeps them;
+- an order with work still to plan whose deadline is before ``now``, where
+  that work may start at the earliest (``deadline``).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def preflight(plant: Plant, plan: LotPlan) -> list[Conflict]:
     """
     fmt = plant.time_axis.format
     bounds = Bounds(plant, plan)
-    conflicts: list[Conflict] = resource_conflicts(plant) + fixed_conflicts(plant)
+    conflicts: list[Conflict] = resource_conflicts(plant) + fixed_conflicts(plant, plan)
     alone: set[str] = {o for c in conflicts if c.constraint == "deadline" for o in c.orders}
     for order in plant.orders:
         if order.deadline is None or order.order_id in alone:
@@ -222,13 +224,15 @@ def _fixed_option(plant: Plant, row: FixedRow) -> RoutingOption | None:
     return None
 
 
-def fixed_conflicts(plant: Plant) -> list[Conflict]:
+def fixed_conflicts(plant: Plant, plan: LotPlan) -> list[Conflict]:
     """What the fixed runs alone make impossible: more of a resource than exists at some
-    moment, or an order's last step ending after its deadline."""
+    moment, an order's last step ending after its deadline, or work still to plan for
+    an order whose deadline is before ``now``."""
     fmt = plant.time_axis.format
+    conflicts = _after_now(plant, plan)
+    late = {o for c in conflicts for o in c.orders}
     runs = [(row, opt) for row in plant.fixed if row.kind == "run" and row.end > row.start
             and (opt := _fixed_option(plant, row)) is not None]
-    conflicts = []
     for name, resource in plant.resources.items():
         uses = [(row, use.amount) for row, opt in runs for use in opt.resources
                 if use.resource == name]
@@ -253,8 +257,34 @@ def fixed_conflicts(plant: Plant) -> list[Conflict]:
             continue
         for order_id, _units in row.allocations:
             order = plant.order_by_id.get(order_id)
-            if order is not None and order.deadline is not None and row.end > order.deadline:
+            if order is not None and order.deadline is not None and row.end > order.deadline \
+                    and order_id not in late:
                 conflicts.append(Conflict((order_id,), "deadline", (
                     f"the fixed run of lot {row.lot} (fixed.csv line {row.line}) makes its last "
                     f"step until {fmt(row.end)}; its deadline is {fmt(order.deadline)}")))
+    return conflicts
+
+
+def _after_now(plant: Plant, plan: LotPlan) -> list[Conflict]:
+    """Orders with work still to plan (units in no pinned lot, or a pinned lot's later
+    steps) whose deadline is before ``now``: that work ends at ``now`` at the earliest."""
+    if plant.now is None:
+        return []
+    fmt = plant.time_axis.format
+    waiting: dict[str, str] = {}
+    for lot in plan.pinned.open_lots:
+        for order_id in lot.order_ids:
+            waiting.setdefault(order_id, f"lot {lot.lot_id} has steps still to plan")
+    pinned = plan.pinned.allocated()
+    for order in plant.orders:
+        left = order.quantity - pinned.get(order.order_id, 0)
+        if left > 0:
+            waiting.setdefault(order.order_id, f"{left} of its units are in no fixed lot")
+    conflicts = []
+    for order in plant.orders:
+        why = waiting.get(order.order_id)
+        if why is not None and order.deadline is not None and order.deadline < plant.now:
+            conflicts.append(Conflict((order.order_id,), "deadline", (
+                f"{why}, and new work starts at now ({fmt(plant.now)}), after its deadline "
+                f"{fmt(order.deadline)}")))
     return conflicts

@@ -231,7 +231,9 @@ def build_plant(
             f"{len(names.machines):,} machines; the limit is "
             f"{checks.plural(limits.max_machines, 'machine')}"))
     if not b.problems:
-        _check_size(b, order_rows, products, routings, setup_rules, downtimes, limits)
+        # fixed rows and now count as times of the plant: new work may start after them
+        others = [r.end for r in fixed] + ([now] if now is not None else [])
+        _check_size(b, order_rows, products, routings, setup_rules, downtimes, limits, others)
     if b.problems:
         raise PlantError(b.problems)
     return Plant(
@@ -271,15 +273,16 @@ def _setup_rules(b: _Builder) -> list[tuple[Row, SetupRule]]:
 
 def _check_size(b: _Builder, order_rows: list[tuple[Row, Order]], products: dict[str, Product],
                 routings: dict[str, tuple[Step, ...]], setup_rules: list[SetupRule],
-                downtimes: list[Downtime], limits: Limits) -> None:
-    """The lots the orders need, and the longest schedule they could need, are in bounds."""
+                downtimes: list[Downtime], limits: Limits, others: list[int]) -> None:
+    """The lots the orders need, and the longest schedule they could need, are in bounds
+    (after the latest time of the plant, ``others`` included)."""
     orders = [order for _, order in order_rows]
     product_rows = {row.cells.get("product", ""): row for row in b.raw("products.csv")}
     orders_file = b.tables["orders.csv"].file if "orders.csv" in b.tables else "orders"
     b.problems.extend(checks.too_many_lots(orders, products, product_rows, orders_file,
                                            limits.max_lots))
     latest = max([o.release for o in orders] + [math.ceil(o.due) for o in orders if o.due]
-                 + [d.end for d in downtimes] + [0])
+                 + [d.end for d in downtimes] + others + [0])
     downtime = sum(d.end - d.start for d in downtimes)
     b.problems.extend(checks.work_beyond_span(order_rows, routings, setup_rules, latest,
                                               downtime))
