@@ -28,7 +28,7 @@ from prodsched.plant.workbook import cell_text, sheet_name
 
 NUMBER_COLUMNS = frozenset({"quantity", "weight", "min_lot", "max_lot", "lot_multiple",
                             "holding_cost", "step", "time_per_unit", "fixed_time", "time",
-                            "cost"})
+                            "cost", "max_wait", "cost_per_hour", "unit_value", "capacity"})
 """Columns of the plant format that hold numbers."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from prodsched.errors import PlantError, Problem
 from prodsched.plant import checks
 from prodsched.plant.csvfile import Row, Table, read_table
+from prodsched.plant.fixed import PlantParts, joined_periods, read_fixed
 from prodsched.plant.limits import MAX_SPAN, Limits
 from prodsched.plant.model import (
     Downtime,
@@ -27,12 +28,16 @@ from prodsched.plant.model import (
     SetupRule,
     Step,
 )
+from prodsched.plant.plantwide import planning_moment, resources_of, unknown_resources
 from prodsched.plant.rows import (
     CalendarRow,
+    FixedFileRow,
     MachineRow,
     OrderRow,
     ProductRow,
+    ResourceRow,
     RoutingRow,
+    SettingsRow,
     SetupRow,
     columns_of,
     parse_row,
@@ -48,6 +53,9 @@ PLANT_FILES: dict[str, tuple[type, bool]] = {
     "machines.csv": (MachineRow, False),
     "setups.csv": (SetupRow, False),
     "calendar.csv": (CalendarRow, False),
+    "resources.csv": (ResourceRow, False),
+    "fixed.csv": (FixedFileRow, False),
+    "plant.csv": (SettingsRow, False),
 }
 
 __all__ = ["PLANT_FILES", "Limits", "build_plant", "load_plant"]
@@ -158,6 +166,8 @@ class _Names:
     routed: frozenset[str]
     families: frozenset[str]
     machines: frozenset[str]
+    resources: frozenset[str]
+    orders: frozenset[str]
 
     @classmethod
     def of(cls, b: _Builder) -> _Names:
@@ -168,7 +178,8 @@ class _Names:
         for text in b.texts("routings.csv", "machine"):
             machines |= {part.strip() for part in text.split("|")} - {""}
         return cls(frozenset(products), frozenset(routed), frozenset(families),
-                   frozenset(machines))
+                   frozenset(machines), frozenset(b.texts("resources.csv", "resource")),
+                   frozenset(b.texts("orders.csv", "order_id")))
 
 
 def build_plant(
@@ -192,7 +203,10 @@ def build_plant(
     b.unique("products.csv", ("product",), "product")
     b.unique("machines.csv", ("machine",), "machine")
     b.unique("setups.csv", ("machine", "from", "to"), "setup rule machine/from/to")
+    b.unique("resources.csv", ("resource",), "resource")
     _check_references(b, names)
+    b.problems.extend(unknown_resources({f: b.raw(f) for f in ("routings.csv", "setups.csv")},
+                                        names.resources, "resources.csv" in b.tables))
 
     b.problems.extend(checks.routing_gaps(b.raw("routings.csv")))
 
@@ -206,13 +220,20 @@ def build_plant(
     order_rows = _orders(b, routings, axis, limits)
     orders = [order for _, order in order_rows]
     downtimes = _downtimes(b, axis)
+    parts = PlantParts(products, routings, {o.order_id: o for o in orders}, names.orders,
+                       names.routed, names.machines,
+                       {m: joined_periods(downtimes, m) for m in names.machines})
+    fixed = read_fixed(b.of("fixed.csv"), axis, parts, b.problems)
+    now = planning_moment(b.raw("plant.csv"), b.of("plant.csv"), axis, b.problems)
     if len(names.machines) > limits.max_machines:
         b.problems.append(Problem(
             _machines_file(b), None, None, None,
             f"{len(names.machines):,} machines; the limit is "
             f"{checks.plural(limits.max_machines, 'machine')}"))
     if not b.problems:
-        _check_size(b, order_rows, products, routings, setup_rules, downtimes, limits)
+        # fixed rows and now count as times of the plant: new work may start after them
+        others = [r.end for r in fixed] + ([now] if now is not None else [])
+        _check_size(b, order_rows, products, routings, setup_rules, downtimes, limits, others)
     if b.problems:
         raise PlantError(b.problems)
     return Plant(
@@ -226,6 +247,9 @@ def build_plant(
         name=name,
         source=source,
         warnings=tuple(warnings),
+        resources=resources_of(b.of("resources.csv")),
+        fixed=tuple(fixed),
+        now=now,
     )
 
 
@@ -243,21 +267,22 @@ def _setup_rules(b: _Builder) -> list[tuple[Row, SetupRule]]:
                 "time", f"a changeover of {row.cells.get('time', '')} time units is longer than "
                 f"{checks.SPAN_TEXT}"))
             continue
-        out.append((row, SetupRule(v.machine, v.from_, v.to, v.time, v.cost)))
+        out.append((row, SetupRule(v.machine, v.from_, v.to, v.time, v.cost, v.resources)))
     return out
 
 
 def _check_size(b: _Builder, order_rows: list[tuple[Row, Order]], products: dict[str, Product],
                 routings: dict[str, tuple[Step, ...]], setup_rules: list[SetupRule],
-                downtimes: list[Downtime], limits: Limits) -> None:
-    """The lots the orders need, and the longest schedule they could need, are in bounds."""
+                downtimes: list[Downtime], limits: Limits, others: list[int]) -> None:
+    """The lots the orders need, and the longest schedule they could need, are in bounds
+    (after the latest time of the plant, ``others`` included)."""
     orders = [order for _, order in order_rows]
     product_rows = {row.cells.get("product", ""): row for row in b.raw("products.csv")}
     orders_file = b.tables["orders.csv"].file if "orders.csv" in b.tables else "orders"
     b.problems.extend(checks.too_many_lots(orders, products, product_rows, orders_file,
                                            limits.max_lots))
     latest = max([o.release for o in orders] + [math.ceil(o.due) for o in orders if o.due]
-                 + [d.end for d in downtimes] + [0])
+                 + [d.end for d in downtimes] + others + [0])
     downtime = sum(d.end - d.start for d in downtimes)
     b.problems.extend(checks.work_beyond_span(order_rows, routings, setup_rules, latest,
                                               downtime))
@@ -335,8 +360,9 @@ def _routings(b: _Builder) -> tuple[dict[str, tuple[Step, ...]], list[str]]:
                 b.problems.append(row.problem("machine", "'*' is not a machine name"))
                 continue
             seen[key] = row.line
-            by_step.setdefault(v.product, {}).setdefault(v.step, []).append(
-                RoutingOption(m, v.time_per_unit, v.fixed_time))
+            by_step.setdefault(v.product, {}).setdefault(v.step, []).append(RoutingOption(
+                m, v.time_per_unit, v.fixed_time, v.can_pause, v.resources,
+                None if v.max_wait is None else math.floor(v.max_wait)))
             if m not in machine_names:
                 machine_names.append(m)
     routings = {
@@ -427,3 +453,4 @@ def _downtimes(b: _Builder, axis: TimeAxis) -> list[Downtime]:
             continue
         downtimes.append(Downtime(v.machine, math.floor(start), math.ceil(end)))
     return downtimes
+

@@ -1,7 +1,8 @@
 """Reading a plant from one .xlsx workbook: one sheet per plant file.
 
 Sheet names are the file names without ``.csv`` (``orders``, ``products``,
-``routings``, ``machines``, ``setups``, ``calendar``), matched
+``routings``, ``machines``, ``setups``, ``calendar``, ``resources``, ``fixed``,
+``plant``), matched
 case-insensitively with surrounding spaces stripped (``orders.csv`` is
 accepted too). Every sheet is read exactly as the CSV file would be: each
 cell becomes the text a planner typed (numbers without a spurious ``.0``,
