@@ -1,9 +1,11 @@
 """Plants whose right production mode is known by construction (issue 24).
 
 - :func:`drink_and_custom`: the issue's plant as a new user would try it — one
-  high-volume drink (12 regular orders of 400 units, long changeovers into
-  it) and four custom products (orders of 2–15 units at irregular times,
-  5-minute changeovers), every product ``auto``.
+  high-volume drink (12 regular orders of 400 units, one due every day and
+  released three days before, a 60-minute changeover into it) and four
+  custom products (orders of 2–15 units at irregular times, due three days
+  after they arrive, 5-minute changeovers), every product ``auto``; the line
+  starts set up for custom work.
 - :func:`three_products`: one product of each kind on two shared machines:
   ``DRINK`` (stable, large, regular orders made to stock; a 60-minute
   cleaning before every lot), ``CUSTOM`` (small custom orders of varying size
@@ -25,7 +27,8 @@ def drink_and_custom(seed: int = 7) -> dict[str, str]:
     """The issue's plant (all products auto)."""
     rng = random.Random(seed)
     orders = ["order_id,product,quantity,due,release"]
-    orders += [f"D{k + 1:02d},DRINK,400,{(k + 1) * DAY},0" for k in range(12)]
+    orders += [f"D{k + 1:02d},DRINK,400,{(k + 1) * DAY},{max(0, (k - 2) * DAY)}"
+               for k in range(12)]
     n = 0
     for custom in ("C1", "C2", "C3", "C4"):
         t = 0
@@ -41,7 +44,7 @@ def drink_and_custom(seed: int = 7) -> dict[str, str]:
         "routings.csv": "product,step,machine,time_per_unit\nDRINK,1,PREP,0.5\n"
                         "DRINK,2,PACK,0.25\n"
                         + "".join(f"{c},1,PREP,10\n{c},2,PACK,5\n" for c, _ in customs),
-        "machines.csv": "machine,cost_per_hour\nPREP,120\nPACK,60\n",
+        "machines.csv": "machine,initial_state,cost_per_hour\nPREP,custom,120\nPACK,,60\n",
         "setups.csv": "machine,from,to,time,cost\n*,*,DRINK,60,40\n*,*,custom,5,2\n",
     }
 

@@ -58,10 +58,17 @@ def test_within_ten_percent_the_shortest_lead_time_wins_and_ties_go_one_off_firs
     found = advise("P", {ONE: kpis("one-off", 2.0, 100), BATCH: kpis("batch", 1.9, 400)},
                    profile())
     assert found is not None and found.mode is ONE
-    # lead times within 25 %: one-off before mass before batch
+    # lead times within 25 %: the cheaper (by more than 2 %), then one-off before mass
+    # before batch
     tie = {BATCH: kpis("batch", 1.0, 100), MASS: kpis("mass", 1.0, 110)}
     found = advise("P", tie, profile())
     assert found is not None and found.mode is MASS and "(lead times within 25%" in found.reason
+    tie[ONE] = kpis("one-off", 1.05, 90)
+    found = advise("P", tie, profile())
+    assert found is not None and found.mode is MASS
+    tie[ONE] = kpis("one-off", 1.01, 90)
+    found = advise("P", tie, profile())
+    assert found is not None and found.mode is ONE
 
 
 def test_delivery_comes_first_and_one_step_has_nothing_to_stream():

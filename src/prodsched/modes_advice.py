@@ -14,9 +14,10 @@ and advises, product by product (:func:`advise`):
 3. **flexibility**: of those, the one with the shortest mean lead time. Lead
    times within :data:`LEAD_TIE` of the shortest are a tie — schedules that
    are all on time differ that much by where the solver happened to place
-   work the objective does not weigh — settled by :data:`TIE_ORDER`: one-off
-   (each order on its own, no lot rules) before mass (lots whose units
-   stream on) before batch (lots moved whole).
+   work the objective does not weigh — settled by cost per unit (the modes
+   within :data:`COST_TIE` of the cheapest of them), then by
+   :data:`TIE_ORDER`: one-off (each order on its own, no lot rules) before
+   mass (lots whose units stream on) before batch (lots moved whole).
 
 A product with one routing step has nothing to stream, so its mass lots are
 batches: it is advised one-off or batch.
@@ -57,6 +58,10 @@ SCALE_GAIN = 0.10
 
 LEAD_TIE = 0.25
 """Mean lead times within this share of the shortest one are a tie."""
+
+COST_TIE = 0.02
+"""Of modes tied on lead time, those this close to the cheapest of them count as
+equally cheap."""
 
 TIE_ORDER = (Mode.ONE_OFF, Mode.MASS, Mode.BATCH)
 """Which mode a tie on lead time goes to."""
@@ -178,13 +183,19 @@ def advise(product: str, figures: dict[Mode, ProductKpis],
 
 def _ranking(kpis: dict[Mode, ProductKpis]) -> list[Mode]:
     """Shortest lead time first; lead times within LEAD_TIE of the shortest are a
-    tie, in TIE_ORDER. Cost is not looked at here."""
+    tie, settled by cost per unit (within COST_TIE of the cheapest of them), then
+    in TIE_ORDER."""
     def lead(m: Mode) -> float:
         value = kpis[m].mean_lead_time
         return float(value) if value is not None else float("inf")
 
+    def cost(m: Mode) -> float:
+        return float(kpis[m].cost_per_unit or 0)
+
     limit = min(lead(m) for m in kpis) * (1 + LEAD_TIE) + 1e-9
-    tied = sorted((m for m in kpis if lead(m) <= limit), key=TIE_ORDER.index)
+    tied = [m for m in kpis if lead(m) <= limit]
+    cheap = min(cost(m) for m in tied) * (1 + COST_TIE) + 1e-12
+    tied.sort(key=lambda m: (cost(m) > cheap, TIE_ORDER.index(m)))
     rest = sorted((m for m in kpis if m not in tied), key=lambda m: (lead(m), TIE_ORDER.index(m)))
     return tied + rest
 
@@ -196,8 +207,9 @@ def _rule_text(chosen: Mode, affordable: dict[Mode, ProductKpis],
     if len(affordable) == 1:
         return "the only mode that made it"
     return (f"costs per unit within {SCALE_GAIN:.0%} of the cheapest, and of those the "
-            "shortest lead time" + (f" (lead times within {LEAD_TIE:.0%}: one-off before mass "
-                                    "before batch)" if _tied(chosen, affordable) else ""))
+            "shortest lead time" + (f" (lead times within {LEAD_TIE:.0%} of each other: the "
+                                    "cheaper, then one-off before mass before batch)"
+                                    if _tied(chosen, affordable) else ""))
 
 
 def _tied(chosen: Mode, kpis: dict[Mode, ProductKpis]) -> bool:

@@ -67,10 +67,11 @@ class ProductProfile:
         them, or make surplus.
     changeover
         Typical changeover time into it per lot, summed over its steps: on
-        each step's first machine, the mean changeover from the other
-        products that machine runs, its initial state, and itself when
-        setups.csv names its own pair (a setup between its own lots); 0 where
-        it runs alone without one.
+        each step's first machine, the mean changeover from what may run
+        before it — the other products that machine runs, each weighted by
+        its number of orders, the machine's initial state (weight 1), and
+        itself when setups.csv names its own pair (a setup between its own
+        lots, weighted by its orders); 0 where it runs alone without one.
     fixed_time
         Fixed time per lot, summed over its steps (first machine of each).
     order_run_time
@@ -130,7 +131,8 @@ class ProductProfile:
     def overhead_text(self) -> str:
         """``setups and fixed times are 4 % of an order's machine time (5 of 125)``."""
         return (f"setups and fixed times are {self.overhead_share:.0%} of an order's machine "
-                f"time ({self.overhead:g} of {self.overhead + self.order_run_time:g} time units)")
+                f"time ({self.overhead:,.4g} of {self.overhead + self.order_run_time:,.4g} time "
+                "units)")
 
     def capacity_text(self) -> str:
         """``busiest machine 35 % loaded`` (empty when unknown)."""
@@ -229,6 +231,9 @@ def product_profile(plant: Plant, product: str, orders: list[Order] | None = Non
         for step in steps:
             for option in step.options:
                 users.setdefault(option.machine, set()).add(name)
+    count: dict[str, int] = {}
+    for order in plant.orders:
+        count[order.product] = count.get(order.product, 0) + 1
     sizes = [o.quantity for o in orders]
     mean = statistics.fmean(sizes) if sizes else 0.0
     changeover = fixed = run = Fraction(0)
@@ -236,16 +241,18 @@ def product_profile(plant: Plant, product: str, orders: list[Order] | None = Non
         option = step.options[0]
         fixed += option.fixed_time
         run += Fraction(mean) * option.time_per_unit
-        before: list[str | None] = [p for p in sorted(users.get(option.machine, ())) if
-                                    p != product]
+        # what may run before it, as often as it is ordered
+        before: list[tuple[str, int]] = [(p, count.get(p, 0)) for p in
+                                         sorted(users.get(option.machine, ())) if p != product]
         initial = plant.machines[option.machine].initial_state
         if initial is not None and initial != product:
-            before.append(initial)
+            before.append((initial, 1))
         if setups.between(option.machine, product, product).time > 0:
-            before.append(product)  # a setup between its own lots (cleaning, a new set-up)
-        if before:
-            changeover += Fraction(sum(setups.between(option.machine, b, product).time
-                                       for b in before), len(before))
+            before.append((product, len(orders)))  # a setup between its own lots
+        weight = sum(w for _, w in before)
+        if weight:
+            changeover += Fraction(sum(setups.between(option.machine, b, product).time * w
+                                       for b, w in before), weight)
     machines = {o.machine for step in plant.routings[product] for o in step.options}
     busiest = max((loads[m] for m in machines if m in loads), default=None)
     return ProductProfile(
