@@ -146,4 +146,4 @@ def test_when_auto_disagrees_the_comparison_says_why(three_by_product):
     (note,) = [n for n in _notes(doctored) if n.startswith("auto made CUSTOM")]
     assert f"auto made CUSTOM as {made}, the advice is {other.value}" in note
     assert "auto decides before solving, from the plant's figures (one-off: irregular" in note
-    assert "the mode solves measured" in note
+    assert f"; in the mode solves {other.value} had " in note

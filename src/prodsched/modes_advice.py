@@ -372,8 +372,8 @@ def disagreement(result: ByProduct, name: str, advice: Advice, made: ProductKpis
     text = (f"auto made {name} as {made.mode}, the advice is {advice.mode.value}: auto decides "
             f"before solving, from the plant's figures ({why})")
     if measured is not None and same is not None:
-        text += ("; the mode solves measured " + compare_text(measured, same, made.mode)
-                 + f" for {advice.mode.value}")
+        text += (f"; in the mode solves {advice.mode.value} had "
+                 + compare_text(measured, same, made.mode))
     return text
 
 
