@@ -167,8 +167,7 @@ def advise(product: str, figures: dict[Mode, ProductKpis],
     cheapest = min(float(k.cost_per_unit or 0) for k in on_time.values())
     affordable = {m: k for m, k in on_time.items()
                   if float(k.cost_per_unit or 0) <= cheapest * (1 + SCALE_GAIN) + 1e-12}
-    order = _ranking(affordable)
-    chosen = order[0]
+    chosen = _ranking(affordable)[0]
     others = [m for m in _ranking(on_time) if m != chosen] + [
         m for m in known if m not in on_time]
     runner = others[0] if others else None
@@ -294,13 +293,14 @@ def compare_by_product(plant: Plant, *, objective: str = DEFAULT_OBJECTIVE,
 
 
 def _best_single(runs: list[ModeResult], objective: str) -> str | None:
+    """The single mode whose plant does best on the objective (then on total cost)."""
     parsed = parse_objective(objective)
-    done = [r for r in runs if r.mode in SINGLE and r.modes is None and r.schedule is not None]
+    done = [(r.label, r.schedule) for r in runs
+            if r.mode in SINGLE and r.modes is None and r.schedule is not None]
     if not done:
         return None
-    best = min(done, key=lambda r: (parsed.values(r.schedule.kpis),  # type: ignore[union-attr]
-                                    plant_totals(r.schedule)["total_cost"]))  # type: ignore[arg-type]
-    return best.label
+    return min(done, key=lambda item: (parsed.values(item[1].kpis),
+                                       plant_totals(item[1])["total_cost"] or 0.0))[0]
 
 
 def plant_totals(schedule: Schedule) -> dict[str, float | None]:

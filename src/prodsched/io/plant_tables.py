@@ -83,16 +83,19 @@ def plant_tables(plant: Plant) -> dict[str, PlantTable]:
                      time_value(axis, o.release), number(o.weight),
                      time_value(axis, o.deadline)) for o in plant.orders]),
         PlantTable("products.csv", ("product", "family", "mode", "min_lot", "max_lot",
-                                    "lot_multiple", "holding_cost"),
+                                    "lot_multiple", "holding_cost", "unit_value"),
                    [(p.name, p.family, p.mode.value, p.min_lot, p.max_lot, p.lot_multiple,
-                     number(p.holding_cost)) for p in plant.products.values()]),
+                     number(p.holding_cost),
+                     None if p.unit_value is None else number(p.unit_value))
+                    for p in plant.products.values()]),
         PlantTable("routings.csv", ("product", "step", "machine", "time_per_unit", "fixed_time"),
                    [(product, step.number, opt.machine, number(opt.time_per_unit),
                      number(opt.fixed_time))
                     for product, steps in plant.routings.items() for step in steps
                     for opt in step.options]),
-        PlantTable("machines.csv", ("machine", "initial_state"),
-                   [(m.name, m.initial_state) for m in plant.machines.values()]),
+        PlantTable("machines.csv", ("machine", "initial_state", "cost_per_hour"),
+                   [(m.name, m.initial_state, number(m.cost_per_hour))
+                    for m in plant.machines.values()]),
     ]
     if plant.setup_rules:
         tables.append(PlantTable("setups.csv", ("machine", "from", "to", "time", "cost"),
