@@ -221,7 +221,7 @@ def test_date_time_plant_starts_at_the_earliest_release_due_fixed_start_or_now(m
     assert with_calendar.time_axis.origin == datetime(2026, 3, 2, 12, 0)
 
 
-@pytest.mark.parametrize("name", ["bakery", "bottling", "furniture", "tiny"])
+@pytest.mark.parametrize("name", ["bottling", "furniture", "tiny"])
 def test_v1_instances_load_as_before(name):
     """The bundled v1 plants give the same tables as before spec v2 was read
     (golden files written by the loader of v1), and use no v2 rule."""

@@ -46,12 +46,6 @@ class RowRules:
     max_wait: int | None
 
 
-def uses_shopfloor(config: GeneratorConfig) -> bool:
-    """Whether the config asks for any v2 rule."""
-    return bool(config.shifts or config.pause_share or config.max_wait_share
-                or config.setup_crews or config.operators)
-
-
 def shift_window(shifts: int) -> int:
     """Longest stretch of working time, in minutes (a week's for three shifts)."""
     return 5 * DAY if shifts == 3 else SHIFT_MINUTES[shifts]

@@ -24,7 +24,7 @@ import pandas as pd
 
 from prodsched.errors import PlantError, Problem
 from prodsched.io.plant_tables import TIME_COLUMNS, plant_tables
-from prodsched.plant.load import PLANT_FILES, Limits, build_plant
+from prodsched.plant.build import PLANT_FILES, Limits, build_plant
 from prodsched.plant.rows import columns_of
 from prodsched.plant.workbook import cell_text, table_from_values
 from prodsched.schedule.schedule import SCHEDULE_COLUMNS

@@ -22,7 +22,7 @@ from typing import Any
 from prodsched.io.files import write_files_atomically
 from prodsched.io.plant_tables import TIME_COLUMNS, plant_tables
 from prodsched.io.xlsx import workbook_bytes
-from prodsched.plant.load import PLANT_FILES
+from prodsched.plant.build import PLANT_FILES
 from prodsched.plant.model import Plant
 from prodsched.plant.workbook import cell_text, sheet_name
 
