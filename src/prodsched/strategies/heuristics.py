@@ -26,12 +26,13 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from prodsched.lots import policies as lotting
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import open_orders, pinned_work
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
-from prodsched.strategies import cyclic, economic, lotting
+from prodsched.strategies import cyclic, economic
 from prodsched.strategies.base import HeuristicStrategy, StrategySettings, register
 from prodsched.timeline.context import due_key
 from prodsched.timeline.dispatch import dispatch
