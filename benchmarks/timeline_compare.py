@@ -13,7 +13,8 @@ schedulers give:
   descent) on the bundled instances, for the default objective.
 
 ``run LABEL`` writes benchmarks/results/timeline/LABEL.json; ``report A B``
-writes benchmarks/results/timeline/report.md comparing two labels.
+writes benchmarks/results/timeline/report.md comparing two labels, with
+benchmarks/results/timeline/notes.md (the reasons for regressions) appended.
 
 Run:  python benchmarks/timeline_compare.py run before|after [strategies] [large] [warm]
       python benchmarks/timeline_compare.py report before after
@@ -22,6 +23,7 @@ Run:  python benchmarks/timeline_compare.py run before|after [strategies] [large
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tempfile
 import time
@@ -160,6 +162,34 @@ def _delta(a: Any, b: Any) -> str:
     return f"{100 * (b / a - 1):+.1f} %" if a else f"{b - a:+g}"
 
 
+PARTS_SCORED = (("strategies", "score", "heuristic strategies, six plants"),
+                ("large_strategies", "score", "heuristic strategies, 1,000 orders"),
+                ("large", "objective", "large-plant start candidates, 1,000 orders"),
+                ("large10k", "objective", "large-plant start candidates, 10,000 orders"))
+
+
+def _summary(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Cells better / equal / worse per part, and the largest regressions."""
+    lines = ["## Summary (lower is better)", "",
+             "| part | cells | better | equal | worse | largest regressions |",
+             "|---|---:|---:|---:|---:|---|"]
+    for part, key, title in PARTS_SCORED:
+        counts = [0, 0, 0]
+        worse: list[tuple[float, str]] = []
+        for cell, b in before.get(part, {}).items():
+            a = after.get(part, {}).get(cell)
+            if cell == "best" or a is None:
+                continue
+            old, new = b[key], a[key]
+            counts[0 if new < old else 1 if new == old else 2] += 1
+            if new > old:
+                worse.append((new / old - 1 if old else math.inf, cell))
+        top = ", ".join(f"{cell} {100 * r:+.1f} %" for r, cell in sorted(worse, reverse=True)[:3])
+        lines.append(f"| {title} | {sum(counts)} | {counts[0]} | {counts[1]} | {counts[2]} | "
+                     f"{top or '—'} |")
+    return lines
+
+
 def report(before_label: str, after_label: str) -> None:
     before = json.loads((OUT / f"{before_label}.json").read_text())
     after = json.loads((OUT / f"{after_label}.json").read_text())
@@ -212,6 +242,10 @@ def report(before_label: str, after_label: str) -> None:
         a = after.get("warm", {}).get(key, {})
         lines.append(f"| {key} | {b['values']} ({b['best']}) | {a.get('values')} "
                      f"({a.get('best')}) |")
+    lines += ["", *_summary(before, after)]
+    notes = OUT / "notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     (OUT / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
