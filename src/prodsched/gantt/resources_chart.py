@@ -251,6 +251,7 @@ def resources_figure(schedule: Schedule) -> Figure:
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.tick_params(labelsize=8)
         ax.grid(axis="x", color="#eee")
+        ax.set_axisbelow(True)
         ax.set_xlim(to_x(low), to_x(high))
     _time_ticks(axes[-1], axis)
     if not lanes:
