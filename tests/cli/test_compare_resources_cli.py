@@ -135,3 +135,29 @@ def test_crews_compared_at_one_and_three_crews():
     assert_valid(one.schedule)
     assert_valid(three.schedule)
     assert one.row()["utilization"] > three.row()["utilization"]
+
+
+def test_solve_writes_the_resources_view_with_the_other_files(make_plant, tmp_path):
+    folder = make_plant(ONE_PRESS)
+    out = tmp_path / "out"
+    code, stdout, stderr = run("solve", str(folder), "--out", str(out), "--time-limit", "5",
+                               "--workers", "1")
+    assert code == 0, stderr
+    assert {p.name for p in out.iterdir()} == {
+        "schedule.csv", "orders_report.csv", "kpis.json", "products_report.csv",
+        "resources.html", "resources.png"}
+    kpis = json.loads((out / "kpis.json").read_text())
+    assert set(kpis["resources"]) == {"setup_crew", "operator"}
+    assert kpis["resources"]["operator"]["peak"] == 1
+    assert run("validate", str(folder), str(out))[0] == 0
+    assert "run of lot" in (out / "resources.html").read_text()
+
+
+def test_the_resources_view_gets_its_share_of_the_time_limit():
+    from prodsched.cli.anytime import extra_names
+    from prodsched.cli.solve import output_reserve
+
+    assert output_reserve(30, gantt=False, xlsx=False, parquet=False, resources=True) == 0.5
+    assert output_reserve(30, gantt=True, xlsx=False, parquet=False, resources=True) == 2.0
+    assert extra_names(gantt=False, xlsx=False, parquet=False, resources=True) == [
+        "resources.html", "resources.png"]
