@@ -140,7 +140,7 @@ def test_crews_compared_at_one_and_three_crews():
 def test_solve_writes_the_resources_view_with_the_other_files(make_plant, tmp_path):
     folder = make_plant(ONE_PRESS)
     out = tmp_path / "out"
-    code, stdout, stderr = run("solve", str(folder), "--out", str(out), "--time-limit", "5",
+    code, _, stderr = run("solve", str(folder), "--out", str(out), "--time-limit", "5",
                                "--workers", "1")
     assert code == 0, stderr
     assert {p.name for p in out.iterdir()} == {
