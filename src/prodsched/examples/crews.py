@@ -13,7 +13,7 @@ Products
     own lot, so changeovers are frequent).
 
 Changeovers (setups.csv)
-    A colour change within a family takes 25 minutes, a mould change between
+    A colour change within a family takes 30 minutes, a mould change between
     families 60. Every changeover is done by the one ``setup_crew``
     (resources.csv, capacity 1): while it changes a mould on one machine, a
     machine that needs a changeover elsewhere waits for it.
@@ -24,15 +24,16 @@ Operators (resources.csv)
     why the machines have the time to wait for the crew.
 
 Orders and time
-    24 orders of 100 to 400 parts, released over the first two hours and due
-    three to ten hours later; a few weigh 2. Times are numbers (minutes).
+    24 orders of 100 to 300 parts, half released at once, the others over the
+    first four hours, each due three to nine hours after its release; a few
+    weigh 2. Times are numbers (minutes).
     The orders are drawn once from a fixed seed and written the same every
     time.
 
 The trade-off
     With one crew the changeovers queue for it: setups are staggered, some
     machines stand idle waiting, and orders finish later than the machines
-    alone would allow. ``prodsched compare-resources crews --resource
+    and operators alone would allow. ``prodsched compare-resources crews --resource
     setup_crew --capacity 1,2,3`` shows what a second or a third crew would
     buy.
 """
@@ -59,7 +60,7 @@ FAMILIES: dict[str, tuple[str, float]] = {
 }
 COLOURS = ("white", "black", "red")
 START_UP = 10
-COLOUR_CHANGE, MOULD_CHANGE = 25, 60
+COLOUR_CHANGE, MOULD_CHANGE = 30, 60
 CREWS, OPERATORS = 1, 3
 
 
@@ -74,15 +75,15 @@ def _routings() -> list[tuple[Cell, ...]]:
 
 
 def _orders() -> list[tuple[Cell, ...]]:
-    """24 orders drawn from a fixed seed: part, hundreds of parts, release, due, weight."""
+    """24 orders drawn from a fixed seed: part, parts (in fifties), release, due, weight."""
     rng = random.Random(SEED)
     products = [p for p, _, _ in _products()]
     orders: list[tuple[Cell, ...]] = []
     for number in range(1, 25):
         product = products[(number - 1) % len(products)] if number <= 12 else rng.choice(products)
-        quantity = rng.randint(2, 8) * 50
-        release = 0 if number <= 12 else rng.randint(0, 4) * 30
-        due = release + rng.randint(6, 20) * 30
+        quantity = rng.randint(2, 6) * 50
+        release = 0 if number <= 12 else rng.randint(0, 8) * 30
+        due = release + rng.randint(6, 18) * 30
         weight = 2 if rng.random() < 0.2 else 1
         orders.append((f"C{number:02d}", product, quantity, due, release, weight))
     return orders
