@@ -17,7 +17,7 @@ from prodsched.examples import (
 )
 from prodsched.examples.__main__ import main
 from prodsched.plant import Plant, load_plant
-from prodsched.plant.model import Mode
+from prodsched.plant.model import Mode, ResourceUse
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 
@@ -50,8 +50,8 @@ def up_windows(plant: Plant, machine: str) -> list[int]:
     return windows or [10**12]
 
 
-def test_the_four_examples_are_there() -> None:
-    assert {"tiny", "bakery", "furniture", "bottling"} <= set(EXAMPLES)
+def test_the_five_examples_are_there() -> None:
+    assert {"tiny", "bakery", "furniture", "bottling", "crews"} <= set(EXAMPLES)
     assert all(text and "\n" not in text for text in EXAMPLES.values())
 
 
@@ -172,3 +172,21 @@ def test_module_main_writes_every_example_and_a_readme(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*EXAMPLES, "README.md"])
     assert main([]) == 2
     assert [p.name for p in write_all_examples(tmp_path / "all")] == list(EXAMPLES)
+
+
+def test_crews_shares_one_setup_crew_among_four_machines(tmp_path: Path) -> None:
+    plant = load_plant(write_example("crews", tmp_path))
+    assert not plant.time_axis.is_datetime
+    assert sorted(plant.machines) == ["IM1", "IM2", "IM3", "IM4"]
+    assert {name: r.capacity for name, r in plant.resources.items()} == {
+        "setup_crew": 1, "operator": 3}
+    assert all(rule.resources == (ResourceUse("setup_crew", 1),) for rule in plant.setup_rules)
+    assert all(opt.resources == (ResourceUse("operator", 1),)
+               for product in plant.products for _, opt in plant.iter_options(product))
+    assert {p.mode for p in plant.products.values()} == {Mode.ONE_OFF}
+    assert len(plant.orders) == 24 and len(plant.products) == 12 and len(plant.families) == 4
+    # each machine serves two families: mould changes between them are frequent
+    for machine in plant.machines:
+        families = {plant.products[p].family for p in plant.products
+                    for _, opt in plant.iter_options(p) if opt.machine == machine}
+        assert len(families) == 2, machine

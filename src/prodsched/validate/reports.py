@@ -12,6 +12,7 @@ from prodsched.plant.model import Order, Plant
 from prodsched.plant.values import parse_number
 from prodsched.validate.products import check_products
 from prodsched.validate.read import Bar, csv_records, read_header, whole
+from prodsched.validate.resources import check_resource_kpis
 from prodsched.validate.violation import Violation
 
 REPORT = "orders_report.csv"
@@ -183,6 +184,7 @@ def check_kpis(plant: Plant, kpis: dict[str, Any], bars: list[Bar], done: dict[s
         bad(f"solve_seconds {kpis['solve_seconds']!r} is not a number >= 0")
     _check_utilization(plant, kpis, bad)
     check_products(plant, kpis, bars, done, close, bad)
+    check_resource_kpis(plant, kpis, bars, zero, close, bad)
 
 
 def _check_utilization(plant: Plant, kpis: dict[str, Any], bad: Callable[[str], None]) -> None:
