@@ -1,8 +1,9 @@
 """Large-neighbourhood search: improve a complete schedule one window at a time.
 
 Each iteration frees a window (:mod:`prodsched.lns.window`), solves its
-CP-SAT model (:mod:`prodsched.lns.submodel`) from the current schedule as
-hint, puts the window's new machines, order and times into the schedule,
+CP-SAT model (:mod:`prodsched.jobshop.window`: the full model's constraint
+functions with everything outside the window fixed) from the current
+schedule as hint, puts the window's new machines, order and times into the schedule,
 shifts everything left (:func:`~prodsched.heuristics.compact.left_shift`,
 which also recomputes every changeover from the actual sequence) and keeps
 the result only when the objective, evaluated exactly over the whole plant,
@@ -18,19 +19,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from prodsched.budget import DETERMINISTIC_PER_SECOND
-from prodsched.cpsat_runner import SolverSettings
+from prodsched.cpsat_runner import SolverSettings, run_stages
+from prodsched.jobshop.window import WindowModel
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.retime import retime
 from prodsched.lns.state import Indexed
-from prodsched.lns.submodel import WindowModel
-from prodsched.lns.subsolve import solve_stages
 from prodsched.lns.window import Neighbourhoods, Window
 from prodsched.lots.lot import Lot
 from prodsched.objective import Objective
@@ -41,6 +41,8 @@ from prodsched.schedule.rows import PlacedOp
 # Seconds one sub-solve should take, and its limit.
 TARGET_SECONDS = 0.4
 SUB_LIMIT = 0.5
+# Share of a sub-solve's time for a stage that is not the last.
+STAGE_SHARE = 0.5
 # Repeatable runs: the clock limit of a sub-solve is this many times its
 # deterministic budget's worth, so the deterministic budget decides.
 WALL_SAFETY = 4.0
@@ -140,15 +142,16 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
         stats.build_seconds += time.monotonic() - started
         stats.sizes.append(len(wm.free))
         solve_started = time.monotonic()
+        # a complete hint and a small model: presolve would cost more than it saves
+        sub = SolverSettings(workers=settings.workers, seed=settings.seed, presolve=False)
         if det_left is None:
-            run = solve_stages(wm.model, wm.stages(), settings,
-                               min(SUB_LIMIT, limits.deadline - solve_started),
-                               solver_hook=limits.solver_hook)
+            seconds = min(SUB_LIMIT, limits.deadline - solve_started)
         else:  # repeatable: deterministic time decides, the clock is only a safety
-            run = solve_stages(wm.model, wm.stages(), settings,
-                               min(WALL_SAFETY * SUB_LIMIT, limits.deadline - solve_started),
-                               min(det_left, DETERMINISTIC_PER_SECOND * SUB_LIMIT),
-                               solver_hook=limits.solver_hook)
+            seconds = min(WALL_SAFETY * SUB_LIMIT, limits.deadline - solve_started)
+            sub = replace(sub, deterministic_seconds=min(
+                det_left, DETERMINISTIC_PER_SECOND * SUB_LIMIT))
+        run = run_stages(wm.model, wm.stages(), sub, solve_started + seconds,
+                         solver_hook=limits.solver_hook, stage_share=STAGE_SHARE)
         seconds = time.monotonic() - solve_started
         stats.sub_seconds += seconds
         det = run.deterministic_seconds
