@@ -86,4 +86,4 @@ def add_resources(model: cp_model.CpModel, shop: Shop, v: Variables,
 def _upper(demand: IntOrVar) -> int:
     if isinstance(demand, int):
         return demand
-    return int(demand.proto.domain[-1])
+    return int(list(demand.proto.domain)[-1])  # (the proto field takes no negative index)

@@ -101,7 +101,7 @@ def add_machine_sequence(
             circuit.append((node[i], node[j], lit))
             seq.arcs.append(Arc(i, j, lit))
             _account(v, change, head, lit)
-            if not (tail.fixed and head.fixed):
+            if not (isinstance(tail.end, int) and isinstance(head.setup_start, int)):
                 model.add(tail.end <= head.setup_start).only_enforce_if(lit)
     if all_optional:
         seq.empty = model.new_bool_var(f"empty_{machine}")
@@ -114,9 +114,12 @@ def add_machine_sequence(
 def _may_precede(tail: Operation, head: Operation, changeover: int) -> bool:
     """Whether ``tail`` may run right before ``head`` (fixed times and setup rows allowing)."""
     if tail.fixed and head.fixed:
-        assert isinstance(tail.end, int) and isinstance(head.setup_start, int)
-        return tail.end <= head.setup_start
-    if head.fixed_setup:  # new work before a fixed run: its changeover fits the fixed row
+        assert isinstance(tail.end, int) and isinstance(head.start, int)
+        begin = head.setup_start if isinstance(head.setup_start, int) else head.start
+        if tail.end > begin:
+            return False
+    if head.fixed_setup and not tail.fixed:
+        # new work before a fixed run: its changeover fits the fixed setup row
         assert isinstance(head.setup_len, int)
         return changeover <= head.setup_len
     return True

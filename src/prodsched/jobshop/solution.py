@@ -246,9 +246,14 @@ def decode(jm: ShopModel, value: ValueOf) -> tuple[list[Lot], list[PlacedOp]]:
     """
     made = {ml.index for ml in jm.lots if ml.present is None or value(ml.present)}
     lot_of = _lots_made(jm, value, made)
+    placed: list[PlacedOp] = []
     machine_of: dict[int, str] = {}
     for op in jm.ops:
         if op.lot_index not in made:
+            continue
+        if op.fixed and op.alternatives[0].interval is None:  # only its times matter
+            assert op.placed is not None
+            placed.append(op.placed)
             continue
         for alt in op.alternatives:
             if alt.present is None or value(alt.present):
@@ -257,10 +262,10 @@ def decode(jm: ShopModel, value: ValueOf) -> tuple[list[Lot], list[PlacedOp]]:
     by_machine: dict[str, list[int]] = defaultdict(list)
     for k, machine in machine_of.items():
         by_machine[machine].append(k)
+
     def val(x: IntOrVar) -> int:
         return x if isinstance(x, int) else value(x)
 
-    placed: list[PlacedOp] = []
     for machine, ks in by_machine.items():
         order = _circuit_order(jm, machine, value) if machine in jm.sequences else None
         if order is None:
@@ -270,7 +275,7 @@ def decode(jm: ShopModel, value: ValueOf) -> tuple[list[Lot], list[PlacedOp]]:
             op = jm.ops[k]
             lot = lot_of[op.lot_index]
             change = jm.setups.between(machine, state, lot.product)
-            if op.fixed and op.placed is not None:
+            if op.fixed and op.fixed_setup and op.placed is not None:
                 kept = op.placed.setup
                 placed.append(replace(op.placed, lot=lot, setup=Changeover(
                     kept.time, change.cost, kept.resources)))
@@ -280,8 +285,12 @@ def decode(jm: ShopModel, value: ValueOf) -> tuple[list[Lot], list[PlacedOp]]:
                 if change.time and isinstance(op.setup_start, cp_model.IntVar):
                     begin = value(op.setup_start)
                     setup_start = begin if begin != start - change.time else None
-                placed.append(PlacedOp(lot, op.step_number, machine, start, val(op.end),
-                                       change, setup_start))
+                if op.placed is not None:  # a fixed run whose changeover the model chose
+                    placed.append(replace(op.placed, lot=lot, setup=change,
+                                          setup_start=setup_start))
+                else:
+                    placed.append(PlacedOp(lot, op.step_number, machine, start, val(op.end),
+                                           change, setup_start))
             state = lot.product
     return label_auto_lots(jm, [lot_of[i] for i in sorted(made)], placed)
 

@@ -99,7 +99,7 @@ def pinned_work(plant: Plant, setups: SetupTable | None = None) -> Pinned:
                 setup_start = None
             else:
                 rule = setups.between(machine, state, row.product)
-                change = Changeover(setup.end - setup.start, rule.cost)
+                change = Changeover(setup.end - setup.start, rule.cost, rule.resources)
                 setup_start = setup.start
             ops.append(PlacedOp(lots[row.lot], row.step or 1, machine, row.start, row.end,
                                 change, setup_start, fixed=True))
