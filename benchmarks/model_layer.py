@@ -11,9 +11,12 @@ shared machine compare:
   safety limit fired (then the run was not repeatable);
 - **size**: the full job-shop model of the plant's lot plan (every circuit
   arc, no reference schedule): variables and constraints of the CP-SAT proto;
-  for the large plant, the window models of its first windows instead.
+  for the large plant, the window models of its first windows instead;
+- **lns**: the large plant's window search alone (:func:`prodsched.lns.search.improve`)
+  from the same dispatch schedule, 5 deterministic seconds, one worker, seeds
+  0–3 (one run of a search says little; four say more).
 
-Run:  python benchmarks/model_layer.py --label before|after [--time-limit 20]
+Run:  python benchmarks/model_layer.py --label before|after [--time-limit 20] [--lns-only]
 Rows are merged into benchmarks/results/model_layer.csv by label, and
 model_layer.md shows every label side by side (date, commit, versions).
 """
@@ -53,7 +56,7 @@ GENERATED = {
                                  mode_mix="one-off=1,batch=1,mass=1", setup_ratio=0.5,
                                  seed=303),
 }
-FIELDS = ["label", "plant", "objective", "kind", "status", "values", "variables",
+FIELDS = ["label", "commit", "plant", "objective", "kind", "status", "values", "variables",
           "constraints", "wall_limit_hit", "seconds"]
 
 
@@ -119,17 +122,46 @@ def window_size(plant: Plant, objective: str, windows: int = 20) -> dict[str, An
             "constraints": constraints}
 
 
+def searched(plant: Plant, objective: str, seed: int) -> dict[str, Any]:
+    """The window search alone from a dispatch schedule (5 deterministic seconds)."""
+    from prodsched.lns.dispatch import queue_dispatch
+    from prodsched.lns.lots import aggregated_lots
+    from prodsched.lns.search import SearchLimits, improve
+    from prodsched.lns.start import RULES
+    from prodsched.plant.setups import SetupTable
+
+    setups = SetupTable(plant)
+    lots = aggregated_lots(plant)
+    ops = queue_dispatch(plant, lots, setups, RULES["setup-aware"])
+    started = time.monotonic()
+    _, values, stats = improve(plant, setups, parse_objective(objective), lots, ops,
+                               SearchLimits(time.monotonic() + 600, 5.0),
+                               SolverSettings(workers=1, seed=seed))
+    return {"kind": f"lns seed {seed}", "status": f"{stats.windows} windows",
+            "values": ";".join(f"{float(v):g}" for v in values),
+            "seconds": round(time.monotonic() - started, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", required=True)
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--only", default="", help="comma-separated plant names")
+    parser.add_argument("--lns-only", action="store_true", help="only the window search")
     args = parser.parse_args()
     meta = run_metadata()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, plant in plants(Path(tmp)).items():
             if args.only and name not in args.only.split(","):
+                continue
+            if name == "gen-large":
+                for seed in range(4):
+                    row = {"label": args.label, "plant": name, "objective": OBJECTIVES[0],
+                           **searched(plant, OBJECTIVES[0], seed)}
+                    print(row, file=sys.stderr, flush=True)
+                    rows.append(row)
+            if args.lns_only:
                 continue
             for objective in OBJECTIVES:
                 size = (window_size(plant, objective) if name == "gen-large"
@@ -143,27 +175,35 @@ def main() -> None:
 
 
 def write(rows: list[dict[str, Any]], label: str, meta: dict[str, Any]) -> None:
-    """Merge ``rows`` into the CSV (replacing ``label``'s) and render the markdown."""
+    """Merge ``rows`` into the CSV (replacing ``label``'s rows of the same kinds) and
+    render the markdown."""
     path = RESULTS / "model_layer.csv"
     kept: list[dict[str, Any]] = []
+    replaced = {(r["plant"], r["objective"], r["kind"]) for r in rows}
     if path.exists():
         with path.open(encoding="utf-8") as f:
-            kept = [r for r in csv.DictReader(f) if r["label"] != label]
-    every = kept + [{k: r.get(k, "") for k in FIELDS} for r in rows]
+            kept = [r for r in csv.DictReader(f) if r["label"] != label
+                    or (r["plant"], r["objective"], r["kind"]) not in replaced]
+    every = kept + [{k: r.get(k, meta["commit"] if k == "commit" else "") for k in FIELDS}
+                    for r in rows]
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, FIELDS)
         writer.writeheader()
         writer.writerows(every)
     labels = list(dict.fromkeys(r["label"] for r in every))
+    commits = {lb: sorted({r.get("commit") or "?" for r in every if r["label"] == lb})
+               for lb in labels}
     by_key: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
     for r in every:
-        kind = "solve" if r["kind"] == "solve" else "size"
+        kind = r["kind"] if r["kind"] in ("solve", "size") or r["kind"].startswith("lns") \
+            else "size"
         by_key.setdefault((r["plant"], r["objective"], kind), {})[r["label"]] = r
     lines = [markdown_header("Model layer: objectives and model sizes", meta), "",
              f"Latest run: label `{label}`. Repeatable solves (1 worker, deterministic "
              "budget, seed 0); sizes are the CP-SAT proto's variables / constraints of "
              "the full model (every arc), or summed over the first 20 windows for "
-             "gen-large. Timings were taken on a shared 2-core machine.", "",
+             "gen-large. Timings were taken on a shared 2-core machine. Commits: "
+             + "; ".join(f"{lb} {', '.join(commits[lb])}" for lb in labels) + ".", "",
              "| plant | objective | " + " | ".join(
                  f"{lb} status: values | {lb} vars / cons" for lb in labels) + " |",
              "|---|---|" + "---|---|" * len(labels)]
@@ -177,6 +217,17 @@ def write(rows: list[dict[str, Any]], label: str, meta: dict[str, Any]) -> None:
             cells.append(f"{s['status']}: {s['values']}{wall}" if s else "")
             cells.append(f"{z['variables']} / {z['constraints']}" if z else "")
         lines.append(f"| {plant} | {objective} | " + " | ".join(cells) + " |")
+    searches = sorted({k for k in by_key if k[2].startswith("lns")})
+    if searches:
+        lines += ["", "The window search alone on gen-large (5 deterministic seconds, one "
+                  "worker, from the same dispatch schedule):", "",
+                  "| seed | " + " | ".join(f"{lb}: values (windows)" for lb in labels) + " |",
+                  "|---|" + "---|" * len(labels)]
+        for key in searches:
+            found = by_key[key]
+            lines.append(f"| {key[2].split()[-1]} | " + " | ".join(
+                f"{found[lb]['values']} ({found[lb]['status']})" if lb in found else ""
+                for lb in labels) + " |")
     (RESULTS / "model_layer.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -9,6 +9,7 @@ from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import pinned_work
 from prodsched.lots.plan import LotPlan
 from prodsched.plant.model import FixedRow, Mode
+from prodsched.schedule.schedule import Schedule
 from tests.jobshop.v2 import at, check, makespan, option, plant, solve
 
 
@@ -171,3 +172,53 @@ def test_a_lot_plan_with_pinned_lots_and_fixed_lots_together():
     schedule, run, _ = solve(p, plan=LotPlan(lots, (), pinned))
     check(schedule)
     assert run.status == "optimal" and schedule.kpis.makespan == 8
+
+
+def _every_v2_rule():
+    fixed = (FixedRow("M1", "setup", "F", "A", 0, 2),
+             FixedRow("M1", "run", "F", "A", 2, 6, Mode.ONE_OFF, 1, 4, (("f", 4),)))
+    return plant(
+        [("f", "A", 4), ("a1", "A", 3), ("b1", "B", 4), ("c1", "C", 3), ("b2", "B", 2)],
+        {"A": [[option("M1", 1, pause=True)], [option("M2", 1, uses=(("op", 1),), wait=3)]],
+         "B": [[option("M1", 1), option("M3", 2, pause=True)],
+               [option("M2", 1, uses=(("op", 1),))]],
+         "C": [[option("M3", 1, uses=(("op", 1),))], [option("M2", 1)]]},
+        modes={"B": Mode.BATCH}, due={"a1": 12, "b1": 14, "c1": 10, "b2": 25},
+        setups=(("*", "*", "*", 2),), setup_uses={("*", "*", "*"): (("crew", 1),)},
+        down=(("M1", 9, 12), ("M3", 6, 9)), capacity={"crew": 1, "op": 1},
+        fixed=fixed, now=3)
+
+
+def test_a_v2_schedule_hints_every_variable_of_a_new_model_and_is_a_solution_of_it():
+    from ortools.sat.python import cp_model
+
+    from prodsched.jobshop.builder import JobShopModel
+    from prodsched.jobshop.solution import add_hint, decode
+    from prodsched.lots.plan import plan_lots
+    from prodsched.objective import parse_objective
+    from prodsched.plant.setups import SetupTable
+
+    p = _every_v2_rule()
+    objective = "weighted-tardiness=1,setup-time=1"
+    schedule, run, _ = solve(p, objective, seconds=10)
+    check(schedule)
+    obj = parse_objective(objective)
+    # the model prices the schedule as its KPIs do (fixed work included)
+    assert float(obj.values(schedule.kpis)[0]) == run.stages[0].objective
+    jm = JobShopModel(p, plan_lots(p), SetupTable(p), obj)
+    add_hint(jm, list(schedule.ops))
+    proto = jm.model.proto
+    hinted = set(proto.solution_hint.vars)
+    free = [v.name for i, v in enumerate(proto.variables)
+            if i not in hinted and min(v.domain) != max(v.domain)]
+    assert free == []
+    jm.model.minimize(jm.stage_expression(obj.stages[0])[0])
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(jm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    lots, ops = decode(jm, solver.value)
+    again = Schedule(p, lots, ops)
+    check(again)
+    assert obj.values(again.kpis) == obj.values(schedule.kpis)
+    assert solver.objective_value == run.stages[0].objective
