@@ -67,3 +67,16 @@ def load_generated(root: Path, configs: dict[str, GeneratorConfig]) -> dict[str,
     """Write each generated plant into ``root`` and load it, by name."""
     return {name: load_plant(generate_plant(config, root / name))
             for name, config in configs.items()}
+
+
+@pytest.fixture(scope="session")
+def three_by_product(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """``compare-modes --by-product`` of :func:`tests.modes_plants.three_products`
+    (one worker, 4 s per solve), shared by the tests that read it."""
+    from prodsched.cpsat_runner import SolverSettings
+    from prodsched.modes_advice import compare_by_product
+    from tests.modes_plants import three_products
+
+    folder = write_plant(tmp_path_factory.mktemp("three") / "plant", three_products())
+    return compare_by_product(load_plant(folder), time_limit=4,
+                              settings=SolverSettings(workers=1))

@@ -636,3 +636,28 @@ def test_format_report() -> None:
         "schedule.csv:14: [4 setup] missing",
         "3 violations: 2 [4 setup], 1 [9 report]",
     ]
+
+
+def test_per_product_figures_in_kpis_json_are_checked(tmp_path: Path) -> None:
+    from prodsched import solve
+    from tests.modes_plants import three_products
+
+    plant = write_plant(tmp_path / "three", three_products())
+    files = solve(plant, time_limit=3, workers=1).render()
+    kpis = json.loads(files["kpis.json"])
+    assert set(kpis["products"]) == {"DRINK", "CUSTOM", "MIDDLE"}
+    assert validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
+                          files["kpis.json"]) == []
+    kpis["products"]["DRINK"]["machine_cost"] += 1
+    kpis["products"]["CUSTOM"]["mean_wip"] *= 1.01
+    kpis["products"]["GHOST"] = {}
+    del kpis["products"]["MIDDLE"]
+    kpis["products_horizon"] = 1
+    found = [v.message for v in validate_texts(plant, files["schedule.csv"],
+                                               files["orders_report.csv"], json.dumps(kpis))]
+    assert len(found) == 5, found
+    assert any(m.startswith("products[DRINK].machine_cost is ") for m in found)
+    assert any(m.startswith("products[CUSTOM].mean_wip is ") for m in found)
+    assert "products lists 'GHOST', which schedule.csv does not make" in found
+    assert "products has no figures for MIDDLE, which schedule.csv makes" in found
+    assert any(m.startswith("products_horizon is 1; ") for m in found)

@@ -1,6 +1,7 @@
 """Which production mode fits a plant: the same plant solved with every product
 one-off, in batches, in mass (streamed campaigns), and with the optimizer
-choosing (auto), side by side."""
+choosing (auto), side by side. Per product, and with a recommended mix, see
+:mod:`prodsched.modes_advice`."""
 
 from __future__ import annotations
 
@@ -24,18 +25,30 @@ COLUMNS = ("mode", "status", "objective", "makespan", "setups", "setup_time", "s
 
 @dataclass
 class ModeResult:
-    """One mode's schedule (``None`` when it has none, with the reason)."""
+    """One mode's schedule (``None`` when it has none, with the reason).
+
+    ``modes`` is set for a mix (a mode per product, such as the recommended
+    hybrid plan), whose ``name`` labels it; ``mode`` is then ``AUTO``, meaning
+    "per product".
+    """
 
     mode: Mode
     schedule: Schedule | None
     reason: str = ""
+    name: str = ""
+    modes: dict[str, Mode] | None = None
+
+    @property
+    def label(self) -> str:
+        """``one-off``, ``batch``, ``mass``, ``auto``, or the mix's name."""
+        return self.name or self.mode.value
 
     def row(self) -> dict[str, Any]:
         """A row of the comparison table."""
         if self.schedule is None:
-            return {"mode": self.mode.value, "status": self.reason}
+            return {"mode": self.label, "status": self.reason}
         k, info = self.schedule.kpis, self.schedule.info
-        return {"mode": self.mode.value, "status": info.status, "objective": info.objective,
+        return {"mode": self.label, "status": info.status, "objective": info.objective,
                 "makespan": k.makespan, "setups": k.setup_count, "setup_time": k.total_setup_time,
                 "setup_cost": float(k.total_setup_cost), "holding_cost": float(k.holding_cost),
                 "total_tardiness": float(k.total_tardiness),
@@ -51,19 +64,32 @@ def with_mode(plant: Plant, mode: Mode) -> Plant:
     return replace(plant, products=products)
 
 
+def with_modes(plant: Plant, modes: dict[str, Mode]) -> Plant:
+    """The plant with each product named in ``modes`` in that mode (the others as they are)."""
+    products = {name: replace(p, mode=modes.get(name, p.mode))
+                for name, p in plant.products.items()}
+    return replace(plant, products=products)
+
+
+def solve_plant(plant: Plant, mode: Mode, *, objective: str = DEFAULT_OBJECTIVE,
+                time_limit: float = 30.0, settings: SolverSettings | None = None,
+                modes: dict[str, Mode] | None = None, name: str = "") -> ModeResult:
+    """Solve the plant with every product in ``mode``, or with ``modes`` per product."""
+    request = SolveRequest(objective=parse_objective(objective), time_limit=time_limit,
+                           settings=settings or SolverSettings())
+    variant = with_modes(plant, modes) if modes is not None else with_mode(plant, mode)
+    try:
+        return ModeResult(mode, solve_request(variant, request), name=name, modes=modes)
+    except InfeasibleError as err:
+        return ModeResult(mode, None, f"no schedule: {err}", name=name, modes=modes)
+
+
 def compare_modes(plant: Plant, *, objective: str = DEFAULT_OBJECTIVE,
                   time_limit: float = 30.0, settings: SolverSettings | None = None,
                   modes: tuple[Mode, ...] = MODES) -> list[ModeResult]:
     """Solve the plant once per mode (``time_limit`` seconds each)."""
-    results = []
-    for mode in modes:
-        request = SolveRequest(objective=parse_objective(objective), time_limit=time_limit,
-                               settings=settings or SolverSettings())
-        try:
-            results.append(ModeResult(mode, solve_request(with_mode(plant, mode), request)))
-        except InfeasibleError as err:
-            results.append(ModeResult(mode, None, f"no schedule: {err}"))
-    return results
+    return [solve_plant(plant, mode, objective=objective, time_limit=time_limit,
+                        settings=settings) for mode in modes]
 
 
 def table_csv(results: list[ModeResult]) -> str:

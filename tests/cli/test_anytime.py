@@ -31,7 +31,8 @@ def test_provisional_schedules_are_replaced_by_the_final_one(tmp_path, monkeypat
     assert written and all(k["provisional"] is True for k in written)
     final = json.loads((out / "kpis.json").read_text())
     assert "provisional" not in final and final["model"]["kind"] == "lns"
-    assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json"}
+    assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json",
+                                               "products_report.csv"}
     assert CliRunner().invoke(main, ["validate", str(plant), str(out)]).exit_code == 0
 
 

@@ -38,8 +38,9 @@ def test_solve_writes_every_format_together(tmp_path: Path) -> None:
                                "--parquet")
     assert code == 0, stderr
     assert {p.name for p in out.iterdir()} == {
-        "schedule.csv", "orders_report.csv", "kpis.json", "schedule.xlsx", "schedule.parquet",
-        "orders_report.parquet", "gantt.html", "gantt.png", "orders.html", "orders.png"}
+        "schedule.csv", "orders_report.csv", "kpis.json", "products_report.csv", "schedule.xlsx",
+        "schedule.parquet", "orders_report.parquet", "gantt.html", "gantt.png", "orders.html",
+        "orders.png"}
     assert "gantt.html" in stdout and "\r" not in stdout + stderr  # no progress into a pipe
     plant = prodsched.load_plant(INSTANCES / "tiny")
     schedule = read_schedule(plant, out)

@@ -26,7 +26,8 @@ def test_every_instance_solves_and_validates(tmp_path, name):
     code, stdout, stderr = run("solve", str(INSTANCES / name), "--out", str(out),
                                "--time-limit", "8", "--workers", "2")
     assert code == 0, stderr
-    assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json"}
+    assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json",
+                                               "products_report.csv"}
     kpis = json.loads((out / "kpis.json").read_text())
     assert kpis["status"] in ("optimal", "feasible")
     assert kpis["bound"] is None or kpis["bound"] <= kpis["objective"] + 1e-9

@@ -57,7 +57,8 @@ def test_parquet_files_are_typed_and_carry_the_kpis(tiny_solved: Schedule,
 
 def test_output_files_bundle(tiny_solved: Schedule) -> None:
     plain = output_files(tiny_solved)
-    assert set(plain) == {"schedule.csv", "orders_report.csv", "kpis.json"}
+    assert set(plain) == {"schedule.csv", "orders_report.csv", "kpis.json",
+                          "products_report.csv"}
     everything = output_files(tiny_solved, xlsx=True, parquet=True, gantt=True)
     assert set(everything) - set(plain) == {
         "schedule.xlsx", "schedule.parquet", "orders_report.parquet", "gantt.html",

@@ -77,7 +77,8 @@ def test_a_signal_writes_the_best_schedule_and_exits_128_plus_it(busy_plant, tmp
     assert "Traceback" not in stderr
     assert f"prodsched: {signal.Signals(signum).name}: wrote the best schedule found so far" \
         in stderr
-    assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json"}
+    assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json",
+                                               "products_report.csv"}
     kpis = json.loads((out / "kpis.json").read_text())
     assert kpis["interrupted"] == signal.Signals(signum).name
     assert kpis["status"] == "feasible"

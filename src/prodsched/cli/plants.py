@@ -70,6 +70,16 @@ def example(name: str | None, folder: str | None, list_them: bool) -> None:
 @click.option("--min-quantity", type=int, default=1, show_default=True)
 @click.option("--max-quantity", type=int, default=100, show_default=True)
 @click.option("--initial-states/--no-initial-states", default=False, show_default=True)
+@click.option("--shifts", type=int, default=0, show_default=True,
+              help="Shift calendar for every machine: 1, 2 or 3 shifts a weekday (0: none).")
+@click.option("--pause-share", type=float, default=0.0, show_default=True,
+              help="Share of routing rows whose runs may pause over unavailable time.")
+@click.option("--max-wait-share", type=float, default=0.0, show_default=True,
+              help="Share of steps after the first with a longest wait.")
+@click.option("--setup-crews", type=int, default=0, show_default=True,
+              help="Capacity of a setup_crew resource held by every changeover (0: none).")
+@click.option("--operators", type=int, default=0, show_default=True,
+              help="Capacity of an operator pool held by every run (0: none).")
 @click.option("--seed", type=int, default=0, show_default=True)
 def generate(folder: str, **options: object) -> None:
     """Write a random plant (to the plant format) into FOLDER.

@@ -258,8 +258,11 @@ def infeasible_report(err: InfeasibleError) -> str:
         if len(c.orders) > SHOWN_ORDERS:
             shown += f" … and {len(c.orders) - SHOWN_ORDERS} more"
         lines.append(f"  {shown}: {c.constraint}: {c.detail}")
-    lines.append("Nothing was written; fix the data, or solve with --relax-deadlines to treat "
-                 "deadlines as due dates.")
+    if err.conflicts and all(c.constraint == "resource" for c in err.conflicts):
+        lines.append("Nothing was written; fix the data.")  # relaxing deadlines cannot help
+    else:
+        lines.append("Nothing was written; fix the data, or solve with --relax-deadlines to "
+                     "treat deadlines as due dates.")
     return "\n".join(lines)
 
 

@@ -32,6 +32,12 @@ Time and calendar
     Saturday 14:00. Bread orders are released the day before delivery and due
     at 05:00 when the vans leave; cookie orders have a few days.
 
+Costs (spec v2)
+    Machine hours (``cost_per_hour``: energy, wear and the crew): mixers 45,
+    the deck oven 80, the tunnel oven 120, the packing line 60. What a
+    finished unit is worth (``unit_value``, for working capital): loaves 0.90
+    (baguette) to 3.50 (gluten-free), cookies 0.15 to 0.25 apiece.
+
 The trade-off
     Grouping all nut cookies (and gluten-free bread) saves long cleanings but
     bakes bread early (holding cost) or delivers late; the afternoon stop
@@ -64,18 +70,18 @@ def _products() -> list[tuple[Cell, ...]]:
     cookie = (200, 2000, 100, 0.0002)
     nut = (200, 1500, 100, 0.0002)
     rows: list[tuple[Cell, ...]] = []
-    for name, family, lots in (
-        ("white_loaf", "bread", bread),
-        ("wholemeal_loaf", "bread", bread),
-        ("rye_bread", "bread", bread),
-        ("baguette", "bread", bread),
-        ("gf_loaf", "gluten_free", (20, 100, 10, 0.003)),
-        ("butter_cookie", "cookie_plain", cookie),
-        ("choc_chip_cookie", "cookie_plain", cookie),
-        ("hazelnut_cookie", "cookie_nut", nut),
-        ("almond_biscotti", "cookie_nut", nut),
+    for name, family, lots, value in (
+        ("white_loaf", "bread", bread, 1.2),
+        ("wholemeal_loaf", "bread", bread, 1.5),
+        ("rye_bread", "bread", bread, 1.8),
+        ("baguette", "bread", bread, 0.9),
+        ("gf_loaf", "gluten_free", (20, 100, 10, 0.003), 3.5),
+        ("butter_cookie", "cookie_plain", cookie, 0.15),
+        ("choc_chip_cookie", "cookie_plain", cookie, 0.18),
+        ("hazelnut_cookie", "cookie_nut", nut, 0.22),
+        ("almond_biscotti", "cookie_nut", nut, 0.25),
     ):
-        rows.append((name, family, "batch", *lots))
+        rows.append((name, family, "batch", *lots, value))
     return rows
 
 
@@ -180,15 +186,16 @@ def files() -> dict[str, str]:
         "orders.csv": csv_text(
             ("order_id", "product", "quantity", "due", "release", "weight"), orders),
         "products.csv": csv_text(
-            ("product", "family", "mode", "min_lot", "max_lot", "lot_multiple", "holding_cost"),
+            ("product", "family", "mode", "min_lot", "max_lot", "lot_multiple", "holding_cost",
+             "unit_value"),
             _products()),
         "routings.csv": csv_text(
             ("product", "step", "machine", "time_per_unit", "fixed_time"),
             _routings()),
         "machines.csv": csv_text(
-            ("machine", "initial_state"),
-            [("MIX1", None), ("MIX2", None), ("OVEN1", "bread"), ("OVEN2", None),
-             ("PACK1", None)]),
+            ("machine", "initial_state", "cost_per_hour"),
+            [("MIX1", None, 45), ("MIX2", None, 45), ("OVEN1", "bread", 80),
+             ("OVEN2", None, 120), ("PACK1", None, 60)]),
         "setups.csv": csv_text(
             ("machine", "from", "to", "time", "cost"), SETUPS),
         "calendar.csv": csv_text(("machine", "start", "end"), _calendar()),

@@ -10,7 +10,16 @@ Cheap and exact in what they claim — each conflict is proved by a lower bound
   (``calendar``; a machine down for good is the extreme case);
 - a machine that is the only one for a step of several orders, and has too
   little available time between their earliest release and their deadlines
-  for all of that work (``capacity``).
+  for all of that work (``capacity``);
+- a routing row or setup rule that holds more of a shared resource than
+  exists (``resource``): such a row can never be used, and prodsched treats
+  the plant as infeasible rather than quietly leave the row out (it is almost
+  always a typing mistake);
+- fixed runs (fixed.csv) that together hold more of a resource than exists
+  at some moment (``resource``), or a fixed run of an order's last step that
+  ends after the order's deadline (``deadline``): every schedule keeps them;
+- an order with work still to plan whose deadline is before ``now``, where
+  that work may start at the earliest (``deadline``).
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ from dataclasses import dataclass, field
 from prodsched.errors import Conflict
 from prodsched.feasibility.bounds import Bounds
 from prodsched.lots.plan import LotPlan
-from prodsched.plant.model import Order, Plant, RoutingOption
+from prodsched.plant.model import FixedRow, Order, Plant, ResourceUse, RoutingOption
 
 # At most this many release times start a capacity window per machine.
 MAX_WINDOWS = 50
@@ -46,10 +55,10 @@ def preflight(plant: Plant, plan: LotPlan) -> list[Conflict]:
     """
     fmt = plant.time_axis.format
     bounds = Bounds(plant, plan)
-    conflicts: list[Conflict] = []
-    alone: set[str] = set()
+    conflicts: list[Conflict] = resource_conflicts(plant) + fixed_conflicts(plant, plan)
+    alone: set[str] = {o for c in conflicts if c.constraint == "deadline" for o in c.orders}
     for order in plant.orders:
-        if order.deadline is None:
+        if order.deadline is None or order.order_id in alone:
             continue
         conflict = _order_conflict(plant, bounds, order, fmt)
         if conflict is not None:
@@ -173,3 +182,109 @@ def _machine_conflict(plant: Plant, machine: str, demands: list[_Demand]) -> Con
                     f"from {fmt(r)} and due by {fmt(d.deadline)}, they need at least {total} time "
                     f"units on {machine} in between{downtime}"))
     return None
+
+
+def _too_much(plant: Plant, uses: tuple[ResourceUse, ...]) -> list[str]:
+    """``crew: 2 of capacity 1`` for each use beyond its resource's capacity."""
+    out = []
+    for use in uses:
+        resource = plant.resources.get(use.resource)
+        if resource is not None and use.amount > resource.capacity:
+            out.append(f"{use.amount} of {use.resource} (capacity {resource.capacity})")
+    return out
+
+
+def resource_conflicts(plant: Plant) -> list[Conflict]:
+    """One conflict per routing row and setup rule that needs more of a resource than exists."""
+    orders_of: dict[str, list[str]] = defaultdict(list)
+    for order in plant.orders:
+        orders_of[order.product].append(order.order_id)
+    conflicts = []
+    for product, steps in plant.routings.items():
+        for step in steps:
+            for opt in step.options:
+                excess = _too_much(plant, opt.resources)
+                if excess:
+                    conflicts.append(Conflict(tuple(orders_of.get(product, ())), "resource", (
+                        f"the routing row of {product} step {step.number} on {opt.machine} "
+                        f"holds {' and '.join(excess)}: no run can use it")))
+    for rule in plant.setup_rules:
+        excess = _too_much(plant, rule.resources)
+        if excess:
+            conflicts.append(Conflict((), "resource", (
+                f"the setup rule machine {rule.machine}, from {rule.from_}, to {rule.to} holds "
+                f"{' and '.join(excess)}: no changeover can use it")))
+    return conflicts
+
+
+def _fixed_option(plant: Plant, row: FixedRow) -> RoutingOption | None:
+    for step in plant.routings.get(row.product, ()):
+        if step.number == row.step:
+            return step.option(row.machine)
+    return None
+
+
+def fixed_conflicts(plant: Plant, plan: LotPlan) -> list[Conflict]:
+    """What the fixed runs alone make impossible: more of a resource than exists at some
+    moment, an order's last step ending after its deadline, or work still to plan for
+    an order whose deadline is before ``now``."""
+    fmt = plant.time_axis.format
+    conflicts = _after_now(plant, plan)
+    late = {o for c in conflicts for o in c.orders}
+    runs = [(row, opt) for row in plant.fixed if row.kind == "run" and row.end > row.start
+            and (opt := _fixed_option(plant, row)) is not None]
+    for name, resource in plant.resources.items():
+        uses = [(row, use.amount) for row, opt in runs for use in opt.resources
+                if use.resource == name]
+        # at equal times, rows ending (negative change) before rows starting
+        events = sorted([(row.end, -amount) for row, amount in uses]
+                        + [(row.start, amount) for row, amount in uses])
+        load = 0
+        for time, delta in events:
+            load += delta
+            if load > resource.capacity:
+                holding = [r for r, opt in runs if r.start <= time < r.end
+                           and any(u.resource == name for u in opt.resources)]
+                conflicts.append(Conflict(
+                    tuple(dict.fromkeys(o for r in holding for o, _ in r.allocations)),
+                    "resource", f"the fixed runs on fixed.csv lines "
+                    f"{', '.join(str(r.line) for r in holding)} hold {load} of {name} at "
+                    f"{fmt(time)}; its capacity is {resource.capacity}"))
+                break
+    for row, _ in runs:
+        route = plant.routings.get(row.product, ())
+        if not route or row.step != route[-1].number:
+            continue
+        for order_id, _units in row.allocations:
+            order = plant.order_by_id.get(order_id)
+            if order is not None and order.deadline is not None and row.end > order.deadline \
+                    and order_id not in late:
+                conflicts.append(Conflict((order_id,), "deadline", (
+                    f"the fixed run of lot {row.lot} (fixed.csv line {row.line}) makes its last "
+                    f"step until {fmt(row.end)}; its deadline is {fmt(order.deadline)}")))
+    return conflicts
+
+
+def _after_now(plant: Plant, plan: LotPlan) -> list[Conflict]:
+    """Orders with work still to plan (units in no pinned lot, or a pinned lot's later
+    steps) whose deadline is before ``now``: that work ends at ``now`` at the earliest."""
+    if plant.now is None:
+        return []
+    fmt = plant.time_axis.format
+    waiting: dict[str, str] = {}
+    for lot in plan.pinned.open_lots:
+        for order_id in lot.order_ids:
+            waiting.setdefault(order_id, f"lot {lot.lot_id} has steps still to plan")
+    pinned = plan.pinned.allocated()
+    for order in plant.orders:
+        left = order.quantity - pinned.get(order.order_id, 0)
+        if left > 0:
+            waiting.setdefault(order.order_id, f"{left} of its units are in no fixed lot")
+    conflicts = []
+    for order in plant.orders:
+        why = waiting.get(order.order_id)
+        if why is not None and order.deadline is not None and order.deadline < plant.now:
+            conflicts.append(Conflict((order.order_id,), "deadline", (
+                f"{why}, and new work starts at now ({fmt(plant.now)}), after its deadline "
+                f"{fmt(order.deadline)}")))
+    return conflicts

@@ -3,7 +3,8 @@
 Two views of any schedule: machines (one row per machine, one bar per row of
 schedule.csv: runs coloured by family or product, setups hatched grey,
 downtime cross-hatched dark grey) and orders (one row per order, its due date
-marked, late orders in red). The HTML pages are single self-contained files
+marked, late orders in red). ``compare-modes --by-product`` adds the modes
+charts (:mod:`prodsched.gantt.modes_chart`). The HTML pages are single self-contained files
 (no request to any host); the PNG figures label only the bars their labels
 fit in, so they stay legible at hundreds of lots.
 
@@ -20,9 +21,11 @@ from prodsched.gantt.chart import Bar, Chart, Lane, Marker, build_chart, machine
 from prodsched.gantt.figure import chart_figure, figure_png, gantt_figure
 from prodsched.gantt.files import GANTT_FILES, gantt_files, write_gantt
 from prodsched.gantt.html import chart_data, chart_html
+from prodsched.gantt.modes_chart import MODES_FILES, modes_figure, modes_files, modes_html
 
 __all__ = [
     "GANTT_FILES",
+    "MODES_FILES",
     "Bar",
     "Chart",
     "Lane",
@@ -35,6 +38,9 @@ __all__ = [
     "gantt_figure",
     "gantt_files",
     "machine_chart",
+    "modes_figure",
+    "modes_files",
+    "modes_html",
     "order_chart",
     "write_gantt",
 ]

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,21 @@ from pathlib import Path
 from prodsched.generate.catalog import Catalog, build_catalog
 from prodsched.generate.config import GeneratorConfig, parse_mode_mix
 from prodsched.generate.csvtext import Cell, csv_text, iso_minutes, write_plant_folder
-from prodsched.generate.timeline import OrderSpec, downtime_rows, draw_calendar, draw_orders
+from prodsched.generate.shopfloor import (
+    RowRules,
+    availability,
+    resource_rows,
+    row_rules,
+    shift_downtime,
+)
+from prodsched.generate.timeline import (
+    WEEK,
+    OrderSpec,
+    Pattern,
+    downtime_rows,
+    draw_calendar,
+    draw_orders,
+)
 
 __all__ = ["GeneratorConfig", "generate_plant_files", "parse_mode_mix", "write_plant"]
 
@@ -41,13 +56,19 @@ def generate_plant_files(config: GeneratorConfig) -> dict[str, str]:
     -------
     dict[str, str]
         File name → CSV text: orders, products, routings, machines, and
-        setups.csv (unless ``setup_ratio`` is 0) and calendar.csv (when
-        ``config.calendar``).
+        setups.csv (unless ``setup_ratio`` is 0), calendar.csv (when
+        ``config.calendar`` or ``config.shifts``) and resources.csv (with crews
+        or operators).
     """
     rng = random.Random(config.seed)
     catalog = build_catalog(config, rng)
-    patterns = draw_calendar(config, catalog, rng)
+    if config.shifts:  # every machine on the shift calendar (for the load estimate)
+        down = round(WEEK * (1 - availability(config.shifts)))
+        patterns = {m: Pattern(m, WEEK, down) for m in catalog.machines}
+    else:
+        patterns = draw_calendar(config, catalog, rng)
     orders, load = draw_orders(config, catalog, patterns, rng)
+    rules = row_rules(config, catalog) if (config.pause_share or config.max_wait_share) else {}
 
     def time(minutes: int | None) -> Cell:
         if minutes is None or not config.datetimes:
@@ -57,19 +78,29 @@ def generate_plant_files(config: GeneratorConfig) -> dict[str, str]:
     files = {
         "orders.csv": _orders_csv(orders, time),
         "products.csv": _products_csv(catalog),
-        "routings.csv": _routings_csv(catalog),
+        "routings.csv": _routings_csv(catalog, rules, config.operators > 0),
         "machines.csv": csv_text(
             ("machine", "initial_state"),
             [(m, catalog.initial_states.get(m)) for m in catalog.machines]),
     }
     if catalog.setups:
+        crew = config.setup_crews > 0
         files["setups.csv"] = csv_text(
-            ("machine", "from", "to", "time", "cost"),
-            [(s.machine, s.from_, s.to, s.time, s.cost) for s in catalog.setups])
-    if patterns:
+            ("machine", "from", "to", "time", "cost", *(["resources"] if crew else [])),
+            [(s.machine, s.from_, s.to, s.time, s.cost,
+              *([("setup_crew" if s.time > 0 else None)] if crew else []))
+             for s in catalog.setups])
+    if config.shifts:
+        last = max(max(o.deadline or o.due for o in orders), math.ceil(3 * load.makespan))
+        files["calendar.csv"] = csv_text(
+            ("machine", "start", "end"),
+            [("*", time(a), time(b)) for a, b in shift_downtime(config.shifts, last)])
+    elif patterns:
         downtimes = downtime_rows(patterns, orders, load)
         files["calendar.csv"] = csv_text(
             ("machine", "start", "end"), [(m, time(a), time(b)) for m, a, b in downtimes])
+    if resource_rows(config):
+        files["resources.csv"] = csv_text(("resource", "capacity"), resource_rows(config))
     return files
 
 
@@ -108,10 +139,24 @@ def _products_csv(catalog: Catalog) -> str:
         for p in catalog.products])
 
 
-def _routings_csv(catalog: Catalog) -> str:
-    header = ("product", "step", "machine", "time_per_unit", "fixed_time")
-    return csv_text(header, [
-        (p.name, number, "|".join(choice.machines), choice.time_per_unit, choice.fixed_time)
-        for p in catalog.products
-        for number, step in enumerate(p.steps, start=1)
-        for choice in step])
+def _routings_csv(catalog: Catalog, rules: dict[tuple[str, int, int], RowRules],
+                  operators: bool) -> str:
+    header = ["product", "step", "machine", "time_per_unit", "fixed_time"]
+    pause = any(r.can_pause for r in rules.values())
+    wait = any(r.max_wait is not None for r in rules.values())
+    header += ["can_pause"] * pause + ["max_wait"] * wait + ["resources"] * operators
+    rows: list[list[Cell]] = []
+    for p in catalog.products:
+        for s, step in enumerate(p.steps):
+            for c, choice in enumerate(step):
+                row: list[Cell] = [p.name, s + 1, "|".join(choice.machines),
+                                   choice.time_per_unit, choice.fixed_time]
+                rule = rules.get((p.name, s, c))
+                if pause:
+                    row.append("yes" if rule is not None and rule.can_pause else "no")
+                if wait:
+                    row.append(rule.max_wait if rule is not None else None)
+                if operators:
+                    row.append("operator")
+                rows.append(row)
+    return csv_text(header, rows)

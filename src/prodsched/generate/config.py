@@ -98,6 +98,17 @@ class GeneratorConfig(BaseModel):
         Range of order quantities (units).
     initial_states
         Give about half of the machines an ``initial_state`` (a family they run).
+    shifts
+        0: no shift calendar; 1, 2 or 3 shifts a weekday for every machine
+        (see :mod:`prodsched.generate.shopfloor`; replaces ``calendar``).
+    pause_share
+        Share of routing rows whose runs may pause over unavailable time.
+    max_wait_share
+        Share of steps after the first with a longest wait from the step before.
+    setup_crews
+        Capacity of a ``setup_crew`` resource held by every changeover (0: none).
+    operators
+        Capacity of an ``operator`` pool held by every run (0: none).
     seed
         Seed of the random draws; the same config gives the same files.
     """
@@ -120,6 +131,11 @@ class GeneratorConfig(BaseModel):
     min_quantity: int = Field(default=1, ge=1, le=10_000_000)
     max_quantity: int = Field(default=100, ge=1, le=10_000_000)
     initial_states: bool = False
+    shifts: int = Field(default=0, ge=0, le=3)
+    pause_share: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    max_wait_share: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    setup_crews: int = Field(default=0, ge=0, le=1000)
+    operators: int = Field(default=0, ge=0, le=100_000)
     seed: int = 0
 
     @field_validator("start")

@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from prodsched.io.files import write_files_atomically
-from prodsched.plant.load import PLANT_FILES
+from prodsched.plant.build import PLANT_FILES
 
 Cell = str | int | float | Fraction | None
 

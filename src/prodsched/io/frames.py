@@ -2,7 +2,8 @@
 
 - :func:`plant_to_frames` / :func:`plant_from_frames`: a plant as one
   DataFrame per plant file (``orders``, ``products``, ``routings``,
-  ``machines``, ``setups``, ``calendar``). Frames are read through the same
+  ``machines``, ``setups``, ``calendar``, ``resources``, ``fixed``,
+  ``plant``). Frames are read through the same
   tables and checks as a plant folder, so a problem names the frame, the row
   and the column: ``frames[orders]:3:3: quantity: ...`` is the frame's
   second data row (line 1 is the header, as in the CSV file
@@ -23,7 +24,7 @@ import pandas as pd
 
 from prodsched.errors import PlantError, Problem
 from prodsched.io.plant_tables import TIME_COLUMNS, plant_tables
-from prodsched.plant.load import PLANT_FILES, Limits, build_plant
+from prodsched.plant.build import PLANT_FILES, Limits, build_plant
 from prodsched.plant.rows import columns_of
 from prodsched.plant.workbook import cell_text, table_from_values
 from prodsched.schedule.schedule import SCHEDULE_COLUMNS
@@ -31,6 +32,11 @@ from prodsched.schedule.schedule import SCHEDULE_COLUMNS
 if TYPE_CHECKING:
     from prodsched.plant.model import Plant
     from prodsched.schedule.schedule import Schedule, SolveInfo
+
+
+WHOLE_COLUMNS = frozenset({("products", "max_lot"), ("routings", "max_wait"),
+                           ("fixed", "step"), ("fixed", "quantity")})
+"""(frame, column) of whole numbers that may be empty: nullable integers in a frame."""
 
 
 def plant_to_frames(plant: Plant) -> dict[str, pd.DataFrame]:
@@ -45,10 +51,11 @@ def plant_to_frames(plant: Plant) -> dict[str, pd.DataFrame]:
     -------
     dict[str, pandas.DataFrame]
         ``orders``, ``products``, ``routings``, ``machines`` and, when the
-        plant has them, ``setups`` and ``calendar``; columns as in the plant
-        format. Times are numbers, or Timestamps for a plant with date-times;
-        empty cells are missing values. :func:`plant_from_frames` turns them
-        back into the same plant.
+        plant has them, ``setups``, ``calendar``, ``resources``, ``fixed``
+        and ``plant``; columns as in the plant format (the columns of spec v2
+        only when the plant uses them). Times are numbers, or Timestamps for
+        a plant with date-times; empty cells are missing values.
+        :func:`plant_from_frames` turns them back into the same plant.
     """
     frames = {}
     datetimes = plant.time_axis.is_datetime
@@ -58,7 +65,7 @@ def plant_to_frames(plant: Plant) -> dict[str, pd.DataFrame]:
             if column in TIME_COLUMNS:
                 frame[column] = (pd.to_datetime(frame[column]) if datetimes
                                  else pd.to_numeric(frame[column]))
-            elif column == "max_lot":
+            elif (table.name, column) in WHOLE_COLUMNS:
                 frame[column] = frame[column].astype("Int64")
         frames[table.name] = frame
     return frames
@@ -85,7 +92,8 @@ def plant_from_frames(
     ----------
     frames
         Frame name → DataFrame: ``orders`` and ``routings`` are required,
-        ``products``, ``machines``, ``setups`` and ``calendar`` optional
+        ``products``, ``machines``, ``setups``, ``calendar``, ``resources``,
+        ``fixed`` and ``plant`` optional
         (``orders.csv`` and so on are accepted as names too). Cells may be
         text, numbers, Timestamps or missing values; a named index is read
         as a column.

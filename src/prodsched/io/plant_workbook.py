@@ -22,13 +22,13 @@ from typing import Any
 from prodsched.io.files import write_files_atomically
 from prodsched.io.plant_tables import TIME_COLUMNS, plant_tables
 from prodsched.io.xlsx import workbook_bytes
-from prodsched.plant.load import PLANT_FILES
+from prodsched.plant.build import PLANT_FILES
 from prodsched.plant.model import Plant
 from prodsched.plant.workbook import cell_text, sheet_name
 
 NUMBER_COLUMNS = frozenset({"quantity", "weight", "min_lot", "max_lot", "lot_multiple",
                             "holding_cost", "step", "time_per_unit", "fixed_time", "time",
-                            "cost"})
+                            "cost", "max_wait", "cost_per_hour", "unit_value", "capacity"})
 """Columns of the plant format that hold numbers."""
 
 

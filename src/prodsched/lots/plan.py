@@ -4,10 +4,12 @@
 - ``batch`` and ``mass``: a *slot group* — a bounded number of lot slots whose
   sizes (and so the orders each serves, first-in-first-out by due date) are
   decided by the model together with the sequence.
-- ``auto``: a slot group in which lot streaming is allowed; when the product
-  has few orders and lot rules keep some order from being a lot of its own
-  (min_lot, lot_multiple, max_lot), the model may instead make every order
-  on its own.
+- ``auto``: decided per product from the plant's figures
+  (:mod:`prodsched.lots.auto`): one-off lots for custom work (irregular
+  demand, setups small against run time), else a slot group in which lot
+  streaming is allowed; when the product has few orders and lot rules keep
+  some order from being a lot of its own (min_lot, lot_multiple, max_lot),
+  the model may instead make every order on its own.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from prodsched.lots.auto import AutoChoice, choose_auto, machine_loads, product_profile
 from prodsched.lots.cutting import fifo_orders
 from prodsched.lots.fixed import order_lots
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import Pinned, open_orders, pinned_work
 from prodsched.plant.model import Mode, Order, Plant, Product
+from prodsched.plant.setups import SetupTable
 
 # Lot slots per product beyond the fewest that max_lot allows.
 DEFAULT_EXTRA_SLOTS = 6
@@ -76,19 +80,28 @@ class LotPlan:
     ``pinned`` is the plant's fixed.csv work (:mod:`prodsched.lots.pinned`):
     its lots are neither in ``fixed`` nor in a group; the steps of a pinned lot
     after its fixed ones are still to be scheduled. ``fixed`` and ``groups``
-    cover only the units pinned lots do not make.
+    cover only the units pinned lots do not make. ``auto`` says, for each
+    product in ``auto`` mode, how it is made and why
+    (:mod:`prodsched.lots.auto`).
     """
 
     fixed: tuple[Lot, ...]
     groups: tuple[SlotGroup, ...]
     pinned: Pinned = field(default_factory=Pinned)
+    auto: tuple[AutoChoice, ...] = ()
 
     @property
     def product_modes(self) -> dict[str, Mode]:
-        """The (possibly auto) mode each product is planned in."""
+        """The mode each product is planned in (``auto`` for the auto products)."""
         out = {lot.product: lot.mode for lot in self.fixed}
         out.update({g.product.name: g.mode for g in self.groups})
+        out.update({c.product: Mode.AUTO for c in self.auto})
         return out
+
+    @property
+    def auto_choices(self) -> dict[str, AutoChoice]:
+        """The decision for each auto product, by name."""
+        return {c.product: c for c in self.auto}
 
 
 def resolve_mode(product: Product, overrides: dict[str, Mode] | None) -> Mode:
@@ -139,9 +152,16 @@ def plan_lots(plant: Plant, overrides: dict[str, Mode] | None = None,
         by_product.setdefault(order.product, []).append(order)
     fixed: list[Lot] = []
     groups: list[SlotGroup] = []
+    choices: list[AutoChoice] = []
+    setups, loads = SetupTable(plant), machine_loads(plant)
+    pinned_modes = {lot.product: lot.mode for lot in pinned.lots}
     for name, orders in by_product.items():
         product = plant.products[name]
         mode = resolve_mode(product, overrides)
+        if mode is Mode.AUTO:
+            choice = _auto_choice(plant, name, orders, setups, loads, pinned_modes.get(name))
+            choices.append(choice)
+            mode = choice.mode
         if mode is Mode.ONE_OFF:
             for order in orders:
                 fixed.extend(order_lots(order, product, Mode.ONE_OFF))
@@ -151,7 +171,22 @@ def plan_lots(plant: Plant, overrides: dict[str, Mode] | None = None,
             slots=slot_count(product, orders, plant, extra_slots),
             one_off_option=(mode is Mode.AUTO and len(orders) <= one_off_choice_max
                             and not all(is_lot_size(o.quantity, product) for o in orders))))
-    return LotPlan(tuple(fixed), tuple(groups), pinned)
+    return LotPlan(tuple(fixed), tuple(groups), pinned, tuple(choices))
+
+
+def _auto_choice(plant: Plant, name: str, orders: list[Order], setups: SetupTable,
+                 loads: dict[str, float], pinned: Mode | None) -> AutoChoice:
+    """How an auto product's open orders are made: as its lots in fixed.csv are
+    when one-off, else as :func:`~prodsched.lots.auto.choose_auto` decides."""
+    profile = product_profile(plant, name, orders, setups, loads)
+    if pinned is Mode.ONE_OFF:
+        return AutoChoice(name, Mode.ONE_OFF, "one-off: fixed.csv already makes it one-off",
+                          profile)
+    choice = choose_auto(profile)
+    if pinned is not None and choice.mode is Mode.ONE_OFF:
+        return AutoChoice(name, Mode.AUTO, f"in lots: fixed.csv already makes it as "
+                          f"{pinned.value}", profile)
+    return choice
 
 
 def is_lot_size(quantity: int, product: Product) -> bool:

@@ -324,12 +324,6 @@ class BucketModel:
             after[state] = var
         return after
 
-    def _state_before(self, seq: BucketSequence) -> dict[str, cp_model.IntVar | int]:
-        if seq.bucket == 0:
-            initial = self.plant.machines[seq.machine].initial_state
-            return {initial or NO_STATE: 1}
-        return self.states[(seq.machine, seq.bucket - 1)]
-
     def _add_entry_cuts(self) -> None:
         """A product made only on one machine is entered there at least once.
 

@@ -44,9 +44,6 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
 
-    def has(self, column: str) -> bool:
-        """True when the file has this column."""
-        return column in self.positions
 
 
 def _decode(data: bytes, display: str, problems: list[Problem]) -> str | None:

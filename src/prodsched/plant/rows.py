@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from prodsched.errors import Problem
 from prodsched.plant.csvfile import Row
-from prodsched.plant.model import Mode
+from prodsched.plant.model import Mode, ResourceUse
 from prodsched.plant.values import parse_integer, parse_number, parse_time_cell
 
 
@@ -65,12 +65,76 @@ def _machines(value: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+YES = frozenset({"yes", "true", "1"})
+NO = frozenset({"no", "false", "0"})
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"{value!r} is neither yes nor no; expected yes/no, true/false or 1/0")
+
+
+def parse_resources(text: str) -> tuple[ResourceUse, ...]:
+    """Read a ``resources`` cell: ``name`` or ``name:amount`` joined by ``;``.
+
+    Spaces around names, colons and semicolons are tolerated; an amount is a
+    whole number >= 1 (default 1).
+
+    Raises
+    ------
+    ValueError
+        With a message for the user: an empty entry, a bad amount, a name twice.
+    """
+    uses: list[ResourceUse] = []
+    for part in str(text).split(";"):
+        name, colon, amount_text = part.partition(":")
+        name = name.strip()
+        if not name:
+            raise ValueError(f"{text!r} has an empty resource name; expected name or "
+                             "name:amount joined by ';'")
+        amount = 1
+        if colon:
+            try:
+                amount = parse_integer(amount_text)
+            except ValueError:
+                amount = 0
+            if amount < 1:
+                raise ValueError(f"the amount {amount_text.strip()!r} of resource {name!r} "
+                                 "is not a whole number >= 1")
+        if any(use.resource == name for use in uses):
+            raise ValueError(f"{text!r} names resource {name!r} twice")
+        uses.append(ResourceUse(name, amount))
+    return tuple(uses)
+
+
+def _resources(value: Any) -> tuple[ResourceUse, ...]:
+    if isinstance(value, tuple):
+        return value
+    return parse_resources(str(value))
+
+
+def _kind(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in ("run", "setup"):
+        raise ValueError(f"{value!r} is neither run nor setup")
+    return text
+
+
 Text = Annotated[str, BeforeValidator(_text)]
 NonNegative = Annotated[Fraction, BeforeValidator(_non_negative)]
 PositiveInt = Annotated[int, BeforeValidator(_positive_integer)]
 TimeCell = Annotated[Fraction | datetime, BeforeValidator(_time)]
 ModeCell = Annotated[Mode, BeforeValidator(_mode)]
 MachineList = Annotated[tuple[str, ...], BeforeValidator(_machines)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+ResourceList = Annotated[tuple[ResourceUse, ...], BeforeValidator(_resources)]
+KindCell = Annotated[str, BeforeValidator(_kind)]
 
 
 class _RowSchema(BaseModel):
@@ -110,6 +174,9 @@ class RoutingRow(_RowSchema):
     machine: MachineList
     time_per_unit: NonNegative
     fixed_time: NonNegative = Fraction(0)
+    can_pause: YesNo = False
+    resources: ResourceList = ()
+    max_wait: NonNegative | None = None
 
 
 class MachineRow(_RowSchema):
@@ -128,6 +195,7 @@ class SetupRow(_RowSchema):
     to: Text
     time: NonNegative
     cost: NonNegative = Fraction(0)
+    resources: ResourceList = ()
 
 
 class CalendarRow(_RowSchema):
@@ -136,6 +204,38 @@ class CalendarRow(_RowSchema):
     machine: Text
     start: TimeCell
     end: TimeCell
+
+
+class ResourceRow(_RowSchema):
+    """A row of resources.csv."""
+
+    resource: Text
+    capacity: PositiveInt = 1
+
+
+class FixedFileRow(_RowSchema):
+    """A row of fixed.csv (the columns of schedule.csv).
+
+    ``mode``, ``step``, ``quantity`` and ``orders`` are required for run rows;
+    the loader checks that, and reads ``orders``.
+    """
+
+    machine: Text
+    kind: KindCell
+    lot: Text
+    product: Text
+    mode: ModeCell | None = None
+    step: PositiveInt | None = None
+    quantity: PositiveInt | None = None
+    orders: Text | None = None
+    start: TimeCell
+    end: TimeCell
+
+
+class SettingsRow(_RowSchema):
+    """The row of plant.csv."""
+
+    now: TimeCell | None = None
 
 
 SchemaT = TypeVar("SchemaT", bound=_RowSchema)

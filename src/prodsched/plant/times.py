@@ -2,7 +2,8 @@
 
 All times of one plant are numbers of time units, or all are ISO 8601
 date-times (all with a time zone offset, or none). With date-times, time 0 is
-the user's ``start`` or else the earliest release or due date, to the minute.
+the user's ``start`` or else the earliest release, due date, fixed row start
+or planning moment (``now``), to the minute.
 """
 
 from __future__ import annotations
@@ -18,7 +19,19 @@ from prodsched.plant.values import TimeAxis, parse_time_cell
 TIME_COLUMNS = {
     "orders.csv": ("due", "release", "deadline"),
     "calendar.csv": ("start", "end"),
+    "fixed.csv": ("start", "end"),
+    "plant.csv": ("now",),
 }
+"""The time cells of each plant file: together they decide the plant's time form."""
+
+ORIGIN_COLUMNS = {
+    "orders.csv": ("due", "release"),
+    "fixed.csv": ("start",),
+    "plant.csv": ("now",),
+}
+"""The cells whose earliest date-time is time 0 when no start is given (a v1
+plant: its releases and due dates; with fixed work or a planning moment, those
+too, so that no time of the plant lies before time 0)."""
 
 
 def decide_time_axis(rows: Mapping[str, Sequence[Row]], start: str | datetime | None,
@@ -28,19 +41,22 @@ def decide_time_axis(rows: Mapping[str, Sequence[Row]], start: str | datetime | 
     Parameters
     ----------
     rows
-        The rows of each plant file, by file name (``orders.csv``, ``calendar.csv``).
+        The rows of each plant file, by file name (the files of :data:`TIME_COLUMNS`).
     start
         Time 0 given by the user (``--start``), if any.
     problems
         Where a mixed form, a mix of time zones or a bad ``start`` is reported.
     """
     cells: list[tuple[Row, str, Fraction | datetime]] = []
+    origin_cells: set[int] = set()  # indices in ``cells`` of ORIGIN_COLUMNS cells
     for name, columns in TIME_COLUMNS.items():
         for row in rows.get(name, ()):
             for column in columns:
                 text = row.cells.get(column, "")
                 try:
                     cells.append((row, column, parse_time_cell(text)))
+                    if column in ORIGIN_COLUMNS.get(name, ()):
+                        origin_cells.add(len(cells) - 1)
                 except ValueError:
                     continue  # empty, or already reported by the row's schema
     if not cells:
@@ -53,7 +69,7 @@ def decide_time_axis(rows: Mapping[str, Sequence[Row]], start: str | datetime | 
     first_place = f"{first_row.file}:{first_row.line}:{first_row.positions[first_col]}"
     aware: bool | None = None
     stamps: list[datetime] = []
-    for row, column, value in cells:
+    for index, (row, column, value) in enumerate(cells):
         if isinstance(value, datetime) != first_is_dt:
             kind = "a date-time" if isinstance(value, datetime) else "a number"
             other = "date-times" if first_is_dt else "numbers"
@@ -69,7 +85,7 @@ def decide_time_axis(rows: Mapping[str, Sequence[Row]], start: str | datetime | 
                 problems.append(row.problem(
                     column, "date-times with and without a time zone are mixed"))
                 continue
-            if column in ("due", "release"):
+            if index in origin_cells:
                 stamps.append(value)
     if not first_is_dt:
         if start is not None:

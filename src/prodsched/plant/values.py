@@ -8,7 +8,6 @@ A time is either a number of time units or an ISO 8601 date-time; the
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -133,13 +132,3 @@ class TimeAxis:
         if self.origin is None:
             return "time units (numbers)"
         return f"minutes from {self.format(0)}"
-
-
-def ceil_int(value: Fraction) -> int:
-    """Smallest integer >= value."""
-    return math.ceil(value)
-
-
-def floor_int(value: Fraction) -> int:
-    """Largest integer <= value."""
-    return math.floor(value)

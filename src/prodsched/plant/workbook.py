@@ -1,13 +1,14 @@
 """Reading a plant from one .xlsx workbook: one sheet per plant file.
 
 Sheet names are the file names without ``.csv`` (``orders``, ``products``,
-``routings``, ``machines``, ``setups``, ``calendar``), matched
+``routings``, ``machines``, ``setups``, ``calendar``, ``resources``, ``fixed``,
+``plant``), matched
 case-insensitively with surrounding spaces stripped (``orders.csv`` is
 accepted too). Every sheet is read exactly as the CSV file would be: each
 cell becomes the text a planner typed (numbers without a spurious ``.0``,
 dates and date-times as ISO 8601 text), and the rows go through the same
 :func:`~prodsched.plant.csvfile.parse_table` and
-:func:`~prodsched.plant.load.build_plant` as a plant folder, so every rule of
+:func:`~prodsched.plant.build.build_plant` as a plant folder, so every rule of
 the plant format holds for workbooks alike. A problem names the sheet as
 ``plant.xlsx[orders]``, the spreadsheet's row number and the column number
 (A = 1).
@@ -28,12 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prodsched.errors import PlantError, Problem
+from prodsched.plant.build import PLANT_FILES, Limits, build_plant
 from prodsched.plant.csvfile import Table, parse_table
 from prodsched.plant.limits import size_text
 from prodsched.plant.rows import columns_of
 
 if TYPE_CHECKING:
-    from prodsched.plant.load import Limits
     from prodsched.plant.model import Plant
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -155,7 +156,6 @@ def read_workbook_tables(
     Problems (a missing required sheet, an unreadable file, bad headers) are
     appended to ``problems``; unknown sheets are reported in ``warnings``.
     """
-    from prodsched.plant.load import PLANT_FILES
 
     display = str(path)
     try:
@@ -248,7 +248,6 @@ def load_workbook_plant(
     PlantError
         Carrying every problem found, each as ``plant.xlsx[sheet]:row:column: message``.
     """
-    from prodsched.plant.load import Limits, build_plant
 
     book = Path(path)
     limits = limits or Limits()

@@ -16,6 +16,13 @@ from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
 from prodsched.plant.values import format_number
 from prodsched.schedule.kpis import Kpis, OrderOutcome, compute_kpis, order_outcomes
+from prodsched.schedule.product_kpis import (
+    PRODUCT_COLUMNS,
+    PRODUCTS_REPORT,
+    ProductKpis,
+    kpi_horizon,
+    product_kpis,
+)
 from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
 
 SCHEDULE_COLUMNS = ("machine", "kind", "lot", "product", "mode", "step", "quantity", "orders",
@@ -85,11 +92,20 @@ class Schedule:
         self.rows: list[ScheduleRow] = rows_from_ops(plant, self.ops)
         self.outcomes: list[OrderOutcome] = order_outcomes(plant, self.rows)
         self.kpis: Kpis = compute_kpis(plant, self.rows, self.outcomes)
+        self._products: tuple[int, int, dict[str, ProductKpis]] | None = None
 
     @property
     def status(self) -> str:
         """Solver status: optimal, feasible, infeasible or unknown."""
         return self.info.status
+
+    @property
+    def products(self) -> dict[str, ProductKpis]:
+        """Per-product KPIs (:mod:`prodsched.schedule.product_kpis`), by product."""
+        key = (id(self.rows), id(self.outcomes))
+        if self._products is None or self._products[:2] != key:
+            self._products = (*key, product_kpis(self.plant, self.rows, self.outcomes))
+        return self._products[2]
 
     def kpis_dict(self) -> dict[str, Any]:
         """The content of kpis.json."""
@@ -109,6 +125,8 @@ class Schedule:
         out["time_zero"] = axis.format(0)
         out["makespan_end"] = axis.format(self.kpis.makespan)
         out.update(info.details)
+        out["products_horizon"] = float(kpi_horizon(self.plant, self.rows))
+        out["products"] = {name: p.as_dict() for name, p in self.products.items()}
         return out
 
     def to_dataframe(self) -> pd.DataFrame:
@@ -124,6 +142,11 @@ class Schedule:
         """orders_report.csv as a DataFrame."""
         return pd.DataFrame.from_records(
             [self._report_record(o) for o in self.outcomes], columns=list(REPORT_COLUMNS))
+
+    def products_dataframe(self) -> pd.DataFrame:
+        """products_report.csv as a DataFrame (one row per product made)."""
+        return pd.DataFrame.from_records([_product_record(p) for p in self.products.values()],
+                                         columns=list(PRODUCT_COLUMNS))
 
     def _row_record(self, r: ScheduleRow) -> dict[str, Any]:
         fmt = self.plant.time_axis.format
@@ -143,13 +166,16 @@ class Schedule:
         }
 
     def render(self) -> dict[str, str]:
-        """The text of schedule.csv, orders_report.csv and kpis.json (and of any
-        ``extra_files``, such as the lot-sizing model's plan.csv)."""
+        """The text of schedule.csv, orders_report.csv, kpis.json and
+        products_report.csv (and of any ``extra_files``, such as the lot-sizing
+        model's plan.csv)."""
         return {
             "schedule.csv": _csv(SCHEDULE_COLUMNS, (self._row_record(r) for r in self.rows)),
             "orders_report.csv": _csv(REPORT_COLUMNS,
                                       (self._report_record(o) for o in self.outcomes)),
             "kpis.json": json.dumps(self.kpis_dict(), indent=2, default=_json_default) + "\n",
+            PRODUCTS_REPORT: _csv(PRODUCT_COLUMNS,
+                                  (_product_record(p) for p in self.products.values())),
             **self.extra_files,
         }
 
@@ -196,6 +222,15 @@ def _csv(columns: tuple[str, ...], records: Iterable[dict[str, Any]]) -> str:
     for rec in records:
         writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
     return buf.getvalue()
+
+
+def _product_record(p: ProductKpis) -> dict[str, Any]:
+    """A row of products_report.csv: numbers as a spreadsheet user reads them."""
+    out: dict[str, Any] = {"product": p.product}
+    for key, value in p.as_dict().items():
+        out[key] = "" if value is None else (
+            value if isinstance(value, str) else format_number(value))
+    return out
 
 
 def _json_default(value: object) -> object:

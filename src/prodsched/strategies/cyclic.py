@@ -22,14 +22,6 @@ from prodsched.plant.setups import SetupTable
 from prodsched.strategies.rules import due_key
 
 
-def _earliest_due(lots: Sequence[Lot], key: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for lot in lots:
-        name = lot.product if key == "product" else key
-        out[name] = min(out.get(name, math.inf), due_key(lot))
-    return out
-
-
 def campaign_order(plant: Plant, lots: Sequence[Lot]) -> list[int]:
     """Lot indices: families by earliest due date, then products, then lots by due date."""
     family_due: dict[str, float] = {}
@@ -97,16 +89,3 @@ def turn_order(lots: Sequence[Lot], wheel: Sequence[str], start: float, turn: fl
 
     return sorted(range(len(lots)), key=key)
 
-
-def rotation_order(lots: Sequence[Lot], wheel: Sequence[str]) -> list[int]:
-    """Lot indices for a rotation: the k-th lot of every product in cycle k, in wheel order.
-
-    A product's lots are numbered in their input order (first-in-first-out).
-    """
-    rank = {p: k for k, p in enumerate(wheel)}
-    seen: dict[str, int] = {}
-    cycle = []
-    for lot in lots:
-        cycle.append(seen.get(lot.product, 0))
-        seen[lot.product] = cycle[-1] + 1
-    return sorted(range(len(lots)), key=lambda i: (cycle[i], rank[lots[i].product], i))

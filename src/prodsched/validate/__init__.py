@@ -3,7 +3,8 @@
 It re-derives everything (durations, setups, completions, KPIs) from the
 plant format and the plant's raw data, sharing no code with the model
 builder or the schedule writer, and reports every violation it finds: the
-file format, the nine rules every valid schedule satisfies, and the calendar.
+file format, the eleven rules every valid schedule satisfies (spec v2), and
+the calendar.
 
 Time 0 is the plant's as loaded; every time is compared as an absolute time.
 Only ``makespan`` in kpis.json is relative to the solve's time 0, which is
@@ -16,8 +17,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from prodsched.plant.model import Plant
+from prodsched.validate.fixed import check_fixed
 from prodsched.validate.read import SCHEDULE, read_schedule
 from prodsched.validate.reports import KPIS, REPORT, check_kpis, check_report, load_kpis, time_zero
+from prodsched.validate.resources import check_resources
 from prodsched.validate.rules import (
     check_calendar,
     check_deadlines,
@@ -73,6 +76,8 @@ def validate_texts(plant: Plant, schedule_csv: str, orders_report_csv: str | Non
     check_calendar(plant, bars, out)
     setup_cost = check_setups(plant, bars, zero, out)
     check_lots(plant, bars, out)
+    check_resources(plant, bars, out)
+    check_fixed(plant, bars, out)
     done = completions(plant, bars)
     check_deadlines(plant, done, out)
     if orders_report_csv is not None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from prodsched.plant.model import Order, Plant
 from prodsched.plant.values import parse_number
+from prodsched.validate.products import check_products
 from prodsched.validate.read import Bar, csv_records, read_header, whole
 from prodsched.validate.violation import Violation
 
@@ -181,6 +182,7 @@ def check_kpis(plant: Plant, kpis: dict[str, Any], bars: list[Bar], done: dict[s
     if "solve_seconds" in kpis and (seconds is None or seconds < 0):
         bad(f"solve_seconds {kpis['solve_seconds']!r} is not a number >= 0")
     _check_utilization(plant, kpis, bad)
+    check_products(plant, kpis, bars, done, close, bad)
 
 
 def _check_utilization(plant: Plant, kpis: dict[str, Any], bad: Callable[[str], None]) -> None:

@@ -1,5 +1,12 @@
 """Rules 1–8 and the calendar, checked on the bars of schedule.csv.
 
+A run whose routing row has ``can_pause = yes`` may contain its machine's
+unavailable periods (and their ``down`` rows): its work time — the part of
+``[start, end)`` outside them — must reach its duration, and it neither
+starts inside one (``s <= start < e``) nor ends inside one (``s < end <= e``:
+its last stretch would be a pause). Every other run and every setup never
+overlaps unavailable time.
+
 Each check appends a :class:`Violation` per problem found and never stops
 at the first one.
 """
@@ -53,7 +60,9 @@ def duration(option: RoutingOption, quantity: int) -> int:
 
 
 def check_runs(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
-    """Rule 2: each run is on an eligible machine and lasts at least its duration."""
+    """Rule 2: each run is on an eligible machine and lasts at least its duration (for
+    a run that may pause: works that long outside unavailable time, and neither starts
+    nor ends inside it)."""
     for bar in bars:
         if bar.kind != "run" or bar.machine not in plant.machines:
             continue
@@ -68,13 +77,47 @@ def check_runs(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
                           f"eligible for product {bar.product} step {bar.step}", bar))
             continue
         need = duration(option, bar.quantity)
-        if bar.length < need:
+        if option.can_pause:
+            _check_pausing_run(plant, bar, need, out)
+        elif bar.length < need:
             out.append(_v("2 duration", f"lot {bar.lot} step {bar.step} on {bar.machine} lasts "
                           f"{bar.length}; {bar.quantity} units need {need}", bar))
 
 
+def _check_pausing_run(plant: Plant, bar: Bar, need: int, out: list[Violation]) -> None:
+    """Rule 2 for a run that may pause over its machine's unavailable time."""
+    periods = merged_downtime(plant, bar.machine)
+    inside = sum((max(Fraction(0), min(Fraction(e), bar.end) - max(Fraction(s), bar.start))
+                  for s, e in periods), Fraction(0))
+    work = bar.length - inside
+    span = f"[{_t(plant, bar.start)}, {_t(plant, bar.end)})"
+    if work < need:
+        paused = f" ({inside} of its {bar.length} are unavailable time)" if inside else ""
+        out.append(_v("2 duration", f"lot {bar.lot} step {bar.step} on {bar.machine} {span} "
+                      f"works {work}{paused}; {bar.quantity} units need {need}", bar))
+    if bar.length == 0:
+        return
+    for s, e in periods:
+        where = f"the unavailable period [{_t(plant, s)}, {_t(plant, e)}) of {bar.machine}"
+        if s <= bar.start < e:
+            out.append(_v("2 pause", f"lot {bar.lot} step {bar.step} {span} starts inside "
+                          f"{where}", bar))
+        if s < bar.end <= e:
+            out.append(_v("2 pause", f"lot {bar.lot} step {bar.step} {span} ends inside "
+                          f"{where} (it would end in a pause)", bar))
+
+
+def pauses(plant: Plant, bar: Bar) -> bool:
+    """Whether ``bar`` is a run whose routing row may pause (``can_pause = yes``)."""
+    if bar.kind != "run":
+        return False
+    option = option_of(plant, bar)
+    return option is not None and option.can_pause
+
+
 def check_overlaps(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
-    """Rule 3: rows on one machine never overlap (zero-length rows overlap nothing)."""
+    """Rule 3: rows on one machine never overlap (zero-length rows overlap nothing),
+    except a run that may pause with the ``down`` rows inside it."""
     rows: dict[str, list[Bar]] = defaultdict(list)
     for bar in bars:
         if bar.machine in plant.machines and bar.length > 0:
@@ -83,13 +126,29 @@ def check_overlaps(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
         on_machine.sort(key=lambda b: (b.start, b.end, b.line))
         latest: Bar | None = None
         for bar in on_machine:
-            if latest is not None and bar.start < latest.end:
-                out.append(_v("3 overlap", f"{bar.kind} {bar.lot} on {machine} "
+            if (latest is not None and bar.start < latest.end
+                    and not _down_inside_pause(plant, latest, bar)):
+                out.append(_v("3 overlap", f"{_named(bar)} on {machine} "
                               f"[{_t(plant, bar.start)}, {_t(plant, bar.end)}) overlaps the "
-                              f"{latest.kind} {latest.lot} on line {latest.line} "
+                              f"{_named(latest)} on line {latest.line} "
                               f"[{_t(plant, latest.start)}, {_t(plant, latest.end)})", bar))
             if latest is None or bar.end > latest.end:
                 latest = bar
+
+
+def _named(bar: Bar) -> str:
+    """``run L1``, ``setup L1`` or ``down``."""
+    return f"{bar.kind} {bar.lot}" if bar.lot else bar.kind
+
+
+def _down_inside_pause(plant: Plant, a: Bar, b: Bar) -> bool:
+    """Whether one of two overlapping rows is a ``down`` row lying within the other,
+    a run that may pause."""
+    for run, down in ((a, b), (b, a)):
+        if (down.kind == "down" and run.start <= down.start and down.end <= run.end
+                and pauses(plant, run)):
+            return True
+    return False
 
 
 def merged_downtime(plant: Plant, machine: str) -> list[tuple[int, int]]:
@@ -106,10 +165,11 @@ def merged_downtime(plant: Plant, machine: str) -> list[tuple[int, int]]:
 
 
 def check_calendar(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
-    """No run or setup overlaps its machine's downtime; down rows lie within the downtime."""
+    """No setup, and no run that cannot pause, overlaps its machine's downtime (runs
+    that may pause: see :func:`check_runs`); down rows lie within the downtime."""
     periods = {m: merged_downtime(plant, m) for m in plant.machines}
     for bar in bars:
-        if bar.machine not in periods or bar.length == 0:
+        if bar.machine not in periods or bar.length == 0 or pauses(plant, bar):
             continue
         spans = periods[bar.machine]
         starts = [s for s, _ in spans]
@@ -218,7 +278,8 @@ def check_lots(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
 
 
 def _check_steps(plant: Plant, lot: str, rows: list[Bar], out: list[Violation]) -> None:
-    """Rule 5: each routing step once, in routing order (lot streaming for mass lots)."""
+    """Rule 5: each routing step once, in routing order (lot streaming for mass lots),
+    each within the ``max_wait`` of its row after the previous step ends."""
     at: dict[int, Bar] = {}
     for row in rows:
         if row.step in at:
@@ -235,12 +296,18 @@ def _check_steps(plant: Plant, lot: str, rows: list[Bar], out: list[Violation]) 
             done.append(at[step.number])
     for prev, nxt in itertools.pairwise(done):
         what = f"lot {lot}: step {nxt.step} [{_t(plant, nxt.start)}, {_t(plant, nxt.end)})"
+        p_opt, n_opt = option_of(plant, prev), option_of(plant, nxt)
+        if n_opt is not None and n_opt.max_wait is not None \
+                and nxt.start - prev.end > n_opt.max_wait:
+            out.append(_v("5 max_wait", f"{what} starts {nxt.start - prev.end} after step "
+                          f"{prev.step} ends at {_t(plant, prev.end)}; the max_wait of "
+                          f"{nxt.product} step {nxt.step} on {nxt.machine} is {n_opt.max_wait}",
+                          nxt))
         if nxt.mode != "mass":
             if nxt.start < prev.end:
                 out.append(_v("5 precedence", f"{what} starts before step {prev.step} ends at "
                               f"{_t(plant, prev.end)}", nxt))
             continue
-        p_opt, n_opt = option_of(plant, prev), option_of(plant, nxt)
         if p_opt is None or n_opt is None:
             continue  # an ineligible machine is reported by rule 2
         if nxt.start < prev.start + p_opt.time_per_unit:

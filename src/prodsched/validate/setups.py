@@ -106,6 +106,20 @@ def setup_rule(plant: Plant, machine: str, before: str | None, after: str) -> Se
     return best
 
 
+def rule_before(plant: Plant, machine: str, previous: str | None,
+                after: str) -> SetupRule | None:
+    """The setup rule that applies before a run of ``after`` on ``machine``.
+
+    ``previous`` is the product of the previous run on the machine, or
+    ``None`` for its first run (then the machine's ``initial_state`` is the
+    state before). ``None`` when no setup is needed.
+    """
+    before = previous
+    if before is None and machine in plant.machines:
+        before = plant.machines[machine].initial_state
+    return setup_rule(plant, machine, before, after)
+
+
 def required_setup(plant: Plant, machine: str, previous: str | None,
                    after: str) -> tuple[int, Fraction]:
     """Setup time (whole time units) and cost before a run of ``after`` on ``machine``.
@@ -127,10 +141,7 @@ def required_setup(plant: Plant, machine: str, previous: str | None,
     tuple of (int, Fraction)
         ``ceil`` of the rule's time, and its cost; ``(0, 0)`` without a rule.
     """
-    before = previous
-    if before is None and machine in plant.machines:
-        before = plant.machines[machine].initial_state
-    rule = setup_rule(plant, machine, before, after)
+    rule = rule_before(plant, machine, previous, after)
     if rule is None:
         return 0, Fraction(0)
     return math.ceil(rule.time), rule.cost

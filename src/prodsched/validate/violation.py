@@ -17,9 +17,10 @@ class Violation:
     ----------
     rule
         The rule broken: ``"1 quantities"``, ``"2 eligibility"``,
-        ``"2 duration"``, ``"3 overlap"``, ``"4 setup"``, ``"5 precedence"``,
-        ``"6 release"``, ``"7 lot size"``, ``"8 deadline"``, ``"9 report"``,
-        ``"calendar"`` or ``"format"``.
+        ``"2 duration"``, ``"2 pause"``, ``"3 overlap"``, ``"4 setup"``,
+        ``"5 precedence"``, ``"5 max_wait"``, ``"6 release"``, ``"7 lot size"``,
+        ``"8 deadline"``, ``"9 report"``, ``"10 resource"``, ``"11 fixed"``,
+        ``"11 now"``, ``"calendar"`` or ``"format"``.
     message
         What is wrong, naming the lot, order or machine and the numbers involved.
     file
