@@ -25,7 +25,10 @@ beyond its slack to its due dates, plus ``soft`` per time unit of any push.
 
 The window's new order, put back between the fixed runs, is re-timed over
 the whole plant (:func:`prodsched.lns.retime.retime`) and judged by the full
-objective.
+objective; on plants with spec v2's rules (pauses, waits, resources, fixed
+rows, ``now``), which the re-timer does not know, the window's own placement
+(:meth:`WindowModel.placed`) replaces the window's runs instead, with next
+steps outside the window left where they are.
 """
 
 from __future__ import annotations
@@ -43,10 +46,11 @@ from prodsched.jobshop.model import ShopModel
 from prodsched.jobshop.operations import add_fixed_operation, add_operation
 from prodsched.jobshop.resources import Usage, add_resources
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.solution import add_hint
+from prodsched.jobshop.solution import add_hint, decode
 from prodsched.jobshop.timing import add_lot_chains, add_lot_windows, unit_time
 from prodsched.jobshop.variables import ModelLot, Operation
 from prodsched.lots.lot import Lot
+from prodsched.lots.placed import PlacedOp
 from prodsched.objective import Criterion, Objective
 from prodsched.plant.model import Mode, Plant, Step
 from prodsched.plant.setups import SetupTable
@@ -141,6 +145,18 @@ class WindowModel(ShopModel):
                 placed = self.state.ops[k]
                 out[k] = (placed.machine, placed.start, placed.end)
         return out
+
+    def placed(self, value: Callable[[object], int]) -> dict[int, PlacedOp]:
+        """Operation of the schedule → its placed operation in a solution, for the
+        window's free runs and the runs right after it (whose changeover the model
+        chose), with machine, times, changeover and ``setup_start`` as the model has
+        them: put into the schedule, they make it a schedule the model's rules hold
+        for, without re-timing."""
+        _, decoded = decode(self, value)
+        by_key = {(p.lot.lot_id, p.step): p for p in decoded}
+        ops = self.state.ops
+        return {k: by_key[(ops[k].lot.lot_id, ops[k].step)] for k, role in self.roles.items()
+                if role in (FREE, AFTER)}
 
     # -- variables ----------------------------------------------------------
     def _horizon(self) -> int:

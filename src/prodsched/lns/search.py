@@ -5,7 +5,9 @@ CP-SAT model (:mod:`prodsched.jobshop.window`: the full model's constraint
 functions with everything outside the window fixed) from the current
 schedule as hint, puts the window's new machines, order and times into the schedule,
 shifts everything left (:func:`~prodsched.heuristics.compact.left_shift`,
-which also recomputes every changeover from the actual sequence) and keeps
+which also recomputes every changeover from the actual sequence; on plants
+with spec v2's rules, which it does not know, the window's own placement is
+kept instead, :meth:`~prodsched.jobshop.window.WindowModel.placed`) and keeps
 the result only when the objective, evaluated exactly over the whole plant,
 improves. So the current schedule is always complete and valid, and never
 gets worse.
@@ -129,6 +131,9 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     size = START_SIZE
     det_left = limits.deterministic_seconds
     stop = limits.stop or (lambda: False)
+    # spec v2's rules are known to the window model, not to the re-timer: there the
+    # window's own placement is taken as it is (next steps outside it stay put)
+    exact = plant.uses_v2_rules
     while not stop():
         left = limits.deadline - time.monotonic()
         if left < 0.2 or (det_left is not None and det_left <= 0):
@@ -138,7 +143,8 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             break
         stats.windows += 1
         started = time.monotonic()
-        wm = WindowModel(plant, setups, objective, state, window, soft=SOFT)
+        wm = WindowModel(plant, setups, objective, state, window,
+                         soft=None if exact else SOFT)
         stats.build_seconds += time.monotonic() - started
         stats.sizes.append(len(wm.free))
         solve_started = time.monotonic()
@@ -164,10 +170,13 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             stats.solved_optimal += 1
         if run.values is None:
             continue
-        moved = apply_moves(state, window, wm.moves(run.value))
-        if moved is None:
-            continue
-        shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values())
+        if exact:
+            shifted: list[PlacedOp] | None = placed_in(state, wm.placed(run.value))
+        else:
+            moved = apply_moves(state, window, wm.moves(run.value))
+            if moved is None:
+                continue
+            shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values())
         if shifted is None:
             stats.cycles += 1
             continue
@@ -208,6 +217,14 @@ def _adapt(size: int, status: str, seconds: float) -> int:
     if status != "optimal" and seconds >= TARGET_SECONDS:
         return max(MIN_SIZE, int(size * 0.8))
     return size
+
+
+def placed_in(state: Indexed, placed: dict[int, PlacedOp]) -> list[PlacedOp]:
+    """The schedule's operations with those of ``placed`` replaced."""
+    ops = list(state.ops)
+    for k, op in placed.items():
+        ops[k] = op
+    return ops
 
 
 def apply_moves(state: Indexed, window: Window, moves: dict[int, tuple[str, int, int]]
