@@ -98,3 +98,23 @@ class InfeasibleError(ProdschedError):
             return "the plant is infeasible: no schedule meets every deadline and calendar"
         lines = ["the plant is infeasible:"] + [f"  {c}" for c in self.conflicts]
         return "\n".join(lines)
+
+
+class InvalidScheduleError(RuntimeError):
+    """The solver produced a schedule the validator rejects (a bug; never written)."""
+
+
+class NoScheduleError(InfeasibleError):
+    """No schedule was found within the time limit (the plant is not proved infeasible).
+
+    A subclass of :class:`~prodsched.errors.InfeasibleError` so that code
+    catching that keeps working; the command line exits 3 instead of 4.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__([])
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return (f"no schedule meeting every deadline was found within the time limit "
+                f"({self.reason}); give more time (--time-limit), or --relax-deadlines")

@@ -7,11 +7,9 @@ The best schedule found is returned when time runs out (status
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
-
-from ortools.sat.python import cp_model
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from prodsched.budget import (
     BUILD_SHARE,
@@ -32,105 +30,48 @@ from prodsched.cpsat_runner import (
     SolverSettings,
     run_stages,
 )
-from prodsched.errors import Conflict, InfeasibleError, PlantError, Problem
+from prodsched.errors import (
+    Conflict,
+    InfeasibleError,
+    InvalidScheduleError,
+    NoScheduleError,
+    PlantError,
+    Problem,
+    UsageError,
+)
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
 from prodsched.heuristics.compact import left_shift
 from prodsched.heuristics.warmstart import choose_warm_start
-from prodsched.jobshop.builder import DEFAULT_MAX_ARCS, JobShopModel, ModelExtension
+from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.lot import Lot
-from prodsched.lots.plan import DEFAULT_EXTRA_SLOTS, LotPlan, plan_lots
+from prodsched.lots.plan import LotPlan, plan_lots
 from prodsched.lots.realize import realizations
+from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.modes_report import mode_report
 from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
-from prodsched.plant.model import Mode, Plant
+from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
+from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.validate.check import check_schedule, follows_rules
+
+__all__ = [
+    "InvalidScheduleError",
+    "NoScheduleError",
+    "SolveMonitor",
+    "SolveRequest",
+    "check_schedule",
+    "solve",
+    "solve_request",
+]
 
 # Above this many circuit arcs and operations, presolve is kept short.
 LARGE_MODEL = 20_000
 # Share of the time limit for merging lots of the warm start (merge descent).
 MERGE_SHARE = 0.05
 
-
-class InvalidScheduleError(RuntimeError):
-    """The solver produced a schedule the validator rejects (a bug; never written)."""
-
-
-class NoScheduleError(InfeasibleError):
-    """No schedule was found within the time limit (the plant is not proved infeasible).
-
-    A subclass of :class:`~prodsched.errors.InfeasibleError` so that code
-    catching that keeps working; the command line exits 3 instead of 4.
-    """
-
-    def __init__(self, reason: str):
-        super().__init__([])
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return (f"no schedule meeting every deadline was found within the time limit "
-                f"({self.reason}); give more time (--time-limit), or --relax-deadlines")
-
-
-class SolveMonitor(Protocol):
-    """Told how a solve goes, so that an interrupt can be answered at once.
-
-    ``phase`` is called with ``warm start``, ``build``, ``search``,
-    ``finish``; ``fallback`` with a function that makes the validated
-    dispatch schedule, as soon as there is one.
-    """
-
-    def phase(self, name: str) -> None:
-        """The solve enters phase ``name``."""
-
-    def fallback(self, make: Callable[[], Schedule]) -> None:
-        """``make()`` gives the best schedule so far without CP-SAT."""
-
-
-@dataclass
-class SolveRequest:
-    """Everything :func:`solve` needs besides the plant (see :func:`solve`).
-
-    ``extensions`` add constraints to the job-shop model; ``warm_starts`` are
-    extra complete schedules ``(name, placed operations)`` competing with the
-    dispatch rules for the warm start; ``modes`` overrides products' modes;
-    ``extra_slots`` bounds the lots per product (see :func:`plan_lots`);
-    ``lot_plan`` replaces the planned lots (e.g. lots fixed by a heuristic:
-    ``LotPlan(fixed=lots, groups=())``, so CP-SAT only sequences them);
-    ``relax_deadlines`` turns deadlines into due dates (the missed ones are
-    listed in kpis.json); ``repeatable`` limits the search by deterministic
-    time (default: with one worker; see :mod:`prodsched.budget`);
-    ``solver_hook`` is given the live CP-SAT solver (``None`` after) so that
-    a signal handler can stop it; ``monitor`` follows the phases (see
-    :class:`SolveMonitor`); ``checkpoint``, on large plants
-    (:func:`prodsched.budget.is_large`), is called with every new best
-    schedule once it is validated, and the files it renders to
-    (:meth:`Schedule.render`), from another thread, while the solve goes on
-    (the command line writes each one, so a valid schedule is on disk early);
-    ``large`` forces the large-plant route (``True``) or the full model
-    (``False``) instead of choosing by size.
-    """
-
-    objective: Objective
-    time_limit: float = 30.0
-    settings: SolverSettings = field(default_factory=SolverSettings)
-    started_at: float | None = None
-    progress: ProgressHook | None = None
-    stop: Callable[[], bool] | None = None
-    max_arcs_per_machine: int = DEFAULT_MAX_ARCS
-    extensions: Sequence[ModelExtension] = ()
-    warm_starts: Sequence[tuple[str, list[PlacedOp]]] = ()
-    modes: dict[str, Mode] | None = None
-    extra_slots: int = DEFAULT_EXTRA_SLOTS
-    lot_plan: LotPlan | None = None
-    relax_deadlines: bool = False
-    repeatable: bool | None = None
-    solver_hook: Callable[[cp_model.CpSolver | None], None] | None = None
-    monitor: SolveMonitor | None = None
-    checkpoint: Callable[[Schedule, dict[str, str]], None] | None = None
-    large: bool | None = None
 
 
 def solve(
@@ -146,6 +87,8 @@ def solve(
     stop: Callable[[], bool] | None = None,
     started_at: float | None = None,
     relax_deadlines: bool = False,
+    model: str = "jobshop",
+    bucket_length: int | None = None,
 ) -> Schedule:
     """Schedule a plant.
 
@@ -177,7 +120,14 @@ def solve(
         ``time.monotonic()`` at which the time limit started (default: now).
     relax_deadlines
         Treat deadlines as due dates, so a plant whose deadlines cannot all be
-        met is still scheduled; kpis.json lists the missed ones.
+        met is still scheduled; kpis.json lists the missed ones (job-shop model only).
+    model
+        ``jobshop`` (continuous time: the full model, or on large plants the
+        neighbourhood search) or ``lotsizing`` (lots and sequences planned in
+        time buckets, then timed; see :mod:`prodsched.lotsizing`).
+    bucket_length
+        The lot-sizing model's bucket length in time units (default: the
+        plant's ``bucket_length``, else one chosen from the plant).
 
     Returns
     -------
@@ -196,7 +146,8 @@ def solve(
     request = SolveRequest(
         objective=parse_objective(objective), time_limit=time_limit,
         settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log),
-        started_at=started_at, progress=progress, stop=stop, relax_deadlines=relax_deadlines)
+        started_at=started_at, progress=progress, stop=stop, relax_deadlines=relax_deadlines,
+        model=model, bucket_length=bucket_length)
     return solve_request(plant, request)
 
 
@@ -212,6 +163,12 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     PlantError
         When the plant's numbers are too large for CP-SAT.
     """
+    if request.model not in MODELS:
+        raise UsageError(f"unknown model {request.model!r}; use one of {', '.join(MODELS)}")
+    if request.model == "lotsizing":
+        if request.relax_deadlines:
+            raise UsageError("relax_deadlines works with the job-shop model only")
+        return solve_lotsizing(plant, request, request.bucket_length or plant.bucket_length)
     t0 = request.started_at if request.started_at is not None else time.monotonic()
     settings = request.settings
     repeatable = (request.repeatable if request.repeatable is not None
@@ -220,7 +177,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     original = plant
     if request.relax_deadlines:
         plant = relax_deadlines(plant)
-    monitor = request.monitor or _NoMonitor()
+    monitor = request.monitor or NoMonitor()
     stop = request.stop or (lambda: False)
     setups = SetupTable(plant)
     plan = request.lot_plan or plan_lots(plant, request.modes, extra_slots=request.extra_slots)
@@ -327,14 +284,6 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     return _relaxed(original, schedule, request)
 
 
-class _NoMonitor:
-    def phase(self, name: str) -> None:
-        """Ignore."""
-
-    def fallback(self, make: Callable[[], Schedule]) -> None:
-        """Ignore."""
-
-
 def _relaxed(original: Plant, schedule: Schedule, request: SolveRequest) -> Schedule:
     """Record the deadlines a ``relax_deadlines`` schedule misses."""
     if request.relax_deadlines:
@@ -405,40 +354,3 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
                                                  objective.values(schedule.kpis)]
     check_schedule(schedule)
     return schedule
-
-
-def follows_rules(plant: Plant, lots: list[Lot], ops: Sequence[PlacedOp]) -> bool:
-    """Whether a schedule made by a heuristic (a warm start, a left shift) follows
-    every rule of the plant.
-
-    The heuristics know spec v1's rules; a plant with rules of spec v2
-    (:attr:`~prodsched.plant.model.Plant.uses_v2_rules`) has their schedules
-    checked by the validator, so that one breaking a rule stays a hint.
-    """
-    if not plant.uses_v2_rules:
-        return True
-    from prodsched.validate import validate_texts
-
-    files = Schedule(plant, lots, list(ops)).render()
-    return not validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
-                              files["kpis.json"])
-
-
-def check_schedule(schedule: Schedule) -> dict[str, str]:
-    """Run the independent validator on the files this schedule would write; return them.
-
-    Raises
-    ------
-    InvalidScheduleError
-        Listing every violation; such a schedule is never written.
-    """
-    from prodsched.validate import validate_texts
-
-    files = schedule.render()
-    violations = validate_texts(schedule.plant, files["schedule.csv"],
-                                files["orders_report.csv"], files["kpis.json"])
-    if violations:
-        listing = "\n".join(str(v) for v in violations[:20])
-        raise InvalidScheduleError(
-            f"internal error: the schedule breaks {len(violations)} rule(s):\n{listing}")
-    return files

@@ -165,3 +165,19 @@ def test_unsupported_objective_is_refused(make_plant):
     plant = load_plant(make_plant(PLANT))
     with pytest.raises(UsageError, match="cannot minimise makespan"):
         solve(plant, "makespan")
+
+
+def test_the_public_solve_reaches_the_lot_sizing_model(make_plant):
+    """``prodsched.solve(plant, model="lotsizing")`` is the route the CLI's --model takes."""
+    import prodsched
+
+    plant = load_plant(make_plant(PLANT))
+    s = prodsched.solve(plant, objective="weighted-tardiness>setup-cost,holding-cost",
+                        time_limit=20, workers=1, model="lotsizing", bucket_length=240)
+    assert_valid(s)
+    assert s.info.details["model"]["kind"] == "lotsizing"
+    assert "plan.csv" in s.render()
+    with pytest.raises(UsageError, match="unknown model"):
+        prodsched.solve(plant, model="bucket")
+    with pytest.raises(UsageError, match="job-shop model only"):
+        prodsched.solve(plant, model="lotsizing", relax_deadlines=True)

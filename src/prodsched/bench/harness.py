@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodsched.atomic import write_files_atomically
 from prodsched.bench.bks import get_set, instance_files, read_bks
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.report import merge_rows, read_rows, row_key, rows_csv, summary_markdown
 from prodsched.bench.run import MODELS, ResultRow, run_instance
 from prodsched.errors import UsageError
-from prodsched.io.files import write_files_atomically
 
 RESULTS_CSV = "results.csv"
 SUMMARY_MD = "summary.md"

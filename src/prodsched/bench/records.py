@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from prodsched.io.files import write_files_atomically
+from prodsched.atomic import write_files_atomically
 
 
 def write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> Path:

@@ -26,9 +26,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from prodsched.atomic import write_files_atomically
 from prodsched.bench.smed import scale_setups
 from prodsched.generate import GeneratorConfig, write_plant
-from prodsched.io.files import write_files_atomically
 from prodsched.plant.load import load_plant
 from prodsched.plant.model import Plant
 from prodsched.strategies import StrategySettings, get_strategy, run_strategy

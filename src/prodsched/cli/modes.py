@@ -39,8 +39,8 @@ def compare_modes_command(plant: str, out_dir: str | None, by_product: bool, tim
     reason in the planner's checklist, and the recommended mix solved as one
     plant beside the best single-mode plant and auto.
     """
+    from prodsched.atomic import write_files_atomically
     from prodsched.cpsat_runner import SolverSettings
-    from prodsched.io.files import write_files_atomically
     from prodsched.modes_compare import compare_modes, table_csv, table_text
 
     try:

@@ -209,7 +209,6 @@ def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: fl
     (:mod:`prodsched.cli.anytime`).
     """
     from prodsched.cpsat_runner import SolverSettings
-    from prodsched.lotsizing.solve import solve_lotsizing
     from prodsched.pipeline import NoScheduleError, SolveRequest, solve_request
 
     progress = ProgressLine(enabled=False if quiet or log else None, started_at=started)
@@ -218,13 +217,12 @@ def _solve(src: _Source, interrupt: Interrupt, started: float, *, time_limit: fl
         extensions=src.extensions, progress=progress,
         relax_deadlines=relax_deadlines, stop=interrupt.requested, solver_hook=interrupt.hook,
         monitor=interrupt, settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log),
-        checkpoint=checkpoints.write)
+        checkpoint=checkpoints.write, model=src.model, bucket_length=bucket)
     plant = src.plant
     try:
         with progress:
             if src.model == "lotsizing":
-                return interrupt.run(lambda: solve_lotsizing(
-                    plant, request, bucket or plant.bucket_length))
+                return interrupt.run(lambda: solve_request(plant, request))
             return interrupt.run(lambda: solve_request(plant, _with_warm_starts(
                 request, src, interrupt, time_limit)))
     except NoScheduleError as err:

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from prodsched.atomic import write_files_atomically
 from prodsched.errors import UsageError
 from prodsched.examples import bakery, bottling, furniture, tiny
 from prodsched.generate.csvtext import write_plant_folder
-from prodsched.io.files import write_files_atomically
 
 _MODULES: dict[str, ModuleType] = {
     "tiny": tiny,

@@ -18,13 +18,46 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from prodsched.lots.lot import STOCK
+from prodsched.plant.model import Plant
 from prodsched.plant.values import TimeAxis, format_number
+from prodsched.schedule.kpis import Kpis, OrderOutcome
+from prodsched.schedule.rows import ScheduleRow
 
-if TYPE_CHECKING:
-    from prodsched.schedule.schedule import Schedule
+
+class SolveSummary(Protocol):
+    """How the schedule was found, as far as a chart's subtitle tells it."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def objective(self) -> float | None: ...
+    @property
+    def bound(self) -> float | None: ...
+    @property
+    def objective_name(self) -> str: ...
+
+
+class Schedule(Protocol):
+    """What a chart is drawn from (:class:`prodsched.Schedule` is one).
+
+    The charts depend on this shape only, not on the schedule module, which
+    draws itself with them (``Schedule.plot``).
+    """
+
+    @property
+    def plant(self) -> Plant: ...
+    @property
+    def rows(self) -> list[ScheduleRow]: ...
+    @property
+    def outcomes(self) -> list[OrderOutcome]: ...
+    @property
+    def kpis(self) -> Kpis: ...
+    @property
+    def info(self) -> SolveSummary: ...
+
 
 KINDS = ("run", "setup", "down")
 VIEWS = ("machines", "orders")

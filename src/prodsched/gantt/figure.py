@@ -15,7 +15,7 @@ import math
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from prodsched.gantt.chart import COLOR_BY, Chart, build_chart
+from prodsched.gantt.chart import COLOR_BY, Chart, Schedule, build_chart
 from prodsched.gantt.colors import (
     DOWN_EDGE,
     DOWN_FILL,
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from prodsched.schedule.schedule import Schedule
 
 DPI = 110
 WIDTH_INCHES = 14.0

@@ -51,7 +51,7 @@ def gantt_files(schedule: Schedule, *, color_by: str = "family",
 def write_gantt(schedule: Schedule, out_dir: str | Path, *, color_by: str = "family",
                 png: bool = True) -> list[Path]:
     """Write :func:`gantt_files` into ``out_dir`` atomically; return their paths."""
-    from prodsched.io.files import write_files_atomically
+    from prodsched.atomic import write_files_atomically
 
     return write_files_atomically(Path(out_dir), gantt_files(schedule, color_by=color_by,
                                                              png=png))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 
-from prodsched.io.files import write_files_atomically
+from prodsched.atomic import write_files_atomically
 from prodsched.plant.build import PLANT_FILES
 
 Cell = str | int | float | Fraction | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodsched.io.files import write_files_atomically
+from prodsched.atomic import write_files_atomically
 
 if TYPE_CHECKING:
     from prodsched.schedule.schedule import Schedule

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from prodsched.io.files import write_files_atomically
+from prodsched.atomic import write_files_atomically
 from prodsched.io.plant_tables import TIME_COLUMNS, plant_tables
 from prodsched.io.xlsx import workbook_bytes
 from prodsched.plant.build import PLANT_FILES

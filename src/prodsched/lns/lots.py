@@ -25,7 +25,7 @@ from prodsched.plant.model import Mode, Order, Plant, Product
 
 
 def demand_points(window: float) -> Callable[[Product, list[Order]], list[int]]:
-    """A cut policy (see :mod:`prodsched.strategies.lotting`): cut where an order's
+    """A cut policy (see :mod:`prodsched.lots.policies`): cut where an order's
     due date or release is more than ``window`` from the first order of its lot."""
 
     def policy(product: Product, orders: list[Order]) -> list[int]:
@@ -57,7 +57,7 @@ def aggregated_lots(plant: Plant, window: float | Fraction = 0,
 
     ``modes`` overrides products' modes (as ``SolveRequest.modes``).
     """
-    from prodsched.strategies.lotting import plant_lots
+    from prodsched.lots.policies import plant_lots
 
     if modes:
         products = {name: replace(p, mode=modes.get(name, p.mode))

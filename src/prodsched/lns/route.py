@@ -26,9 +26,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from prodsched.budget import DETERMINISTIC_PER_SECOND, DETERMINISTIC_SEARCH_SHARE, Budget
+from prodsched.errors import NoScheduleError
 from prodsched.lns.checkpoint import Checked, Checkpointer
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.search import SearchLimits, improve
@@ -36,11 +37,10 @@ from prodsched.lns.start import CANDIDATE_PER_OP, Candidate, choose_start
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
+from prodsched.request import SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
-
-if TYPE_CHECKING:
-    from prodsched.pipeline import SolveMonitor, SolveRequest
+from prodsched.validate.check import check_schedule, follows_rules
 
 # Share of the limit after which no more start candidates are tried.
 START_SHARE = 0.2
@@ -77,7 +77,6 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     NoScheduleError
         When no dispatch rule meets every deadline.
     """
-    from prodsched.pipeline import NoScheduleError, check_schedule, follows_rules
 
     t0, objective = budget.started, request.objective
     stop = request.stop or (lambda: False)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from prodsched.cpsat_runner import RunResult, run_stages
-from prodsched.errors import Conflict, InfeasibleError
+from prodsched.errors import Conflict, InfeasibleError, NoScheduleError
 from prodsched.lotsizing.expand import PlannedLot, expand, plan_rows
 from prodsched.lotsizing.grid import make_grid
 from prodsched.lotsizing.items import Item, plan_items
@@ -20,7 +20,9 @@ from prodsched.lotsizing.model import BucketModel
 from prodsched.objective import parse_objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
+from prodsched.request import SolveRequest
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.validate.check import check_schedule
 
 DEFAULT_LOTSIZING_OBJECTIVE = "weighted-tardiness>setup-cost,holding-cost,setup-time"
 PLAN_COLUMNS = ("bucket", "machine", "product", "quantity", "position", "lot")
@@ -67,7 +69,8 @@ def plan_csv(rows: list[dict[str, object]]) -> str:
     return buf.getvalue()
 
 
-def solve_lotsizing(plant: Plant, request: Any, bucket_length: int | None = None) -> Schedule:
+def solve_lotsizing(plant: Plant, request: SolveRequest,
+                    bucket_length: int | None = None) -> Schedule:
     """Plan lots in time buckets, then expand the plan into a timed schedule.
 
     Parameters
@@ -75,7 +78,7 @@ def solve_lotsizing(plant: Plant, request: Any, bucket_length: int | None = None
     plant
         The plant.
     request
-        A :class:`prodsched.pipeline.SolveRequest` (objective, time limit,
+        A :class:`prodsched.request.SolveRequest` (objective, time limit,
         solver settings, progress, stop).
     bucket_length
         Time units per bucket (default: about 30 buckets to the last due date).
@@ -84,10 +87,8 @@ def solve_lotsizing(plant: Plant, request: Any, bucket_length: int | None = None
     ------
     InfeasibleError
         When no plan meets the deadlines
-        (:class:`~prodsched.pipeline.NoScheduleError` when none was found in time).
+        (:class:`~prodsched.errors.NoScheduleError` when none was found in time).
     """
-    from prodsched.pipeline import NoScheduleError, check_schedule
-
     t0 = request.started_at if request.started_at is not None else time.monotonic()
     objective = parse_objective(request.objective)
     setups = SetupTable(plant)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from prodsched.atomic import write_files_atomically
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
 from prodsched.plant.values import format_number
@@ -181,8 +182,6 @@ class Schedule:
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """Write the schedule files into ``out_dir`` atomically; return their paths."""
-        from prodsched.io.files import write_files_atomically
-
         return write_files_atomically(Path(out_dir), self.render())
 
     def plot(self, view: str = "machines", *, color_by: str = "family",

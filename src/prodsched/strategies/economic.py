@@ -26,9 +26,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from prodsched.lots.policies import orders_by_product
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
-from prodsched.strategies.lotting import orders_by_product
 
 
 def eoq(setup_cost: float, demand_rate: float, holding_cost: float) -> float:

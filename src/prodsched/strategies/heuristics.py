@@ -21,11 +21,12 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 
+from prodsched.lots import policies as lotting
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
-from prodsched.strategies import cyclic, economic, lotting, rules
+from prodsched.strategies import cyclic, economic, rules
 from prodsched.strategies.base import HeuristicStrategy, StrategySettings, register
 from prodsched.strategies.dispatcher import Rule, rule_dispatch
 

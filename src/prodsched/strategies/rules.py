@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prodsched.lots.lot import Lot
+from prodsched.lots.policies import lot_arrival, lot_weight
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.strategies.dispatcher import Choice, Rule
-from prodsched.strategies.lotting import lot_arrival, lot_weight
 
 INF = math.inf
 

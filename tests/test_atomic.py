@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from prodsched.io.files import write_files_atomically
+from prodsched.atomic import write_files_atomically
 
 
 def _mode(path) -> int:

@@ -1,4 +1,6 @@
-"""Lot policies of the heuristic strategies (pure functions).
+"""Lot policies: where to cut each product's demand into lots (pure functions).
+
+Used by the heuristic strategies and by the large-plant route.
 
 Every policy respects each product's mode: ``one-off`` products get one lot
 per order, always; ``batch`` and ``mass`` products get their demand cut into

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from prodsched.lots import policies as lotting
 from prodsched.lots.lot import STOCK
 from prodsched.plant.model import Mode
-from prodsched.strategies import lotting
 from tests.strategies.conftest import one_machine
 
 ORDERS = """\

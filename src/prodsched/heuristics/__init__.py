@@ -1,0 +1,1 @@
+"""Heuristics: warm starts, the benchmark formats' special searches (tabu, flow shop)."""

@@ -1,0 +1,1 @@
+"""The job-shop CP-SAT model of a plant: variables, constraint families, criteria."""

@@ -1,0 +1,1 @@
+"""The lot-sizing (bucket) CP-SAT model and its expansion into a schedule."""
