@@ -26,8 +26,6 @@ from prodsched.validate import validate_dir
 from tests.conftest import assert_valid
 
 INSTANCES = Path(__file__).resolve().parents[2] / "instances"
-NEEDS_RESOURCES_IN_THE_MODEL = pytest.mark.xfail(
-    reason="needs resources in the model (model-layer/core-timeline)", strict=False)
 
 # One press and one crew: setups and runs never overlap on one machine, so any valid
 # job-shop schedule keeps within every capacity (a plant main's solver gets right today).
@@ -116,7 +114,6 @@ def test_a_plant_without_resources_names_none(tmp_path):
            "resources.csv)" in stderr
 
 
-@NEEDS_RESOURCES_IN_THE_MODEL
 def test_crews_solves_and_its_crew_is_never_double_booked():
     plant = prodsched.load_plant(INSTANCES / "crews")
     schedule = prodsched.solve(plant, time_limit=10, workers=2)
@@ -126,7 +123,6 @@ def test_crews_solves_and_its_crew_is_never_double_booked():
     assert schedule.resources["operator"].peak <= 3
 
 
-@NEEDS_RESOURCES_IN_THE_MODEL
 def test_crews_compared_at_one_and_three_crews():
     plant = prodsched.load_plant(INSTANCES / "crews")
     one, three = compare_resources(plant, "setup_crew", (1, 3), time_limit=10,

@@ -20,14 +20,11 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-NEEDS_RESOURCES_IN_THE_MODEL = pytest.mark.xfail(
-    reason="needs resources in the model (model-layer/core-timeline)", strict=False)
 WITH_RESOURCES = {"crews"}   # instances with a resources.csv: they also get the resources view
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(p.name, marks=NEEDS_RESOURCES_IN_THE_MODEL) if p.name in WITH_RESOURCES
-    else p.name for p in sorted(INSTANCES.iterdir()) if p.is_dir()])
+    p.name for p in sorted(INSTANCES.iterdir()) if p.is_dir()])
 def test_every_instance_solves_and_validates(tmp_path, name):
     out = tmp_path / "out"
     code, stdout, stderr = run("solve", str(INSTANCES / name), "--out", str(out),
