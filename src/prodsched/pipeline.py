@@ -193,10 +193,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     if large and not (request.extensions or request.warm_starts or request.lot_plan):
         from prodsched.lns.route import solve_large
 
-        large_schedule = solve_large(plant, request, budget, monitor, setups)
-        large_schedule.info.details["restricted"] = [
-            "large-plant route: CP-SAT solves windows of the schedule", *restricted]
-        return _relaxed(original, large_schedule, request)
+        return _relaxed(original, solve_large(plant, request, budget, monitor, setups), request)
     monitor.phase("warm start")
     # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
     stopped = stop()
@@ -206,12 +203,13 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                              else t0 + WARM_SHARE * request.time_limit, plan=plan,
                              merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)
     skipped = warm.skipped
-    details: dict[str, Any] = {"dispatch": warm.summary(), "restricted": restricted}
+    details: dict[str, Any] = {"dispatch": warm.summary()}
     budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,
                          "warm_start_seconds": round(time.monotonic() - t0, 3),
                          "warm_start_skipped": skipped, "deterministic_seconds": None,
                          "wall_limit_hit": False})
     details["budget"] = budget.notes
+    details["restricted"] = restricted
 
     def fallback(reason: str, own: dict[str, Any] | None = None) -> Schedule:
         if not warm.meets_deadlines:
@@ -286,7 +284,11 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
 
 
 def _relaxed(original: Plant, schedule: Schedule, request: SolveRequest) -> Schedule:
-    """Record the deadlines a ``relax_deadlines`` schedule misses."""
+    """Record the deadlines a ``relax_deadlines`` schedule misses, and that the
+    large-plant route (the only one that sets no ``restricted``) solves windows."""
+    if "restricted" not in schedule.info.details:
+        schedule.info.details["restricted"] = [
+            "large-plant route: CP-SAT solves windows of the schedule"]
     if request.relax_deadlines:
         schedule.info.details["relaxed_deadlines"] = {
             "missed": missed_deadlines(original, schedule)}
