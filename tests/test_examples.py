@@ -149,15 +149,6 @@ def test_bottling_is_high_volume_with_mass_mode(tmp_path: Path) -> None:
     assert max(r.time for r in plant.setup_rules) >= 90
 
 
-def test_bakery_has_longest_waits(tmp_path: Path) -> None:
-    plant = load_plant(write_example("bakery", tmp_path))
-    for steps in plant.routings.values():
-        assert all(opt.max_wait is None for opt in steps[0].options)
-        assert all(opt.max_wait == 60 for opt in steps[1].options)  # dough to oven
-        assert all(opt.max_wait is not None and opt.max_wait <= 240
-                   for opt in steps[2].options)  # packed the same morning or shift
-
-
 def test_shifts_has_two_shifts_pausing_presses_and_an_oven_that_may_not(
         tmp_path: Path) -> None:
     plant = load_plant(write_example("shifts", tmp_path))
@@ -174,6 +165,26 @@ def test_shifts_has_two_shifts_pausing_presses_and_an_oven_that_may_not(
     # long campaigns: some order takes the press more than a shift
     assert any(plant.steps(o.product)[0].options[0].duration(o.quantity) > 960
                for o in plant.orders)
+
+
+@pytest.mark.xfail(reason="needs can_pause and max_wait in the CP-SAT model (branch model-layer) "
+                   "and in the machine timeline (branch core-timeline); before they land the "
+                   "solve's schedule breaks rules 2 and 5 and is rejected", strict=False)
+def test_shifts_solves_to_a_valid_schedule_with_paused_runs(tmp_path: Path) -> None:
+    from prodsched import solve
+    from tests.conftest import assert_valid
+
+    plant = load_plant(write_example("shifts", tmp_path))
+    schedule = solve(plant, time_limit=30, workers=2)
+    assert_valid(schedule)  # the validator checks pauses, the oven and max_wait
+    runs = [r for r in schedule.rows if r.kind == "run"]
+    down = {m: plant.unavailable(m) for m in plant.machines}
+
+    def paused(row) -> bool:  # type: ignore[no-untyped-def]
+        return any(row.start < start < row.end for start, _ in down[row.machine])
+
+    assert not any(paused(r) for r in runs if r.machine == "OVEN")
+    assert any(paused(r) for r in runs if r.machine.startswith("PRESS"))
 
 
 def test_tiny_is_tiny(tmp_path: Path) -> None:
