@@ -59,7 +59,7 @@ def shift_fit(plant: Plant, product: Product, orders: list[Order]) -> int | None
     """
     if not plant.downtimes:
         return None
-    dues = [int(math.ceil(o.due)) for o in orders if o.due is not None]
+    dues = [math.ceil(o.due) for o in orders if o.due is not None]
     dues += [o.deadline for o in orders if o.deadline is not None]
     if not dues:
         return None
