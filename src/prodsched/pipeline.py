@@ -40,7 +40,6 @@ from prodsched.errors import (
     UsageError,
 )
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
-from prodsched.heuristics.compact import left_shift
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
@@ -56,6 +55,7 @@ from prodsched.plant.setups import SetupTable
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.timeline.retime import left_shift
 from prodsched.validate.check import check_schedule
 
 __all__ = [

@@ -23,7 +23,7 @@ the window enters as constants:
 The objective is the real one restricted to what the window can change
 (:mod:`prodsched.lns.subobjective`). The window's new order, put back between
 the fixed runs, is re-timed over the whole plant
-(:func:`prodsched.lns.retime.retime`) and judged by the full objective.
+(:func:`prodsched.timeline.retime.retime`) and judged by the full objective.
 """
 
 from __future__ import annotations
