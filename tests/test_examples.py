@@ -51,7 +51,7 @@ def up_windows(plant: Plant, machine: str) -> list[int]:
 
 
 def test_the_five_examples_are_there() -> None:
-    assert {"tiny", "bakery", "furniture", "bottling", "crews"} <= set(EXAMPLES)
+    assert {"tiny", "bakery", "furniture", "bottling", "crews", "shifts"} <= set(EXAMPLES)
     assert all(text and "\n" not in text for text in EXAMPLES.values())
 
 
@@ -90,6 +90,8 @@ def test_every_lot_fits_between_downtimes(name: str, tmp_path: Path) -> None:
     for product in plant.products:
         units = longest_lot(plant, product)
         for _, option in plant.iter_options(product):
+            if option.can_pause:
+                continue  # a run that may pause goes on after the downtime
             windows = up_windows(plant, option.machine)
             assert option.duration(units) + longest_setup <= min(windows), (product, option)
 
@@ -145,6 +147,44 @@ def test_bottling_is_high_volume_with_mass_mode(tmp_path: Path) -> None:
     fill = plant.steps("cola")[1]
     assert min(opt.time_per_unit for opt in fill.options) < 1
     assert max(r.time for r in plant.setup_rules) >= 90
+
+
+def test_shifts_has_two_shifts_pausing_presses_and_an_oven_that_may_not(
+        tmp_path: Path) -> None:
+    plant = load_plant(write_example("shifts", tmp_path))
+    assert plant.time_axis.is_datetime and plant.uses_v2_rules
+    # every machine is down 22:00-06:00 on weeknights and over the weekend
+    nights = plant.unavailable("OVEN")
+    assert [end - start for start, end in nights] == [480] * 4 + [3360] + [480] * 4 + [3360]
+    assert all(plant.unavailable(m) == nights for m in plant.machines)
+    for steps in plant.routings.values():
+        press, oven, pack = steps
+        assert all(opt.can_pause for opt in press.options + pack.options)
+        assert all(not opt.can_pause and opt.max_wait == 600 for opt in oven.options)
+    assert {p.mode for p in plant.products.values()} == {Mode.MASS, Mode.BATCH}
+    # long campaigns: some order takes the press more than a shift
+    assert any(plant.steps(o.product)[0].options[0].duration(o.quantity) > 960
+               for o in plant.orders)
+
+
+@pytest.mark.xfail(reason="needs can_pause and max_wait in the CP-SAT model (branch model-layer) "
+                   "and in the machine timeline (branch core-timeline); before they land the "
+                   "solve's schedule breaks rules 2 and 5 and is rejected", strict=False)
+def test_shifts_solves_to_a_valid_schedule_with_paused_runs(tmp_path: Path) -> None:
+    from prodsched import solve
+    from tests.conftest import assert_valid
+
+    plant = load_plant(write_example("shifts", tmp_path))
+    schedule = solve(plant, time_limit=30, workers=2)
+    assert_valid(schedule)  # the validator checks pauses, the oven and max_wait
+    runs = [r for r in schedule.rows if r.kind == "run"]
+    down = {m: plant.unavailable(m) for m in plant.machines}
+
+    def paused(row) -> bool:  # type: ignore[no-untyped-def]
+        return any(row.start < start < row.end for start, _ in down[row.machine])
+
+    assert not any(paused(r) for r in runs if r.machine == "OVEN")
+    assert any(paused(r) for r in runs if r.machine.startswith("PRESS"))
 
 
 def test_tiny_is_tiny(tmp_path: Path) -> None:
