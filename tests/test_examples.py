@@ -167,9 +167,6 @@ def test_shifts_has_two_shifts_pausing_presses_and_an_oven_that_may_not(
                for o in plant.orders)
 
 
-@pytest.mark.xfail(reason="needs can_pause and max_wait in the CP-SAT model (branch model-layer) "
-                   "and in the machine timeline (branch core-timeline); before they land the "
-                   "solve's schedule breaks rules 2 and 5 and is rejected", strict=False)
 def test_shifts_solves_to_a_valid_schedule_with_paused_runs(tmp_path: Path) -> None:
     from prodsched import solve
     from tests.conftest import assert_valid
