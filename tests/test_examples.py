@@ -149,6 +149,15 @@ def test_bottling_is_high_volume_with_mass_mode(tmp_path: Path) -> None:
     assert max(r.time for r in plant.setup_rules) >= 90
 
 
+def test_bakery_has_longest_waits(tmp_path: Path) -> None:
+    plant = load_plant(write_example("bakery", tmp_path))
+    for steps in plant.routings.values():
+        assert all(opt.max_wait is None for opt in steps[0].options)
+        assert all(opt.max_wait == 60 for opt in steps[1].options)  # dough to oven
+        assert all(opt.max_wait is not None and opt.max_wait <= 240
+                   for opt in steps[2].options)  # packed the same morning or shift
+
+
 def test_shifts_has_two_shifts_pausing_presses_and_an_oven_that_may_not(
         tmp_path: Path) -> None:
     plant = load_plant(write_example("shifts", tmp_path))
