@@ -1,16 +1,21 @@
 """Running CP-SAT on a built model: parameters, lexicographic stages, progress.
 
-Model-agnostic: the job-shop and lot-sizing models both hand their stage
-expressions here. A lexicographic objective is solved stage by stage: each
-stage is minimised with the earlier stages held at their best values, warm
-started from the previous stage's solution.
+The one place prodsched calls CP-SAT's solver. Model-agnostic: the job-shop
+model, the window models of the neighbourhood search, the lot-sizing model,
+the plain benchmark model, the neighbourhoods of the job-shop LNS and the
+infeasibility explanation (under assumptions, without an objective) all hand
+their model and stage expressions to :func:`run_stages`. A lexicographic
+objective is solved stage by stage: each stage is minimised with the earlier
+stages held at their best values, warm started from the previous stage's
+solution.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -27,8 +32,15 @@ STATUS_NAMES = {
 # the time left (with a deterministic budget: after this share of it).
 STAGE_SHARE = 0.6
 
+# How often a running solve checks ``stop()`` (seconds).
+STOP_POLL_SECONDS = 0.1
+
 # progress(stage_name, elapsed_seconds, objective, bound)
 ProgressHook = Callable[[str, float, float, float], None]
+# Given the live solver while it runs, and None after (e.g. for a signal handler).
+SolverHook = Callable[[cp_model.CpSolver | None], None]
+# (name, integer expression, scale): a stage whose value is expression / scale.
+StageExpression = tuple[str, cp_model.LinearExprT, int]
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,10 @@ class SolverSettings:
     subsolvers
         The full-problem workers to run (CP-SAT names such as ``max_lp``);
         empty: CP-SAT's own portfolio for the number of workers.
+    presolve
+        Run CP-SAT's presolve (off for small models that start from a
+        complete hint, such as the windows of the neighbourhood search, where
+        presolve costs more than it saves).
     """
 
     workers: int = 0
@@ -68,6 +84,7 @@ class SolverSettings:
     light_presolve: bool = False
     linearization_level: int | None = None
     subsolvers: tuple[str, ...] = ()
+    presolve: bool = True
 
 
 class ModelRejectedError(RuntimeError):
@@ -96,13 +113,29 @@ class StageResult:
 
 @dataclass
 class RunResult:
-    """Outcome of all stages: the last solution found and how good it is."""
+    """Outcome of all stages: the last solution found and how good it is.
+
+    ``core``: for a model proved infeasible under assumptions, the indices of
+    assumption literals sufficient for the infeasibility (CP-SAT's
+    ``sufficient_assumptions_for_infeasibility``).
+    """
 
     status: str = "unknown"
     values: list[int] | None = None
     stages: list[StageResult] = field(default_factory=list)
     trajectory: list[tuple[float, str, float, float]] = field(default_factory=list)
     interrupted: bool = False
+    core: list[int] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        """Wall seconds spent in CP-SAT over every stage."""
+        return sum(s.seconds for s in self.stages)
+
+    @property
+    def deterministic_seconds(self) -> float:
+        """CP-SAT deterministic seconds over every stage."""
+        return sum(s.deterministic_seconds for s in self.stages)
 
     def value(self, var: object) -> int:
         """Value of a variable (or negated literal) in the solution."""
@@ -155,16 +188,18 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             solver.stop_search()
 
 
+
 def run_stages(
     model: cp_model.CpModel,
-    stages: Sequence[tuple[str, cp_model.LinearExprT, int]],
+    stages: Sequence[StageExpression],
     settings: SolverSettings,
     deadline: float,
     *,
     at_zero: list[bool] | None = None,
     progress: ProgressHook | None = None,
     stop: Callable[[], bool] | None = None,
-    solver_hook: Callable[[cp_model.CpSolver | None], None] | None = None,
+    solver_hook: SolverHook | None = None,
+    stage_share: float = STAGE_SHARE,
 ) -> RunResult:
     """Minimise ``stages`` lexicographically until ``deadline`` (``time.monotonic``).
 
@@ -172,19 +207,49 @@ def run_stages(
     ----------
     stages
         ``(name, integer expression, scale)``; the reported value is
-        ``expression / scale``. Every expression must be non-negative.
+        ``expression / scale``. Every expression must be non-negative. No
+        stage: one search for any solution (the model's own objective, if
+        any, is kept), e.g. under assumptions (see :attr:`RunResult.core`).
+    settings
+        CP-SAT's parameters, and the deterministic budget of all stages.
     at_zero
         Per stage, true when the model's hint already makes it 0: the stage
         is then optimal without a search (0 is its lower bound) and is fixed
         at 0 for the later stages. Should the model then turn out infeasible
         (the hint was not a solution of the model after all), the status is
         ``unknown``, not ``infeasible``.
+    progress
+        Called on every solution with the stage, seconds since the start,
+        objective and bound.
+    stop
+        Polled between stages, at every solution and every
+        :data:`STOP_POLL_SECONDS` during a search: once true, the search ends
+        with what it has (``interrupted``).
     solver_hook
         Called with the live solver while a stage runs (and ``None`` after),
         so that a signal handler can stop it.
+    stage_share
+        A stage before the last gets this share of what is left: of the
+        deterministic budget, or else of the time (it then stops at its first
+        solution after that share).
     """
     result = RunResult()
     t0 = time.monotonic()
+    with polling(stop) as live:
+        if not stages:
+            _satisfy(model, settings, deadline, result, live, solver_hook)
+            return result
+        _minimise(model, stages, settings, deadline, result, t0, at_zero, progress, stop,
+                  live, solver_hook, stage_share)
+    return result
+
+
+def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
+              settings: SolverSettings, deadline: float, result: RunResult, t0: float,
+              at_zero: list[bool] | None, progress: ProgressHook | None,
+              stop: Callable[[], bool] | None, live: SolverHook,
+              solver_hook: SolverHook | None, stage_share: float) -> None:
+    """The stages one after the other (see :func:`run_stages`); fills ``result``."""
     statuses: list[str] = []
     det_left = settings.deterministic_seconds
     assumed = False  # a stage was fixed at 0 on the hint's word, not by a search
@@ -205,37 +270,27 @@ def run_stages(
         budget = max(0.05, remaining)
         model.minimize(expr)
         if result.values is not None:
-            model.clear_hints()
-            proto = model.proto
-            proto.solution_hint.vars.extend(range(len(result.values)))
-            proto.solution_hint.values.extend(result.values)
+            _hint_all(model, result.values)
         det_budget = None if det_left is None else max(
-            0.01, det_left if last else det_left * STAGE_SHARE)
+            0.01, det_left if last else det_left * stage_share)
         solver = _solver(settings, budget, det_budget)
         watcher = _Watcher(name, scale, t0, result, progress, stop)
         timer = None
         if not last and det_budget is None:
-            timer = threading.Timer(remaining * STAGE_SHARE, watcher.end_share, (solver,))
+            timer = threading.Timer(remaining * stage_share, watcher.end_share, (solver,))
             timer.daemon = True
             timer.start()
-        if solver_hook is not None:
-            solver_hook(solver)
         started = time.monotonic()
         try:
-            code = solver.solve(model, watcher)
+            status = _solve(model, solver, watcher, live, solver_hook)
         finally:
             if timer is not None:
                 timer.cancel()
-            if solver_hook is not None:
-                solver_hook(None)
-        status = STATUS_NAMES.get(code, "unknown")
-        if status == "invalid":
-            raise ModelRejectedError(f"CP-SAT rejected the model: {model.validate()}")
         response = solver.response_proto
         if det_left is not None:
             det_left = max(0.0, det_left - response.deterministic_time)
         stopped = result.interrupted or (stop is not None and stop())
-        has_solution = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        has_solution = status in ("optimal", "feasible")
         result.stages.append(StageResult(
             name, status,
             solver.objective_value / scale if has_solution else None,
@@ -248,7 +303,7 @@ def run_stages(
             if result.values is None:
                 # infeasible under an assumed stage proves nothing about the plant
                 result.status = "unknown" if assumed and status == "infeasible" else status
-                return result
+                return
             break
         result.values = list(response.solution)
         statuses.append(status)
@@ -258,7 +313,82 @@ def run_stages(
             break
     complete = len(statuses) == len(stages)
     result.status = "optimal" if complete and all(s == "optimal" for s in statuses) else "feasible"
-    return result
+
+
+def _satisfy(model: cp_model.CpModel, settings: SolverSettings, deadline: float,
+             result: RunResult, live: SolverHook, solver_hook: SolverHook | None) -> None:
+    """One search without stages: a solution, or a proof (and core) of infeasibility."""
+    budget = max(0.01, deadline - time.monotonic())
+    solver = _solver(settings, budget, settings.deterministic_seconds)
+    started = time.monotonic()
+    status = _solve(model, solver, None, live, solver_hook)
+    response = solver.response_proto
+    result.stages.append(StageResult("feasibility", status, None, None,
+                                     time.monotonic() - started,
+                                     round(response.deterministic_time, 3)))
+    result.status = "feasible" if status == "optimal" else status
+    if status in ("optimal", "feasible"):
+        result.values = list(response.solution)
+    elif status == "infeasible":
+        result.core = list(response.sufficient_assumptions_for_infeasibility)
+
+
+def _solve(model: cp_model.CpModel, solver: cp_model.CpSolver, watcher: _Watcher | None,
+           live: SolverHook, solver_hook: SolverHook | None) -> str:
+    """One CP-SAT search, with the live solver handed to the hooks meanwhile; its
+    status (:data:`STATUS_NAMES`)."""
+    live(solver)
+    if solver_hook is not None:
+        solver_hook(solver)
+    try:
+        code = solver.solve(model, watcher)
+    finally:
+        live(None)
+        if solver_hook is not None:
+            solver_hook(None)
+    status = STATUS_NAMES.get(code, "unknown")
+    if status == "invalid":
+        raise ModelRejectedError(f"CP-SAT rejected the model: {model.validate()}")
+    return status
+
+
+def _hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint every variable at ``values`` (a previous stage's solution)."""
+    model.clear_hints()
+    proto = model.proto
+    proto.solution_hint.vars.extend(range(len(values)))
+    proto.solution_hint.values.extend(values)
+
+
+@contextmanager
+def polling(stop: Callable[[], bool] | None) -> Iterator[SolverHook]:
+    """A solver hook: while it holds a live solver, ``stop`` is polled every
+    :data:`STOP_POLL_SECONDS` and the search stopped once it is true (CP-SAT itself
+    only reports at solutions). :func:`run_stages` polls its own ``stop`` so; this
+    is for callers that hand a hook on (e.g. through a
+    :class:`~prodsched.pipeline.SolveRequest`)."""
+    if stop is None:
+        yield lambda solver: None
+        return
+    current: list[cp_model.CpSolver | None] = [None]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(STOP_POLL_SECONDS):
+            solver = current[0]
+            if solver is not None and stop():
+                solver.stop_search()
+
+    def hold(solver: cp_model.CpSolver | None) -> None:
+        current[0] = solver
+
+    poller = threading.Thread(target=watch, daemon=True)
+    poller.start()
+    try:
+        yield hold
+    finally:
+        done.set()
+        poller.join()
 
 
 def _limit(status: str, stopped: bool, share: bool, response: object, budget: float,
@@ -299,4 +429,6 @@ def _solver(settings: SolverSettings, budget: float, det_budget: float | None
     if settings.light_presolve:
         p.max_presolve_iterations = 1
         p.presolve_probing_deterministic_time_limit = 0.1
+    if not settings.presolve:
+        p.cp_model_presolve = False
     return solver

@@ -12,9 +12,12 @@ Written as text on the command line and in the API:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+
+from ortools.sat.python import cp_model
 
 from prodsched.errors import UsageError
 from prodsched.plant.values import parse_number
@@ -44,6 +47,10 @@ _KPI_OF = {
 }
 
 DEFAULT_OBJECTIVE = "weighted-tardiness>setup-time"
+
+# A criterion's part in a CP-SAT model: an exact coefficient times a variable
+# (or a constant, for what the model cannot change).
+Term = tuple[Fraction, cp_model.LinearExprT]
 
 
 @dataclass(frozen=True)
@@ -136,3 +143,24 @@ def integer_scale(coefficients: list[Fraction], cap: int = 10**6) -> int:
         if scale > cap:
             return cap
     return scale
+
+
+def stage_expression(stage: Stage, terms_of: Callable[[Criterion], Sequence[Term]],
+                     extra: Sequence[Term] = ()) -> tuple[cp_model.LinearExpr, int]:
+    """A stage of the objective as an integer CP-SAT expression and the scale dividing
+    it back into the stage's value.
+
+    Parameters
+    ----------
+    stage
+        The weighted criteria.
+    terms_of
+        A model's terms of one criterion (exact coefficients).
+    extra
+        Terms added to the stage (e.g. the cost of pushing work outside a window).
+    """
+    terms = [(w * c, v) for crit, w in stage.terms for c, v in terms_of(crit)]
+    terms += list(extra)
+    scale = integer_scale([c for c, _ in terms])
+    coefficients = [round(c * scale) for c, _ in terms]
+    return cp_model.LinearExpr.weighted_sum([v for _, v in terms], coefficients), scale

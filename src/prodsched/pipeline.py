@@ -55,7 +55,7 @@ from prodsched.plant.setups import SetupTable
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
-from prodsched.validate.check import check_schedule
+from prodsched.validate.check import check_schedule, follows_rules
 
 __all__ = [
     "InvalidScheduleError",
@@ -187,9 +187,13 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     size = ModelSize.of(plant, plan, setups)
     large = is_large(size) if request.large is None else request.large
     if large and not (request.extensions or request.warm_starts or request.lot_plan):
-        from prodsched.lns.route import solve_large
+        from prodsched.lns.route import StartBreaksRules, solve_large
 
-        return _relaxed(original, solve_large(plant, request, budget, monitor, setups), request)
+        try:
+            return _relaxed(original, solve_large(plant, request, budget, monitor, setups),
+                            request)
+        except StartBreaksRules:  # no dispatch schedule to start from: the full model
+            pass
     monitor.phase("warm start")
     # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
     stopped = stop()
@@ -200,6 +204,11 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                              merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)
     skipped = warm.skipped
     details: dict[str, Any] = {"dispatch": warm.summary()}
+    # a warm start that breaks a rule of the plant is only a hint: no fallback, no stage
+    # taken as 0 on its word
+    usable = warm.meets_deadlines and follows_rules(plant, warm.best.lots, warm.best.ops)
+    if warm.meets_deadlines and not usable:
+        details["dispatch"]["breaks_rules"] = True
     budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,
                          "warm_start_seconds": round(time.monotonic() - t0, 3),
                          "warm_start_skipped": skipped, "deterministic_seconds": None,
@@ -207,7 +216,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     details["budget"] = budget.notes
 
     def fallback(reason: str, own: dict[str, Any] | None = None) -> Schedule:
-        if not warm.meets_deadlines:
+        if not usable:
             raise NoScheduleError(reason)
         info = details if own is None else own
         info["source"] = f"dispatch ({reason})"
@@ -216,7 +225,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         info["modes"] = mode_report(plan, schedule, warm, request.objective)
         return _relaxed(original, schedule, request)
 
-    if warm.meets_deadlines:  # for an interrupt, from another thread: details of its own
+    if usable:  # for an interrupt, from another thread: details of its own
         monitor.fallback(lambda: fallback(
             "interrupted before CP-SAT found a schedule",
             {**details, "budget": dict(budget.notes), "interrupted": True}))
@@ -238,7 +247,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     build_seconds = time.monotonic() - build_started
     details["model"] = _model_stats(jm, build_seconds)
     # a stage the hint already brings to 0 needs no search, if the hint is a valid schedule
-    at_zero = [v == 0 for v in warm.best.values] if warm.meets_deadlines else None
+    at_zero = [v == 0 for v in warm.best.values] if usable else None
     if jm.size() > LARGE_MODEL:
         settings = replace(settings, light_presolve=True)
     search_end = budget.end - reserve
@@ -328,7 +337,8 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
     and bound, and validate it."""
     schedule = Schedule(plant, lots, ops)
     shifted = Schedule(plant, lots, left_shift(plant, ops, setups))
-    if objective.values(shifted.kpis) <= objective.values(schedule.kpis):
+    if objective.values(shifted.kpis) <= objective.values(schedule.kpis) and \
+            follows_rules(plant, lots, shifted.ops):
         schedule = shifted
         details["left_shifted"] = True
     value = objective.stages[0].value(schedule.kpis)

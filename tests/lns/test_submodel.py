@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from ortools.sat.python import cp_model
 
-from prodsched.cpsat_runner import SolverSettings
+from prodsched.cpsat_runner import SolverSettings, run_stages
+from prodsched.jobshop.window import WindowModel
 from prodsched.lns.dispatch import queue_dispatch
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
@@ -13,8 +16,6 @@ from prodsched.lns.retime import retime
 from prodsched.lns.search import apply_moves
 from prodsched.lns.start import RULES
 from prodsched.lns.state import Indexed
-from prodsched.lns.submodel import WindowModel
-from prodsched.lns.subsolve import solve_stages
 from prodsched.lns.window import Neighbourhoods
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
@@ -57,7 +58,8 @@ def test_a_solved_window_put_back_gives_a_valid_schedule(generated, plant_name):
     checked = 0
     for window in windows:
         wm = WindowModel(plant, setups, OBJECTIVE, state, window, soft=0.1)
-        run = solve_stages(wm.model, wm.stages(), SolverSettings(workers=1), 5.0)
+        run = run_stages(wm.model, wm.stages(), SolverSettings(workers=1, presolve=False),
+                         time.monotonic() + 5.0)
         assert run.values is not None
         moved = apply_moves(state, window, wm.moves(run.value))
         if moved is None:

@@ -10,7 +10,9 @@ The yardstick every benchmark table shows beside prodsched:
   ``i → j`` forces ``start(j) >= end(i) + setup(i, j)``, and for permutation
   instances every machine's arc literals equal the first machine's.
 
-No hint, no heuristics: what a user gets by writing the model of the examples.
+No hint, no heuristics: what a user gets by writing the model of the examples
+(solved by prodsched's one CP-SAT runner, :func:`prodsched.cpsat_runner.run_stages`,
+with the user's workers and seed and nothing else).
 """
 
 from __future__ import annotations
@@ -21,11 +23,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from prodsched.bench.check import OpTime
+from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.formats.shop import ShopInstance
-
-STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
-          cp_model.INFEASIBLE: "infeasible", cp_model.UNKNOWN: "unknown",
-          cp_model.MODEL_INVALID: "invalid"}
 
 
 @dataclass
@@ -149,20 +148,19 @@ def solve_plain(instance: ShopInstance, time_limit: float, workers: int, seed: i
     """
     t0 = time.monotonic() if started_at is None else started_at
     plain = build_plain(instance)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - t0))
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    code = solver.solve(plain.model)
-    status = STATUS.get(code, "unknown")
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return PlainResult(status, None, None, None)
+    deadline = time.monotonic() + max(0.1, time_limit - (time.monotonic() - t0))
+    run = run_stages(plain.model, [("makespan", plain.makespan, 1)],
+                     SolverSettings(workers=workers, seed=seed), deadline)
+    if run.values is None:
+        return PlainResult(run.status, None, None, None)
     solution: list[list[OpTime]] = []
     for j, job_starts in enumerate(plain.starts):
         ops: list[OpTime] = []
         for i, start in enumerate(job_starts):
             machine = next(k for k, lit in plain.presence[j][i]
-                           if isinstance(lit, int) or solver.boolean_value(lit))
-            ops.append((machine, solver.value(start), solver.value(plain.ends[j][i])))
+                           if isinstance(lit, int) or run.value(lit))
+            ops.append((machine, run.value(start), run.value(plain.ends[j][i])))
         solution.append(ops)
-    return PlainResult(status, int(solver.objective_value), solver.best_objective_bound, solution)
+    stage = run.stages[-1]
+    assert stage.objective is not None
+    return PlainResult(run.status, int(stage.objective), stage.bound, solution)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from prodsched.cpsat_runner import SolverHook, SolverSettings, run_stages
 from prodsched.errors import Conflict
 from prodsched.jobshop.builder import JobShopModel, ModelExtension
 from prodsched.lots.plan import LotPlan
@@ -44,8 +45,7 @@ class _Assumptions:
     """Solving one model under subsets of its literals, within a deadline."""
 
     def __init__(self, model: cp_model.CpModel, deadline: float, workers: int, seed: int,
-                 stop: Callable[[], bool] | None,
-                 solver_hook: Callable[[cp_model.CpSolver | None], None] | None):
+                 stop: Callable[[], bool] | None, solver_hook: SolverHook | None):
         self.model, self.deadline = model, deadline
         self.workers, self.seed = workers, seed
         self.stop, self.hook = stop, solver_hook
@@ -61,25 +61,15 @@ class _Assumptions:
             return False
         self.model.clear_assumptions()
         self.model.add_assumptions([lit.var for lit in lits])
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = self.workers or 1
-        solver.parameters.random_seed = self.seed
-        solver.parameters.catch_sigint_signal = False
-        if self.hook is not None:
-            self.hook(solver)
-        try:
-            status = solver.solve(self.model)
-        finally:
-            if self.hook is not None:
-                self.hook(None)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        run = run_stages(self.model, [], SolverSettings(workers=self.workers or 1,
+                                                        seed=self.seed),
+                         time.monotonic() + seconds, solver_hook=self.hook)
+        if run.values is not None:
             return None
-        if status != cp_model.INFEASIBLE:
+        if run.status != "infeasible":
             return False
         by_index = {lit.var.index: lit for lit in lits}
-        found = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
-                 if i in by_index]
+        found = [by_index[i] for i in run.core if i in by_index]
         return found or list(lits)
 
     def shrink(self, core: list[_Literal]) -> list[_Literal]:
@@ -99,8 +89,7 @@ class _Assumptions:
 
 def explain(plant: Plant, plan: LotPlan, setups: SetupTable, deadline: float, *,
             workers: int = 1, seed: int = 0, extensions: Sequence[ModelExtension] = (),
-            stop: Callable[[], bool] | None = None,
-            solver_hook: Callable[[cp_model.CpSolver | None], None] | None = None
+            stop: Callable[[], bool] | None = None, solver_hook: SolverHook | None = None
             ) -> list[Conflict]:
     """Conflicting sets of deadlines (and downtimes), until ``deadline`` (``time.monotonic``).
 

@@ -11,12 +11,8 @@ validator as every other schedule, and keeps its schedule when it is shorter.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
-
-from ortools.sat.python import cp_model
 
 from prodsched.errors import InfeasibleError
 from prodsched.plant.model import Plant, Step
@@ -24,8 +20,6 @@ from prodsched.schedule.rows import PlacedOp
 
 # Below this many seconds the solve is not worth starting.
 MIN_SECONDS = 0.5
-# How often a running solve checks ``stop()`` (seconds).
-STOP_POLL_SECONDS = 0.1
 
 
 def assigned_plant(plant: Plant, placed: list[PlacedOp]) -> Plant | None:
@@ -77,7 +71,8 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     seed, workers
         The solve's random seed and CP-SAT workers.
     stop
-        Polled during the solve (every ``STOP_POLL_SECONDS``, between CP-SAT's
+        Polled during the solve (every
+        :data:`~prodsched.cpsat_runner.STOP_POLL_SECONDS`, between CP-SAT's
         solutions too): when it returns True the solve ends early.
 
     Returns
@@ -89,11 +84,11 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     if restricted is None or seconds < MIN_SECONDS or (stop is not None and stop()):
         return placed
     # imported here: the pipeline imports the heuristics
-    from prodsched.cpsat_runner import SolverSettings
+    from prodsched.cpsat_runner import SolverSettings, polling
     from prodsched.objective import parse_objective
     from prodsched.pipeline import SolveRequest, solve_request
 
-    with watching_stop(stop) as hook:
+    with polling(stop) as hook:
         request = SolveRequest(objective=parse_objective("makespan"), time_limit=seconds,
                                settings=SolverSettings(workers=workers, seed=seed),
                                warm_starts=[("given", placed)], stop=stop, solver_hook=hook)
@@ -103,35 +98,3 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
             return placed
     better = list(schedule.ops)
     return better if makespan_of(better) < makespan_of(placed) else placed
-
-
-@contextmanager
-def watching_stop(stop: Callable[[], bool] | None
-              ) -> Iterator[Callable[[cp_model.CpSolver | None], None] | None]:
-    """A ``solver_hook`` that ends the live CP-SAT search once ``stop()`` is true.
-
-    CP-SAT only asks ``stop`` at a new solution; this polls it every
-    ``STOP_POLL_SECONDS`` instead, so that Ctrl-C does not wait for the time limit.
-    """
-    if stop is None:
-        yield None
-        return
-    live: list[cp_model.CpSolver | None] = [None]
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(STOP_POLL_SECONDS):
-            solver = live[0]
-            if solver is not None and stop():
-                solver.stop_search()
-
-    def hook(solver: cp_model.CpSolver | None) -> None:
-        live[0] = solver
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        yield hook
-    finally:
-        done.set()
-        watcher.join()

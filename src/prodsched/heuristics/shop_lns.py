@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from prodsched.heuristics.resequence import watching_stop
+from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.heuristics.tabu_shop import Jobs, Placement
 
 # One neighbourhood's solve takes at most this many seconds.
@@ -42,7 +42,6 @@ MAX_SHARE = 0.8
 SIZE_STEP = 1.05
 
 Op = tuple[int, int]  # (job, operation)
-SolverHook = Callable[[cp_model.CpSolver | None], None]
 
 
 def shop_lns(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
@@ -73,22 +72,21 @@ def shop_lns(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
     share = START_SHARE
     n_ops = sum(len(ops) for ops in jobs)
     pick = (_time_window, _some_jobs, _some_machines)
-    with watching_stop(stop) as hook:
-        while span > floor and not (stop and stop()):
-            seconds = min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic())
-            if seconds < MIN_SECONDS:
-                break
-            size = max(1, round(share * n_ops))
-            free = rng.choice(pick)(best, n_machines, size, rng)
-            found = _solve_neighbourhood(jobs, n_machines, best, free, seconds,
-                                         rng.randrange(1 << 30), workers, hook)
-            if found is None:  # no schedule in time (the current one is always allowed)
-                share = max(MIN_SHARE, share / SIZE_STEP)
-                continue
-            placement, proved = found
-            best, span = placement, _makespan(placement)
-            share = (min(MAX_SHARE, share * SIZE_STEP) if proved
-                     else max(MIN_SHARE, share / SIZE_STEP))
+    while span > floor and not (stop and stop()):
+        seconds = min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic())
+        if seconds < MIN_SECONDS:
+            break
+        size = max(1, round(share * n_ops))
+        free = rng.choice(pick)(best, n_machines, size, rng)
+        found = _solve_neighbourhood(jobs, n_machines, best, free, seconds,
+                                     rng.randrange(1 << 30), workers, stop)
+        if found is None:  # no schedule in time (the current one is always allowed)
+            share = max(MIN_SHARE, share / SIZE_STEP)
+            continue
+        placement, proved = found
+        best, span = placement, _makespan(placement)
+        share = (min(MAX_SHARE, share * SIZE_STEP) if proved
+                 else max(MIN_SHARE, share / SIZE_STEP))
     return best, span
 
 
@@ -105,9 +103,8 @@ def solve_whole(jobs: Jobs, n_machines: int, start: Placement, seconds: float, *
     """
     if seconds < MIN_SECONDS or (stop and stop()):
         return None
-    with watching_stop(stop) as hook:
-        return _solve_neighbourhood(jobs, n_machines, start, set(_ops(start)), seconds, seed,
-                                    workers, hook)
+    return _solve_neighbourhood(jobs, n_machines, start, set(_ops(start)), seconds, seed,
+                                workers, stop)
 
 
 def _time_window(placement: Placement, n_machines: int, size: int,
@@ -147,7 +144,7 @@ def _some_machines(placement: Placement, n_machines: int, size: int,
 
 def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: set[Op],
                          seconds: float, seed: int, workers: int,
-                         hook: SolverHook | None) -> tuple[Placement, bool] | None:
+                         stop: Callable[[], bool] | None) -> tuple[Placement, bool] | None:
     """CP-SAT's best schedule with only ``free`` operations placed anew, and whether it
     is proved the best of that neighbourhood; ``None`` when it found none in time."""
     horizon = _makespan(current)
@@ -184,17 +181,10 @@ def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: 
     for kept in _kept_sequences(current, n_machines, free):
         for before, after in itertools.pairwise(kept):
             model.add(starts[after] >= ends[before])
-    model.minimize(makespan)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    if hook is not None:
-        hook(solver)
-    status = solver.solve(model)
-    if hook is not None:
-        hook(None)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    run = run_stages(model, [("makespan", makespan, 1)],
+                     SolverSettings(workers=workers, seed=seed), time.monotonic() + seconds,
+                     stop=stop)
+    if run.values is None:
         return None
     placement: Placement = []
     for j, ops in enumerate(jobs):
@@ -202,10 +192,10 @@ def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: 
         for i in range(len(ops)):
             machine = current[j][i][0]
             if (j, i) in choices:
-                machine = next(k for k, chosen in choices[(j, i)] if solver.value(chosen))
-            row.append((machine, solver.value(starts[(j, i)]), solver.value(ends[(j, i)])))
+                machine = next(k for k, chosen in choices[(j, i)] if run.value(chosen))
+            row.append((machine, run.value(starts[(j, i)]), run.value(ends[(j, i)])))
         placement.append(row)
-    return placement, status == cp_model.OPTIMAL
+    return placement, run.status == "optimal"
 
 
 def _kept_sequences(placement: Placement, n_machines: int, free: set[Op]) -> list[list[Op]]:

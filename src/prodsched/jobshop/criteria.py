@@ -1,10 +1,15 @@
-"""The criteria of the job-shop model, created only when the objective uses them.
+"""The criteria of a job-shop model, created only when the objective uses them.
 
 Which lots complete an order: a fixed lot carrying it (when made), or a slot
 lot that holds some of its units (a coverage literal). Tardiness is exact:
 ``T >= end - due`` for every such lot. Holding cost is exact too: for slot
 lots, the units an order has in a lot times the time they wait for the due
 date (a product of two variables, built only when asked for).
+
+What the model cannot change enters as constants: completions of fixed lots
+(and, in a window's model, of lots outside it: ``completions``) bound the
+tardiness from below or are the tardiness; fixed ends bound the makespan
+(with ``makespan_floor``, the end of everything outside a window).
 """
 
 from __future__ import annotations
@@ -14,19 +19,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from prodsched.jobshop.shop import Shop
+from prodsched.jobshop.variables import IntOrVar, Variables
 from prodsched.lots.lot import STOCK
-from prodsched.objective import Criterion
+from prodsched.objective import Criterion, Objective, Term
 
-if TYPE_CHECKING:
-    from prodsched.jobshop.builder import JobShopModel, Term
-
-# (literal or None, end variable): the order completes no earlier than ``end``
+# (literal or None, end): the order completes no earlier than ``end``
 # whenever ``literal`` holds.
-Source = tuple[cp_model.IntVar | None, cp_model.IntVar]
+Source = tuple[cp_model.IntVar | None, IntOrVar]
 
 
 @dataclass
@@ -55,80 +58,120 @@ class SlotHolding:
 
 @dataclass
 class CriterionVars:
-    """Variables of the criteria in use."""
+    """Variables of the criteria in use, and the constant parts.
+
+    ``fixed_tardiness``: tardiness of orders that only fixed lots complete;
+    ``fixed_holding_cost``: holding cost of fixed lots; ``makespan_floor`` and
+    ``completions``: what outside the model bounds the makespan and the
+    orders' completions.
+    """
 
     makespan: cp_model.IntVar | None = None
     tardiness: dict[str, cp_model.IntVar] = field(default_factory=dict)
     late: dict[str, cp_model.IntVar] = field(default_factory=dict)
     fixed_holding: list[FixedHolding] = field(default_factory=list)
     slot_holding: list[SlotHolding] = field(default_factory=list)
+    fixed_tardiness: dict[str, int] = field(default_factory=dict)
+    fixed_holding_cost: Fraction = Fraction(0)
+    makespan_floor: int = 0
+    completions: dict[str, int] = field(default_factory=dict)
 
 
-def completion_sources(jm: JobShopModel) -> dict[str, list[Source]]:
-    """For every order, the lots that may complete it."""
+def completion_sources(v: Variables, completions: dict[str, int] | None = None
+                       ) -> dict[str, list[Source]]:
+    """For every order, the lots that may complete it (and constant completions)."""
     out: dict[str, list[Source]] = defaultdict(list)
-    for ml in jm.lots:
+    for ml in v.lots:
         if ml.lot is not None:
             for order_id in ml.lot.order_ids:
-                out[order_id].append((ml.present, jm.last_end(ml)))
-    for gv in jm.groups:
+                out[order_id].append((ml.present, v.last_end(ml)))
+    for gv in v.groups:
         for cover in gv.covers:
-            out[cover.order_id].append((cover.literal, jm.last_end(jm.lots[cover.lot])))
+            out[cover.order_id].append((cover.literal, v.last_end(v.lots[cover.lot])))
+    for order_id, end in (completions or {}).items():
+        if order_id in out:
+            out[order_id].append((None, end))
     return out
 
 
-def add_criteria(jm: JobShopModel) -> None:
-    """Create the variables of every criterion the objective uses."""
-    used = jm.objective.criteria
-    m, v = jm.model, jm.vars
+def add_criteria(model: cp_model.CpModel, shop: Shop, v: Variables, objective: Objective, *,
+                 makespan_floor: int = 0, completions: dict[str, int] | None = None
+                 ) -> CriterionVars:
+    """Create the variables of every criterion the objective uses (see the module)."""
+    used = objective.criteria
+    c = v.criteria = CriterionVars(makespan_floor=makespan_floor,
+                                   completions=dict(completions or {}))
     if Criterion.MAKESPAN in used:
-        v.makespan = m.new_int_var(0, jm.horizon, "makespan")
-        m.add_max_equality(v.makespan, [jm.last_end(ml) for ml in jm.lots])
+        _makespan(model, shop, v, c)
     tardy = {Criterion.WEIGHTED_TARDINESS, Criterion.TOTAL_TARDINESS, Criterion.LATE_ORDERS}
     if used & tardy:
-        _tardiness(jm, Criterion.LATE_ORDERS in used)
+        _tardiness(model, shop, v, c, Criterion.LATE_ORDERS in used)
     if Criterion.HOLDING_COST in used:
-        _holding(jm)
+        _holding(model, shop, v, c)
+    return c
 
 
-def _tardiness(jm: JobShopModel, with_late_flags: bool) -> None:
-    m, v = jm.model, jm.vars
-    sources = completion_sources(jm)
-    for order in jm.plant.orders:
-        if order.due is None:
+def _makespan(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars) -> None:
+    ends = [v.last_end(ml) for ml in v.lots]
+    fixed = [e for e in ends if isinstance(e, int)]
+    if not fixed and not c.makespan_floor:
+        c.makespan = m.new_int_var(0, shop.horizon, "makespan")
+        m.add_max_equality(c.makespan, ends)
+        return
+    rest = max([c.makespan_floor, *fixed])
+    c.makespan = m.new_int_var(rest, max(rest, shop.horizon), "makespan")
+    m.add_max_equality(c.makespan, [rest, *(e for e in ends if not isinstance(e, int))])
+
+
+def _tardiness(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars,
+               with_late_flags: bool) -> None:
+    sources = completion_sources(v, c.completions)
+    for order in shop.plant.orders:
+        if order.due is None or order.order_id not in sources:
             continue
         due = math.ceil(order.due)
-        t = m.new_int_var(0, max(0, jm.horizon - due), f"tardy_{order.order_id}")
-        for literal, end in sources[order.order_id]:
-            c = m.add(t >= end - due)
+        fixed = [end for _, end in sources[order.order_id] if isinstance(end, int)]
+        moving = [(lit, end) for lit, end in sources[order.order_id]
+                  if not isinstance(end, int)]
+        low = max([0, *(end - due for end in fixed)])
+        if not moving:
+            c.fixed_tardiness[order.order_id] = low
+            continue
+        t = m.new_int_var(low, max(low, shop.horizon - due), f"tardy_{order.order_id}")
+        for literal, end in moving:
+            constraint = m.add(t >= end - due)
             if literal is not None:
-                c.only_enforce_if(literal)
-        v.tardiness[order.order_id] = t
+                constraint.only_enforce_if(literal)
+        c.tardiness[order.order_id] = t
         if with_late_flags:
             late = m.new_bool_var(f"late_{order.order_id}")
             m.add(t == 0).only_enforce_if(~late)
-            v.late[order.order_id] = late
+            c.late[order.order_id] = late
 
 
-def _holding(jm: JobShopModel) -> None:
-    m, v = jm.model, jm.vars
-    for ml in jm.lots:
-        rate = jm.plant.products[ml.product].holding_cost
+def _holding(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars) -> None:
+    plant = shop.plant
+    for ml in v.lots:
+        rate = plant.products[ml.product].holding_cost
         if rate == 0 or ml.lot is None:
             continue
+        end = v.last_end(ml)
         for order_id, units in ml.lot.allocations:
-            order = jm.plant.order_by_id.get(order_id)
+            order = plant.order_by_id.get(order_id)
             if order_id == STOCK or order is None or order.due is None:
                 continue
             due = math.floor(order.due)
             if due <= 0:
                 continue
+            if isinstance(end, int):
+                c.fixed_holding_cost += rate * units * max(0, due - end)
+                continue
             e = m.new_int_var(0, due, f"early_{ml.index}_{order_id}")
-            c = m.add(e >= due - jm.last_end(ml))
+            constraint = m.add(e >= due - end)
             if ml.present is not None:
-                c.only_enforce_if(ml.present)
-            v.fixed_holding.append(FixedHolding(rate * units, e, ml.index, order_id))
-    for gv in jm.groups:
+                constraint.only_enforce_if(ml.present)
+            c.fixed_holding.append(FixedHolding(rate * units, e, ml.index, order_id))
+    for gv in v.groups:
         rate = gv.group.product.holding_cost
         if rate == 0:
             continue
@@ -148,10 +191,10 @@ def _holding(jm: JobShopModel) -> None:
                 held = m.new_int_var(0, b - a, f"hold_units_{name}")
                 m.add_max_equality(held, [0, high - low])
                 early = m.new_int_var(0, due, f"hold_early_{name}")
-                m.add_max_equality(early, [0, due - jm.last_end(jm.lots[lot_index])])
+                m.add_max_equality(early, [0, due - v.last_end(v.lots[lot_index])])
                 prod = m.new_int_var(0, (b - a) * due, f"hold_{name}")
                 m.add_multiplication_equality(prod, [held, early])
-                v.slot_holding.append(SlotHolding(rate, prod, held, early, low, high,
+                c.slot_holding.append(SlotHolding(rate, prod, held, early, low, high,
                                                   lot_index, order.order_id))
 
 
@@ -160,28 +203,36 @@ def _upper(var: cp_model.IntVar) -> int:
     return int(list(var.proto.domain)[-1])
 
 
-def terms(jm: JobShopModel, criterion: Criterion) -> list[Term]:
-    """The criterion as ``(coefficient, variable)`` terms (exact coefficients)."""
-    return list(_terms(jm, criterion))
+def terms(shop: Shop, v: Variables, criterion: Criterion) -> list[Term]:
+    """The criterion as ``(coefficient, variable or constant)`` terms (exact coefficients)."""
+    return list(_terms(shop, v, criterion))
 
 
-def _terms(jm: JobShopModel, criterion: Criterion) -> Sequence[Term]:
-    v = jm.vars
-    weight = {o.order_id: o.weight for o in jm.plant.orders}
+def _terms(shop: Shop, v: Variables, criterion: Criterion) -> Sequence[Term]:
+    c = v.criteria
+    assert c is not None
+    weight = {o.order_id: o.weight for o in shop.plant.orders}
     if criterion is Criterion.MAKESPAN:
-        assert v.makespan is not None
-        return [(Fraction(1), v.makespan)]
+        assert c.makespan is not None
+        return [(Fraction(1), c.makespan)]
     if criterion is Criterion.WEIGHTED_TARDINESS:
-        return [(weight[o], t) for o, t in v.tardiness.items() if weight[o]]
+        return ([(weight[o], t) for o, t in c.tardiness.items() if weight[o]]
+                + [(weight[o] * t, 1) for o, t in c.fixed_tardiness.items()
+                   if weight[o] and t])
     if criterion is Criterion.TOTAL_TARDINESS:
-        return [(Fraction(1), t) for t in v.tardiness.values()]
+        return ([(Fraction(1), t) for t in c.tardiness.values()]
+                + [(Fraction(t), 1) for t in c.fixed_tardiness.values() if t])
     if criterion is Criterion.LATE_ORDERS:
-        return [(Fraction(1), flag) for flag in v.late.values()]
+        return ([(Fraction(1), flag) for flag in c.late.values()]
+                + [(Fraction(1), 1) for t in c.fixed_tardiness.values() if t])
     if criterion is Criterion.SETUP_TIME:
-        return [(Fraction(1), op.setup_len) for op in jm.ops if op.setup_len is not None]
+        return [(Fraction(1), op.setup_len) for op in v.ops
+                if op.setup_len is not None and not (isinstance(op.setup_len, int)
+                                                     and op.setup_len == 0)]
     if criterion is Criterion.SETUP_COST:
-        return [(c, lit) for c, lit in jm.cost_terms]
+        return list(v.cost_terms)
     if criterion is Criterion.HOLDING_COST:
-        return ([(h.rate, h.early) for h in v.fixed_holding]
-                + [(h.rate, h.product) for h in v.slot_holding])
+        return ([(h.rate, h.early) for h in c.fixed_holding]
+                + [(h.rate, h.product) for h in c.slot_holding]
+                + ([(c.fixed_holding_cost, 1)] if c.fixed_holding_cost else []))
     raise ValueError(criterion)

@@ -3,9 +3,10 @@
 Built only for machines that have changeover rules (the quadratic part of the
 model). Each operation that may run on the machine is a node; an arc
 ``i → j`` means ``j`` runs right after ``i``, so ``j``'s changeover is the rule
-from ``i``'s product to ``j``'s, and ``j``'s changeover starts after ``i`` ends.
-The depot arcs give the first lot the changeover from the machine's initial
-state. An absent operation takes its self-loop.
+from ``i``'s product to ``j``'s (its time, cost and shared resources), and
+``j``'s changeover starts after ``i`` ends. The depot arcs give the first lot
+the changeover from the machine's initial state. An absent operation takes
+its self-loop; a fixed one is always present.
 
 For very busy machines, arcs can be limited to pairs close in a reference
 sequence (a dispatch schedule) plus that sequence's own arcs, which keeps the
@@ -15,12 +16,12 @@ model linear in size at the price of optimality.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from prodsched.jobshop.variables import Arc, MachineSequence, Operation
-from prodsched.plant.setups import SetupTable
+from prodsched.jobshop.shop import Shop
+from prodsched.jobshop.variables import Arc, MachineSequence, Operation, Variables
+from prodsched.plant.setups import Changeover
 
 
 def allowed_pairs(order: Sequence[int], window: int, forced: set[tuple[int, int]]
@@ -36,28 +37,37 @@ def allowed_pairs(order: Sequence[int], window: int, forced: set[tuple[int, int]
 
 def add_machine_sequence(
     model: cp_model.CpModel,
+    shop: Shop,
+    v: Variables,
     machine: str,
-    ops: list[Operation],
     node_ops: list[int],
     products: list[str],
-    setups: SetupTable,
-    setup_terms: dict[int, list[tuple[int, cp_model.IntVar]]],
-    cost_terms: list[tuple[Fraction, cp_model.IntVar]],
     pairs: set[tuple[int, int]] | None = None,
+    *,
+    last: int | None = None,
 ) -> MachineSequence:
     """Add the circuit of ``machine`` over the operations ``node_ops``.
+
+    Fixed operations are nodes that are always present, at their fixed times;
+    an arc into one whose setup row is fixed (fixed.csv) exists only when its
+    changeover fits in that row. The depot arcs take the changeover from the
+    machine's state where its part of the model starts
+    (:meth:`~prodsched.jobshop.shop.Shop.initial`).
 
     Parameters
     ----------
     products
-        Product of each operation (indexed like ``ops``).
-    setup_terms
-        Filled with ``(time, literal)`` per head operation: its changeover time.
-    cost_terms
-        Filled with ``(cost, literal)`` for every arc that costs something.
+        Product of each operation (indexed like ``v.ops``).
     pairs
         Allowed ``(tail, head)`` pairs of operation indices; ``None``: all.
+    last
+        An operation that ends the machine's sequence (the fixed run after a
+        window): no arc leaves it but to the depot, and none other reaches it.
+
+    Fills ``v.setup_terms`` (``(time, literal)`` per head: its changeover time),
+    ``v.setup_resources`` and ``v.cost_terms``.
     """
+    ops = v.ops
     seq = MachineSequence(machine, list(node_ops))
     node = {op_index: k + 1 for k, op_index in enumerate(node_ops)}
     circuit: list[tuple[int, int, cp_model.LiteralT]] = []
@@ -71,30 +81,48 @@ def add_machine_sequence(
         first = model.new_bool_var(f"first_{machine}_{j}")
         circuit.append((0, node[j], first))
         seq.arcs.append(Arc(-1, j, first))
-        change = setups.initial(machine, products[j])
-        _account(change.time, change.cost, j, first, setup_terms, cost_terms)
-        last = model.new_bool_var(f"last_{machine}_{j}")
-        circuit.append((node[j], 0, last))
-        seq.arcs.append(Arc(j, -1, last))
+        _account(v, shop.initial(machine, products[j]), head, first)
+        if last is None or j == last:
+            done = model.new_bool_var(f"last_{machine}_{j}")
+            circuit.append((node[j], 0, done))
+            seq.arcs.append(Arc(j, -1, done))
         if alt.present is not None:
             circuit.append((node[j], node[j], ~alt.present))
         else:
             all_optional = False
         for i in node_ops:
-            if i == j or (pairs is not None and (i, j) not in pairs):
+            if i in (j, last) or (pairs is not None and (i, j) not in pairs):
+                continue
+            tail = ops[i]
+            change = shop.setups.between(machine, products[i], products[j])
+            if not _may_precede(tail, head, change.time):
                 continue
             lit = model.new_bool_var(f"arc_{machine}_{i}_{j}")
             circuit.append((node[i], node[j], lit))
             seq.arcs.append(Arc(i, j, lit))
-            change = setups.between(machine, products[i], products[j])
-            _account(change.time, change.cost, j, lit, setup_terms, cost_terms)
-            model.add(ops[i].end <= head.setup_start).only_enforce_if(lit)
+            _account(v, change, head, lit)
+            if not (isinstance(tail.end, int) and isinstance(head.setup_start, int)):
+                model.add(tail.end <= head.setup_start).only_enforce_if(lit)
     if all_optional:
         seq.empty = model.new_bool_var(f"empty_{machine}")
         circuit.append((0, 0, seq.empty))
     model.add_circuit(circuit)
     _add_degrees(model, seq, ops, machine)
     return seq
+
+
+def _may_precede(tail: Operation, head: Operation, changeover: int) -> bool:
+    """Whether ``tail`` may run right before ``head`` (fixed times and setup rows allowing)."""
+    if tail.fixed and head.fixed:
+        assert isinstance(tail.end, int) and isinstance(head.start, int)
+        begin = head.setup_start if isinstance(head.setup_start, int) else head.start
+        if tail.end > begin:
+            return False
+    if head.fixed_setup and not tail.fixed:
+        # new work before a fixed run: its changeover fits the fixed setup row
+        assert isinstance(head.setup_len, int)
+        return changeover <= head.setup_len
+    return True
 
 
 def _add_degrees(model: cp_model.CpModel, seq: MachineSequence, ops: list[Operation],
@@ -167,10 +195,13 @@ def add_group_entry_cuts(model: cp_model.CpModel, seq: MachineSequence,
     return added
 
 
-def _account(time: int, cost: Fraction, head: int, lit: cp_model.IntVar,
-             setup_terms: dict[int, list[tuple[int, cp_model.IntVar]]],
-             cost_terms: list[tuple[Fraction, cp_model.IntVar]]) -> None:
-    if time:
-        setup_terms.setdefault(head, []).append((time, lit))
-    if cost:
-        cost_terms.append((cost, lit))
+def _account(v: Variables, change: Changeover, head: Operation, lit: cp_model.IntVar) -> None:
+    """Record what the arc ``lit`` into ``head`` costs: time, cost, shared resources."""
+    if not head.fixed_setup:
+        if change.time:
+            v.setup_terms.setdefault(head.index, []).append((change.time, lit))
+        for use in change.resources:
+            v.setup_resources.setdefault(head.index, {}).setdefault(use.resource, []).append(
+                (use.amount, lit))
+    if change.cost:
+        v.cost_terms.append((change.cost, lit))

@@ -17,15 +17,14 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from prodsched.jobshop.shop import Shop
+from prodsched.jobshop.timing import deadline_enforcement
+from prodsched.jobshop.variables import ModelLot, Variables
 from prodsched.lots.plan import SlotGroup
 from prodsched.plant.model import Order
-
-if TYPE_CHECKING:
-    from prodsched.jobshop.builder import JobShopModel
 
 
 @dataclass
@@ -72,10 +71,10 @@ def needs_coverage(order: Order) -> bool:
     return order.due is not None or order.deadline is not None or order.release > 0
 
 
-def add_slot_group(jm: JobShopModel, gv: GroupVars) -> None:
+def add_slot_group(model: cp_model.CpModel, shop: Shop, v: Variables, gv: GroupVars) -> None:
     """Constrain the slot lots of one group (sizes, coverage, windows)."""
-    m, g = jm.model, gv.group
-    lots = [jm.lots[i] for i in gv.lots]
+    m, g = model, gv.group
+    lots = [v.lots[i] for i in gv.lots]
     demand = g.demand
     low, _ = g.product.lot_size_range()
     multiple = g.product.lot_multiple
@@ -101,14 +100,13 @@ def add_slot_group(jm: JobShopModel, gv: GroupVars) -> None:
     else:
         m.add(total >= demand).only_enforce_if(~gv.one_off)
         m.add(total == 0).only_enforce_if(gv.one_off)
-    _surplus_only_in_a_minimal_last_lot(jm, gv, lots, total, demand, low, multiple)
-    _coverage(jm, gv, lots)
+    _surplus_only_in_a_minimal_last_lot(m, gv, lots, total, demand, low, multiple)
+    _coverage(m, shop, v, gv, lots)
 
 
-def _surplus_only_in_a_minimal_last_lot(jm: JobShopModel, gv: GroupVars, lots: list,
-                                        total: cp_model.LinearExprT, demand: int, low: int,
-                                        multiple: int) -> None:
-    m = jm.model
+def _surplus_only_in_a_minimal_last_lot(m: cp_model.CpModel, gv: GroupVars,
+                                        lots: list[ModelLot], total: cp_model.LinearExprT,
+                                        demand: int, low: int, multiple: int) -> None:
     for k, lot in enumerate(lots):
         nxt = lots[k + 1].literal if k + 1 < len(lots) else 0
         last = m.new_bool_var(f"last_{gv.group.product.name}_{k}")
@@ -128,9 +126,9 @@ def _surplus_only_in_a_minimal_last_lot(jm: JobShopModel, gv: GroupVars, lots: l
         m.add(total - demand <= multiple - 1).only_enforce_if([last, ~minimal])
 
 
-def _coverage(jm: JobShopModel, gv: GroupVars, lots: list) -> None:
+def _coverage(m: cp_model.CpModel, shop: Shop, v: Variables, gv: GroupVars,
+              lots: list[ModelLot]) -> None:
     """Literals for which slot holds which order's units; releases and deadlines."""
-    m = jm.model
     name = gv.group.product.name
     for order in gv.group.orders:
         if not needs_coverage(order):
@@ -160,13 +158,13 @@ def _coverage(jm: JobShopModel, gv: GroupVars, lots: list) -> None:
             m.add_bool_and(parts).only_enforce_if(holds)
             m.add_bool_or([~p for p in parts]).only_enforce_if(~holds)
             gv.covers.append(Coverage(order.order_id, lot.index, holds, after_start, before))
-            first = jm.ops[lot.ops[0]]
-            last = jm.ops[lot.ops[-1]]
+            first = v.ops[lot.ops[0]]
+            last = v.ops[lot.ops[-1]]
             if order.release > 0:
                 m.add(first.start >= order.release).only_enforce_if(holds)
             if order.deadline is not None:
                 m.add(last.end <= order.deadline).only_enforce_if(
-                    [holds, *jm.deadline_enforcement(order.order_id)])
+                    [holds, *deadline_enforcement(m, shop, v, order.order_id)])
 
 
 def largest_slot(group: SlotGroup) -> int:

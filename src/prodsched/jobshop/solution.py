@@ -6,15 +6,20 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from prodsched.jobshop.builder import JobShopModel
-from prodsched.jobshop.variables import ModelLot
+from ortools.sat.python import cp_model
+
+from prodsched.jobshop.machines import machine_members
+from prodsched.jobshop.model import ShopModel
+from prodsched.jobshop.shop import Shop
+from prodsched.jobshop.variables import IntOrVar, ModelLot, Operation
 from prodsched.lots.cutting import make_lots
 from prodsched.lots.lot import Lot
 from prodsched.lots.realize import slot_prefix
 from prodsched.plant.model import Mode
+from prodsched.plant.setups import NO_CHANGEOVER, Changeover
 from prodsched.schedule.rows import PlacedOp
 
 ValueOf = Callable[[object], int]
@@ -31,7 +36,7 @@ def machine_sequences(pairs: list[tuple[int, PlacedOp]]) -> dict[str, list[int]]
 class _Hint:
     """Collects a value for every variable, then hands them to the model."""
 
-    def __init__(self, jm: JobShopModel):
+    def __init__(self, jm: ShopModel):
         self.jm = jm
         self.values: dict[int, int] = {}
 
@@ -52,15 +57,23 @@ class _Hint:
         proto.solution_hint.values.extend(self.values.values())
 
 
-def add_hint(jm: JobShopModel, placed: list[PlacedOp]) -> None:
+def add_hint(jm: ShopModel, placed: list[PlacedOp],
+             extra: Sequence[tuple[object, int]] = ()) -> None:
     """Hint every variable of the model from a complete schedule.
 
-    ``placed`` must hold every step of every lot it makes; its lots must be
-    lots of the model (fixed lots by id, slot lots as ``product#k``).
+    ``placed`` must hold every step of every lot it makes that the model has
+    (fixed operations may be left out: their own times are used); its lots
+    must be lots of the model (fixed lots by id, slot lots as ``product#k``).
+    Steps the model does not have are ignored. ``extra`` hints further
+    ``(variable, value)`` pairs.
     """
     h = _Hint(jm)
+    v, shop = jm.variables, jm.shop
+    earliest = shop.earliest
     used: dict[str, Lot] = {p.lot.lot_id: p.lot for p in placed}
-    quantity = {ml.index: (used[ml.name].quantity if ml.name in used else 0) for ml in jm.lots}
+    quantity = {ml.index: (ml.quantity if isinstance(ml.quantity, int) and ml.present is None
+                           else used[ml.name].quantity if ml.name in used else 0)
+                for ml in jm.lots}
     for ml in jm.lots:
         h.set(ml.literal, ml.name in used)
         h.set(ml.quantity, quantity[ml.index])
@@ -69,51 +82,90 @@ def add_hint(jm: JobShopModel, placed: list[PlacedOp]) -> None:
             h.set(ml.units, quantity[ml.index] // multiple)
     cumulative = _hint_groups(jm, h, quantity)
     index = {(jm.lots[op.lot_index].name, op.step_number): op.index for op in jm.ops}
-    pairs = [(index[(p.lot.lot_id, p.step)], p) for p in placed]
-    sequences = machine_sequences(pairs)
-    start = {k: p.start for k, p in pairs}
-    end = {k: p.end for k, p in pairs}
-    machine_of = {k: p.machine for k, p in pairs}
-    setup_of: dict[int, int] = {}
+    pairs = [(index[key], p) for p in placed if (key := (p.lot.lot_id, p.step)) in index]
+    given = {k for k, _ in pairs}
+    pairs += [(op.index, op.placed) for op in jm.ops
+              if op.fixed and op.placed is not None and op.index not in given]
+    members = {m: set(ks) for m, ks in machine_members(v).items()}
+    sequences = machine_sequences([(k, p) for k, p in pairs
+                                   if k in members.get(p.machine, ())])
+    where = dict(pairs)
+    setup_of: dict[int, Changeover] = {}
     for machine, seq in sequences.items():
-        state = jm.plant.machines[machine].initial_state
+        state = shop.state_at_start(machine)
         for k in seq:
             product = jm.lots[jm.ops[k].lot_index].product
-            change = jm.setups.between(machine, state, product)
-            setup_of[k] = change.time if jm.setups.has_setups(machine) else 0
+            if jm.setups.has_setups(machine):
+                setup_of[k] = jm.setups.between(machine, state, product)
             state = product
     for op in jm.ops:
-        k = op.index
-        q = quantity[op.lot_index]
-        h.set(op.start, start.get(k, 0))
-        h.set(op.end, end.get(k, 0))
-        setup = setup_of.get(k, 0)
-        if op.setup_len is not None and op.setup_start is not None:
-            h.set(op.setup_len, setup)
-            h.set(op.setup_start, start.get(k, 0) - setup)
-        for alt in op.alternatives:
-            if alt.present is not None:
-                h.set(alt.present, machine_of.get(k) == alt.machine)
-            duration = alt.option.duration(q)
-            h.set(alt.duration, duration)
-            if alt.size is not None:
-                h.set(alt.size, setup + duration)
+        _hint_operation(h, op, where.get(op.index), setup_of.get(op.index, NO_CHANGEOVER),
+                        quantity[op.lot_index], earliest, shop)
     for machine, circuit in jm.sequences.items():
-        order = sequences.get(machine, [])
+        order = [k for k in sequences.get(machine, []) if k in set(circuit.nodes)]
         chosen = set(zip([-1, *order], [*order, -1], strict=True)) if order else set()
         for arc in circuit.arcs:
             h.set(arc.literal, (arc.tail, arc.head) in chosen)
         if circuit.empty is not None:
             h.set(circuit.empty, not order)
-        for flag, members in circuit.group_used:
-            h.set(flag, any(machine_of.get(k) == machine for k in members))
-    last_end = {ml.index: end.get(ml.ops[-1], 0) for ml in jm.lots}
-    made = {ml.index for ml in jm.lots if ml.name in used}
-    _hint_criteria(jm, h, placed, last_end, cumulative, made)
+        for flag, members_of in circuit.group_used:
+            h.set(flag, any(k in where and where[k].machine == machine for k in members_of))
+    last_end = {ml.index: _end_of(jm.ops[ml.ops[-1]], where, earliest) for ml in jm.lots}
+    made = {ml.index for ml in jm.lots if ml.name in used or ml.present is None}
+    _hint_criteria(jm, h, [p for _, p in pairs], last_end, cumulative, made)
+    for var, value in extra:
+        h.set(var, value)
     h.apply()
 
 
-def _hint_groups(jm: JobShopModel, h: _Hint, quantity: dict[int, int]
+def _end_of(op: Operation, where: dict[int, PlacedOp], earliest: int) -> int:
+    if isinstance(op.end, int):
+        return op.end
+    p = where.get(op.index)
+    return p.end if p is not None else earliest
+
+
+def _hint_operation(h: _Hint, op: Operation, p: PlacedOp | None, setup: Changeover,
+                    q: int, earliest: int, shop: Shop) -> None:
+    """An operation's times, changeover, machine choice, durations and pauses."""
+    start = p.start if p is not None else earliest
+    end = p.end if p is not None else earliest
+    h.set(op.start, start)
+    h.set(op.end, end)
+    if isinstance(op.setup_len, cp_model.IntVar) and op.setup_start is not None:
+        h.set(op.setup_len, setup.time)
+        begin = start - setup.time
+        if p is not None and p.setup_start is not None and setup.time and \
+                p.setup_start + setup.time <= start:
+            begin = p.setup_start
+        h.set(op.setup_start, begin)
+        if op.setup_end is not None:
+            h.set(op.setup_end, begin + setup.time)
+        held = {use.resource: use.amount for use in setup.resources}
+        for resource, demand in op.setup_demand.items():
+            h.set(demand, held.get(resource, 0))
+    if op.fixed:
+        return
+    for alt in op.alternatives:
+        if alt.present is not None:
+            h.set(alt.present, p is not None and p.machine == alt.machine)
+        duration = alt.option.duration(q)
+        h.set(alt.duration, duration)
+        if alt.size is not None:
+            h.set(alt.size, setup.time + duration)
+        if alt.length is not None:
+            spanned = 0
+            for span in alt.pauses:
+                before, after = end <= span.start, start >= span.end
+                spans = not before and not after
+                h.set(span.before, before)
+                h.set(span.after, after and not before)
+                h.set(span.spans, spans)
+                spanned += (span.end - span.start) if spans else 0
+            h.set(alt.length, duration + spanned)
+
+
+def _hint_groups(jm: ShopModel, h: _Hint, quantity: dict[int, int]
                  ) -> dict[int, list[int]]:
     """Slot sizes → cumulative sizes, coverage, last-lot literals."""
     out: dict[int, list[int]] = {}
@@ -149,14 +201,14 @@ def _hint_groups(jm: JobShopModel, h: _Hint, quantity: dict[int, int]
     return out
 
 
-def _hint_criteria(jm: JobShopModel, h: _Hint, placed: list[PlacedOp],
+def _hint_criteria(jm: ShopModel, h: _Hint, placed: list[PlacedOp],
                    last_end: dict[int, int], cumulative: dict[int, list[int]],
                    made: set[int]) -> None:
     v = jm.vars
     if v.makespan is not None:
-        h.set(v.makespan, max(last_end.values(), default=0))
+        h.set(v.makespan, max([v.makespan_floor, *last_end.values()]))
     last_step = {p: steps[-1].number for p, steps in jm.plant.routings.items()}
-    completion: dict[str, int] = {}
+    completion: dict[str, int] = dict(v.completions)
     for p in placed:
         if p.step == last_step[p.lot.product]:
             for order_id in p.lot.order_ids:
@@ -185,13 +237,23 @@ def _hint_criteria(jm: JobShopModel, h: _Hint, placed: list[PlacedOp],
             h.set(var, value)
 
 
-def decode(jm: JobShopModel, value: ValueOf) -> tuple[list[Lot], list[PlacedOp]]:
-    """The lots made and their placed operations, from a solution."""
+def decode(jm: ShopModel, value: ValueOf) -> tuple[list[Lot], list[PlacedOp]]:
+    """The lots made and their placed operations, from a solution.
+
+    A changeover the model placed earlier than right before its run gets its
+    ``setup_start``; fixed operations come back as they were (their setup row's
+    cost is that of the changeover actually before them).
+    """
     made = {ml.index for ml in jm.lots if ml.present is None or value(ml.present)}
     lot_of = _lots_made(jm, value, made)
+    placed: list[PlacedOp] = []
     machine_of: dict[int, str] = {}
     for op in jm.ops:
         if op.lot_index not in made:
+            continue
+        if op.fixed and op.alternatives[0].interval is None:  # only its times matter
+            assert op.placed is not None
+            placed.append(op.placed)
             continue
         for alt in op.alternatives:
             if alt.present is None or value(alt.present):
@@ -200,23 +262,40 @@ def decode(jm: JobShopModel, value: ValueOf) -> tuple[list[Lot], list[PlacedOp]]
     by_machine: dict[str, list[int]] = defaultdict(list)
     for k, machine in machine_of.items():
         by_machine[machine].append(k)
-    placed: list[PlacedOp] = []
+
+    def val(x: IntOrVar) -> int:
+        return x if isinstance(x, int) else value(x)
+
     for machine, ks in by_machine.items():
         order = _circuit_order(jm, machine, value) if machine in jm.sequences else None
         if order is None:
-            order = sorted(ks, key=lambda k: (value(jm.ops[k].start), value(jm.ops[k].end), k))
-        state = jm.plant.machines[machine].initial_state
+            order = sorted(ks, key=lambda k: (val(jm.ops[k].start), val(jm.ops[k].end), k))
+        state = jm.shop.state_at_start(machine)
         for k in order:
             op = jm.ops[k]
             lot = lot_of[op.lot_index]
             change = jm.setups.between(machine, state, lot.product)
-            placed.append(PlacedOp(lot, op.step_number, machine, value(op.start),
-                                   value(op.end), change))
+            if op.fixed and op.fixed_setup and op.placed is not None:
+                kept = op.placed.setup
+                placed.append(replace(op.placed, lot=lot, setup=Changeover(
+                    kept.time, change.cost, kept.resources)))
+            else:
+                start = val(op.start)
+                setup_start = None
+                if change.time and isinstance(op.setup_start, cp_model.IntVar):
+                    begin = value(op.setup_start)
+                    setup_start = begin if begin != start - change.time else None
+                if op.placed is not None:  # a fixed run whose changeover the model chose
+                    placed.append(replace(op.placed, lot=lot, setup=change,
+                                          setup_start=setup_start))
+                else:
+                    placed.append(PlacedOp(lot, op.step_number, machine, start, val(op.end),
+                                           change, setup_start))
             state = lot.product
     return label_auto_lots(jm, [lot_of[i] for i in sorted(made)], placed)
 
 
-def _lots_made(jm: JobShopModel, value: ValueOf, made: set[int]) -> dict[int, Lot]:
+def _lots_made(jm: ShopModel, value: ValueOf, made: set[int]) -> dict[int, Lot]:
     lot_of: dict[int, Lot] = {}
     for ml in jm.lots:
         if ml.index in made and ml.lot is not None:
@@ -233,7 +312,7 @@ def _lots_made(jm: JobShopModel, value: ValueOf, made: set[int]) -> dict[int, Lo
     return lot_of
 
 
-def label_auto_lots(jm: JobShopModel, lots: list[Lot], placed: list[PlacedOp]
+def label_auto_lots(jm: ShopModel, lots: list[Lot], placed: list[PlacedOp]
                     ) -> tuple[list[Lot], list[PlacedOp]]:
     """Give auto slot lots their mode: mass when some lot's steps overlap, else batch."""
     auto = {gv.group.product.name for gv in jm.groups if gv.group.mode is Mode.AUTO}
@@ -258,7 +337,7 @@ def label_auto_lots(jm: JobShopModel, lots: list[Lot], placed: list[PlacedOp]
     return lots, placed
 
 
-def _circuit_order(jm: JobShopModel, machine: str, value: ValueOf) -> list[int] | None:
+def _circuit_order(jm: ShopModel, machine: str, value: ValueOf) -> list[int] | None:
     successor = {arc.tail: arc.head for arc in jm.sequences[machine].arcs if value(arc.literal)}
     order, node = [], successor.get(-1)
     while node is not None and node != -1:

@@ -40,7 +40,7 @@ from prodsched.plant.setups import SetupTable
 from prodsched.request import SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
-from prodsched.validate.check import check_schedule
+from prodsched.validate.check import check_schedule, follows_rules
 
 # Share of the limit after which no more start candidates are tried.
 START_SHARE = 0.2
@@ -57,6 +57,11 @@ FINISH_BASE = 0.3
 STOP_VALIDATE = 1.0
 # Without a measurement (repeatable runs): seconds per operation to validate.
 VALIDATE_PER_OP = 0.25e-3
+
+class StartBreaksRules(Exception):
+    """Every dispatch schedule of the plant breaks one of its rules (spec v2 rules the
+    dispatch rules do not know yet): the pipeline takes the full model instead."""
+
 
 # A schedule to validate: its lots and placed steps.
 Payload = tuple[list[Lot], list[PlacedOp]]
@@ -95,16 +100,27 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
 
     checkpointer = Checkpointer(make, request.checkpoint, CHECKPOINT_EVERY)  # type: ignore[arg-type]
     first: dict[str, Any] = {}
+    checked: dict[str, bool] = {}
+
+    def usable(candidate: Candidate) -> bool:
+        """Meets every deadline and follows every rule (the dispatch rules know spec
+        v1's; a plant with v2 rules has its candidates validated)."""
+        if candidate.name not in checked:
+            checked[candidate.name] = candidate.meets_deadlines and follows_rules(
+                plant, candidate.lots, candidate.ops)
+        return checked[candidate.name]
 
     def on_best(candidate: Candidate) -> None:
-        if not candidate.meets_deadlines:
+        if not usable(candidate):
             return
         details["dispatch"] = {"warm_start": candidate.name}
         payload = (candidate.lots, candidate.ops)
         if first:
+            first["candidate"] = candidate
             first["version"] = checkpointer.offer(payload)
             return
         began = time.monotonic()
+        first["candidate"] = candidate
         first["version"] = checkpointer.put(make(payload))
         first["seconds"] = time.monotonic() - began
         details["first_schedule_seconds"] = round(time.monotonic() - t0, 3)
@@ -128,6 +144,12 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
         checkpointer.close()
         raise NoScheduleError("no dispatch rule meets every deadline, and the plant is too "
                               "large for one CP-SAT model")
+    if not usable(best):  # the best valid candidate, else the full model
+        if "candidate" not in first:
+            checkpointer.close()
+            raise StartBreaksRules(best.name)
+        best = first["candidate"]
+        details["dispatch"]["warm_start"] = best.name
     reserve = _reserve(len(best.ops), first["seconds"], budget.repeatable)
     deadline = budget.end - reserve
     det = None

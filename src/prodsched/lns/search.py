@@ -1,10 +1,13 @@
 """Large-neighbourhood search: improve a complete schedule one window at a time.
 
 Each iteration frees a window (:mod:`prodsched.lns.window`), solves its
-CP-SAT model (:mod:`prodsched.lns.submodel`) from the current schedule as
-hint, puts the window's new machines, order and times into the schedule,
+CP-SAT model (:mod:`prodsched.jobshop.window`: the full model's constraint
+functions with everything outside the window fixed) from the current
+schedule as hint, puts the window's new machines, order and times into the schedule,
 shifts everything left (:func:`~prodsched.heuristics.compact.left_shift`,
-which also recomputes every changeover from the actual sequence) and keeps
+which also recomputes every changeover from the actual sequence; on plants
+with spec v2's rules, which it does not know, the window's own placement is
+kept instead, :meth:`~prodsched.jobshop.window.WindowModel.placed`) and keeps
 the result only when the objective, evaluated exactly over the whole plant,
 improves. So the current schedule is always complete and valid, and never
 gets worse.
@@ -18,19 +21,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from prodsched.budget import DETERMINISTIC_PER_SECOND
-from prodsched.cpsat_runner import SolverSettings
+from prodsched.cpsat_runner import SolverSettings, run_stages
+from prodsched.jobshop.window import WindowModel
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.retime import retime
 from prodsched.lns.state import Indexed
-from prodsched.lns.submodel import WindowModel
-from prodsched.lns.subsolve import solve_stages
 from prodsched.lns.window import Neighbourhoods, Window
 from prodsched.lots.lot import Lot
 from prodsched.objective import Objective
@@ -41,6 +43,8 @@ from prodsched.schedule.rows import PlacedOp
 # Seconds one sub-solve should take, and its limit.
 TARGET_SECONDS = 0.4
 SUB_LIMIT = 0.5
+# Share of a sub-solve's time for a stage that is not the last.
+STAGE_SHARE = 0.5
 # Repeatable runs: the clock limit of a sub-solve is this many times its
 # deterministic budget's worth, so the deterministic budget decides.
 WALL_SAFETY = 4.0
@@ -127,6 +131,9 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     size = START_SIZE
     det_left = limits.deterministic_seconds
     stop = limits.stop or (lambda: False)
+    # spec v2's rules are known to the window model, not to the re-timer: there the
+    # window's own placement is taken as it is (next steps outside it stay put)
+    exact = plant.uses_v2_rules
     while not stop():
         left = limits.deadline - time.monotonic()
         if left < 0.2 or (det_left is not None and det_left <= 0):
@@ -136,19 +143,21 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             break
         stats.windows += 1
         started = time.monotonic()
-        wm = WindowModel(plant, setups, objective, state, window, soft=SOFT)
+        wm = WindowModel(plant, setups, objective, state, window,
+                         soft=None if exact else SOFT)
         stats.build_seconds += time.monotonic() - started
         stats.sizes.append(len(wm.free))
         solve_started = time.monotonic()
+        # a complete hint and a small model: presolve would cost more than it saves
+        sub = SolverSettings(workers=settings.workers, seed=settings.seed, presolve=False)
         if det_left is None:
-            run = solve_stages(wm.model, wm.stages(), settings,
-                               min(SUB_LIMIT, limits.deadline - solve_started),
-                               solver_hook=limits.solver_hook)
+            seconds = min(SUB_LIMIT, limits.deadline - solve_started)
         else:  # repeatable: deterministic time decides, the clock is only a safety
-            run = solve_stages(wm.model, wm.stages(), settings,
-                               min(WALL_SAFETY * SUB_LIMIT, limits.deadline - solve_started),
-                               min(det_left, DETERMINISTIC_PER_SECOND * SUB_LIMIT),
-                               solver_hook=limits.solver_hook)
+            seconds = min(WALL_SAFETY * SUB_LIMIT, limits.deadline - solve_started)
+            sub = replace(sub, deterministic_seconds=min(
+                det_left, DETERMINISTIC_PER_SECOND * SUB_LIMIT))
+        run = run_stages(wm.model, wm.stages(), sub, solve_started + seconds,
+                         solver_hook=limits.solver_hook, stage_share=STAGE_SHARE)
         seconds = time.monotonic() - solve_started
         stats.sub_seconds += seconds
         det = run.deterministic_seconds
@@ -161,10 +170,13 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             stats.solved_optimal += 1
         if run.values is None:
             continue
-        moved = apply_moves(state, window, wm.moves(run.value))
-        if moved is None:
-            continue
-        shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values())
+        if exact:
+            shifted: list[PlacedOp] | None = placed_in(state, wm.placed(run.value))
+        else:
+            moved = apply_moves(state, window, wm.moves(run.value))
+            if moved is None:
+                continue
+            shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values())
         if shifted is None:
             stats.cycles += 1
             continue
@@ -205,6 +217,14 @@ def _adapt(size: int, status: str, seconds: float) -> int:
     if status != "optimal" and seconds >= TARGET_SECONDS:
         return max(MIN_SIZE, int(size * 0.8))
     return size
+
+
+def placed_in(state: Indexed, placed: dict[int, PlacedOp]) -> list[PlacedOp]:
+    """The schedule's operations with those of ``placed`` replaced."""
+    ops = list(state.ops)
+    for k, op in placed.items():
+        ops[k] = op
+    return ops
 
 
 def apply_moves(state: Indexed, window: Window, moves: dict[int, tuple[str, int, int]]

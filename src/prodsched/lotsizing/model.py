@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 from prodsched.errors import UsageError
 from prodsched.lotsizing.grid import BucketGrid, capacity
 from prodsched.lotsizing.items import Item, max_units
-from prodsched.objective import Criterion, Stage, integer_scale
+from prodsched.objective import Criterion, Stage, stage_expression
 from prodsched.plant.model import Plant, RoutingOption
 from prodsched.plant.setups import Changeover, SetupTable
 
@@ -388,7 +388,4 @@ class BucketModel:
 
     def stage_expression(self, stage: Stage) -> tuple[cp_model.LinearExpr, int]:
         """A stage as an integer expression and the scale dividing it back."""
-        terms = [(w * c, v) for crit, w in stage.terms for c, v in self.criterion_terms(crit)]
-        scale = integer_scale([c for c, _ in terms])
-        coefficients = [round(c * scale) for c, _ in terms]
-        return cp_model.LinearExpr.weighted_sum([v for _, v in terms], coefficients), scale
+        return stage_expression(stage, self.criterion_terms)

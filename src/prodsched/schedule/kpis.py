@@ -5,8 +5,9 @@ Definitions (also in the README):
 - ``makespan``: the latest run end, in time units from time 0.
 - completion of an order: the end of its last routing step (the latest end of
   the runs of that step that carry its units); tardiness ``max(0, completion - due)``.
-- ``utilization`` per machine: run time divided by the time the machine is
-  available in ``[0, makespan)`` (calendar downtime excluded).
+- ``utilization`` per machine: run time (a pausing run's pauses excluded)
+  divided by the time the machine is available in ``[0, makespan)`` (calendar
+  downtime excluded).
 - ``holding_cost``: for each lot and order it serves, units × the product's
   holding cost × the time from the lot's completion to the order's due date
   (when positive). Surplus units for ``STOCK`` carry no holding cost.
@@ -133,11 +134,15 @@ def _holding_cost(plant: Plant, runs: list[ScheduleRow]) -> Fraction:
 def _utilization(plant: Plant, rows: list[ScheduleRow], makespan: int) -> dict[str, float]:
     busy: dict[str, int] = defaultdict(int)
     down: dict[str, int] = defaultdict(int)
+    periods: dict[str, list[ScheduleRow]] = defaultdict(list)
     for r in rows:
-        if r.kind == "run":
-            busy[r.machine] += r.end - r.start
-        elif r.kind == "down":
+        if r.kind == "down":
             down[r.machine] += max(0, min(r.end, makespan) - max(r.start, 0))
+            periods[r.machine].append(r)
+    for r in rows:
+        if r.kind == "run":  # a run that pauses works outside the down rows inside it
+            busy[r.machine] += r.end - r.start - sum(
+                max(0, min(r.end, d.end) - max(r.start, d.start)) for d in periods[r.machine])
     out = {}
     for machine in plant.machines:
         available = makespan - down[machine]

@@ -3,11 +3,16 @@ run on the very files the schedule would write."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from prodsched.errors import InvalidScheduleError
+from prodsched.lots.lot import Lot
+from prodsched.lots.placed import PlacedOp
+from prodsched.plant.model import Plant
 from prodsched.schedule.schedule import Schedule
 from prodsched.validate import validate_texts
 
-__all__ = ["check_schedule"]
+__all__ = ["check_schedule", "follows_rules"]
 
 
 def check_schedule(schedule: Schedule) -> dict[str, str]:
@@ -26,3 +31,18 @@ def check_schedule(schedule: Schedule) -> dict[str, str]:
         raise InvalidScheduleError(
             f"internal error: the schedule breaks {len(violations)} rule(s):\n{listing}")
     return files
+
+
+def follows_rules(plant: Plant, lots: list[Lot], ops: Sequence[PlacedOp]) -> bool:
+    """Whether a schedule made by a heuristic (a warm start, a left shift) follows
+    every rule of the plant.
+
+    The heuristics know spec v1's rules; a plant with rules of spec v2
+    (:attr:`~prodsched.plant.model.Plant.uses_v2_rules`) has their schedules
+    checked by the validator, so that one breaking a rule stays a hint.
+    """
+    if not plant.uses_v2_rules:
+        return True
+    files = Schedule(plant, lots, list(ops)).render()
+    return not validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
+                              files["kpis.json"])
