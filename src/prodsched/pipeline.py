@@ -46,12 +46,15 @@ from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.lot import Lot
 from prodsched.lots.plan import LotPlan, plan_lots
+from prodsched.lots.previous import plan_with_previous
 from prodsched.lots.realize import realizations
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.modes_report import mode_report
-from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
+from prodsched.objective import DEFAULT_OBJECTIVE, REPLAN_OBJECTIVE, Objective, parse_objective
 from prodsched.plant.model import Plant
+from prodsched.plant.previous import parse_moment
 from prodsched.plant.setups import SetupTable
+from prodsched.replan import PreviousLike, attach_previous, previous_order
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
@@ -77,7 +80,7 @@ MERGE_SHARE = 0.05
 def solve(
     plant: Plant,
     *,
-    objective: str | Objective = DEFAULT_OBJECTIVE,
+    objective: str | Objective | None = None,
     time_limit: float = 30.0,
     workers: int = 0,
     seed: int = 0,
@@ -89,6 +92,8 @@ def solve(
     relax_deadlines: bool = False,
     model: str = "jobshop",
     bucket_length: int | None = None,
+    previous: PreviousLike | None = None,
+    now: int | str | None = None,
 ) -> Schedule:
     """Schedule a plant.
 
@@ -98,7 +103,8 @@ def solve(
         The plant, from :func:`prodsched.load_plant`.
     objective
         What to minimise, e.g. ``"makespan"``, ``"weighted-tardiness=1,setup-cost=0.5"``
-        or the lexicographic default ``"weighted-tardiness>setup-time"``.
+        or the lexicographic default ``"weighted-tardiness>setup-time"``
+        (``"weighted-tardiness>changes>setup-time"`` with ``previous``).
     time_limit
         Seconds for the whole solve (counted from ``started_at`` if given).
     workers
@@ -128,6 +134,16 @@ def solve(
     bucket_length
         The lot-sizing model's bucket length in time units (default: the
         plant's ``bucket_length``, else one chosen from the plant).
+    previous
+        The plan to re-plan: a :class:`Schedule`, or a folder with its
+        schedule.csv. Its rows that start before ``now`` are kept exactly
+        (unless the plant has a fixed.csv of its own); its other lots keep
+        their ids and are preferred on their machine and place (criterion
+        ``changes``); kpis.json gets ``changes`` and orders_report.csv
+        ``completion_moved`` (see :mod:`prodsched.replan`).
+    now
+        The moment of planning, in the plant's form (text) or time units;
+        default: plant.csv's ``now`` (required with ``previous``).
 
     Returns
     -------
@@ -143,6 +159,13 @@ def solve(
     PlantError
         When the plant's numbers are too large for CP-SAT to take them together.
     """
+    if previous is not None:
+        plant = attach_previous(plant, previous, now)
+    elif now is not None:
+        plant = replace(plant, now=parse_moment(now, plant.time_axis) if isinstance(now, str)
+                        else now)
+    if objective is None:
+        objective = REPLAN_OBJECTIVE if plant.previous is not None else DEFAULT_OBJECTIVE
     request = SolveRequest(
         objective=parse_objective(objective), time_limit=time_limit,
         settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log),
@@ -180,13 +203,20 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     monitor = request.monitor or NoMonitor()
     stop = request.stop or (lambda: False)
     setups = SetupTable(plant)
-    plan = request.lot_plan or plan_lots(plant, request.modes, extra_slots=request.extra_slots)
+    warm_starts = list(request.warm_starts)
+    if request.lot_plan is not None:
+        plan = request.lot_plan
+    elif plant.previous is not None:  # yesterday's lots keep their ids; its order is a hint
+        plan = plan_with_previous(plant, request.modes, extra_slots=request.extra_slots)
+        warm_starts.append(("previous plan", previous_order(plant, plan, setups)))
+    else:
+        plan = plan_lots(plant, request.modes, extra_slots=request.extra_slots)
     conflicts = preflight(plant, plan)
     if conflicts:
         raise InfeasibleError(conflicts)
     size = ModelSize.of(plant, plan, setups)
     large = is_large(size) if request.large is None else request.large
-    if large and not (request.extensions or request.warm_starts or request.lot_plan):
+    if large and not (request.extensions or warm_starts or request.lot_plan):
         from prodsched.lns.route import StartBreaksRules, solve_large
 
         try:
@@ -198,7 +228,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
     stopped = stop()
     warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
-                             request.objective, request.warm_starts,
+                             request.objective, warm_starts,
                              deadline=time.monotonic() if stopped
                              else t0 + WARM_SHARE * request.time_limit, plan=plan,
                              merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)

@@ -1,0 +1,115 @@
+"""Re-planning from a previous schedule: the plant to solve and the previous plan as a hint.
+
+:func:`attach_previous` turns the previous schedule (a :class:`Schedule`, a
+folder with schedule.csv, or a :class:`PreviousPlan`) into the plant's
+``previous`` and freezes what started before ``now``
+(:func:`prodsched.plant.previous.with_previous`).
+:func:`previous_order` is the warm start that keeps the previous plan: every
+kept lot's runs in their previous order on their previous machines, new lots
+after them (earliest due date first), each run as early as its machine,
+calendar and lot allow; CP-SAT starts from it when it is the best candidate
+by the objective (with ``changes`` in the objective it has none).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from prodsched.errors import PlantError, Problem
+from prodsched.heuristics.timeline import timelines
+from prodsched.lots.lot import Lot
+from prodsched.lots.plan import LotPlan
+from prodsched.lots.realize import realizations
+from prodsched.plant.model import Plant, PreviousPlan
+from prodsched.plant.previous import parse_moment, read_previous, with_previous
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.rows import PlacedOp
+from prodsched.schedule.schedule import Schedule
+
+PreviousLike = Schedule | PreviousPlan | str | Path
+
+__all__ = ["PreviousLike", "attach_previous", "previous_order", "read_previous_dir"]
+
+
+def read_previous_dir(plant: Plant, folder: str | Path) -> PreviousPlan:
+    """The previous plan in ``folder`` (its schedule.csv), in ``plant``'s time units.
+
+    Raises
+    ------
+    PlantError
+        When there is no schedule.csv or a row of it cannot be read.
+    """
+    path = Path(folder)
+    path = path / "schedule.csv" if path.is_dir() else path
+    if not path.is_file():
+        raise PlantError([Problem(str(path), None, None, None,
+                                  "no previous schedule here (expected a folder with "
+                                  "schedule.csv, as `prodsched solve` writes)")])
+    return read_previous(path.read_text(encoding="utf-8"), plant.time_axis, str(path))
+
+
+def attach_previous(plant: Plant, previous: PreviousLike,
+                    now: int | str | None = None) -> Plant:
+    """The plant to re-plan (see :func:`~prodsched.plant.previous.with_previous`).
+
+    ``now`` is a time in the plant's form (text) or in time units; default:
+    plant.csv's ``now``.
+    """
+    if isinstance(previous, Schedule):
+        # written in the previous plant's form, read in this one's (date-times
+        # keep their moment when time 0 moved)
+        previous = read_previous(previous.render()["schedule.csv"], plant.time_axis,
+                                 "previous schedule")
+    elif not isinstance(previous, PreviousPlan):
+        previous = read_previous_dir(plant, previous)
+    moment = parse_moment(now, plant.time_axis) if isinstance(now, str) else now
+    return with_previous(plant, previous, moment)
+
+
+def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable) -> list[PlacedOp]:
+    """The warm start keeping the previous plan (see the module)."""
+    previous = plant.previous
+    assert previous is not None
+    lines = timelines(plant)
+    ops: list[PlacedOp] = []
+    for op in sorted(plan.pinned.ops, key=lambda p: p.start):
+        ops.append(op)
+        line = lines[op.machine]
+        line.book(op.end, op.lot.product)
+    earliest = plant.earliest
+    lots = realizations(plan, evidence=False)[0].lots if plan.groups else list(plan.fixed)
+    pending = [(lot, k) for lot in plan.pinned.open_lots
+               for k in range(plan.pinned.next_step[lot.lot_id],
+                              plan.pinned.route_steps[lot.lot_id])]
+    pending += [(lot, k) for lot in lots for k in range(len(plant.routings[lot.product]))]
+
+    def key(item: tuple[Lot, int]) -> tuple[float, float, int]:
+        lot, k = item
+        run = previous.runs.get((lot.lot_id, plant.routings[lot.product][k].number))
+        if run is not None:
+            return (0, run.start, k)
+        due = float(lot.due) if lot.due is not None else math.inf
+        return (1, due, k)
+
+    ready: dict[str, int] = {op.lot.lot_id: op.end for op in plan.pinned.ops}
+    for lot, k in sorted(pending, key=key):
+        step = plant.routings[lot.product][k]
+        run = previous.runs.get((lot.lot_id, step.number))
+        at = max(earliest, lot.release, ready.get(lot.lot_id, 0))
+        choices = [o for o in step.options if run is not None and o.machine == run.machine]
+        best: tuple[int, PlacedOp] | None = None
+        for option in choices or step.options:
+            line = lines[option.machine]
+            change = setups.between(option.machine, line.state, lot.product)
+            duration = option.duration(lot.quantity)
+            start = line.earliest_start(max(at, earliest + change.time), change.time, duration)
+            placed = PlacedOp(lot, step.number, option.machine, start, start + duration, change)
+            if best is None or placed.end < best[0]:
+                best = (placed.end, placed)
+        assert best is not None
+        placed = best[1]
+        lines[placed.machine].book(placed.end, lot.product)
+        ready[lot.lot_id] = placed.end
+        ops.append(placed)
+    return ops
