@@ -13,6 +13,7 @@ from prodsched.cli.bench import bench_bks
 from prodsched.cli.gantt import gantt
 from prodsched.cli.modes import compare_modes_command
 from prodsched.cli.plants import example, generate
+from prodsched.cli.replan import freeze
 from prodsched.cli.solve import solve
 from prodsched.cli.strategies import bench_strategies
 from prodsched.cli.validate import validate
@@ -29,8 +30,8 @@ def main() -> None:
     """
 
 
-for command in (solve, validate, example, generate, gantt, compare_modes_command, bench_bks,
-                bench_strategies):
+for command in (solve, freeze, validate, example, generate, gantt, compare_modes_command,
+                bench_bks, bench_strategies):
     main.add_command(command)
 
 __all__ = ["main"]
