@@ -89,8 +89,12 @@ def test_freeze_cli_writes_fixed_and_now_then_solve_previous(make_plant,  # type
     kpis = json.loads((day2 / "kpis.json").read_text())
     assert kpis["objective_name"] == "weighted-tardiness>changes>setup-time"
     assert kpis["changes"]["runs_changed"] == 0 and kpis["changes"]["new_lots"] == 0
-    result = runner.invoke(main, ["validate", str(folder), str(day2)])
+    result = runner.invoke(main, ["validate", str(folder), str(day2), "--previous", str(day1)])
     assert result.exit_code == 0, result.output
+    kpis["changes"]["started_later"] += 1
+    (day2 / "kpis.json").write_text(json.dumps(kpis))
+    result = runner.invoke(main, ["validate", str(folder), str(day2), "--previous", str(day1)])
+    assert result.exit_code == 1 and "changes.started_later" in result.output
 
 
 def test_solve_previous_without_a_moment_is_a_usage_error(make_plant,  # type: ignore[no-untyped-def]
