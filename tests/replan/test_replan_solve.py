@@ -147,3 +147,20 @@ def test_replan_needs_a_moment() -> None:
     first = prodsched.solve(plant, **SOLVE)
     with pytest.raises(prodsched.UsageError, match="moment of planning"):
         prodsched.solve(plant, previous=first, **SOLVE)
+
+
+def test_gantt_shows_the_previous_plan_behind(tmp_path: Path) -> None:
+    from prodsched.gantt.chart import machine_chart
+    from prodsched.io.outputs import write_outputs
+
+    plant = prodsched.load_plant("instances/tiny")
+    first = prodsched.solve(plant, **SOLVE)
+    again = prodsched.solve(plant, previous=first, now=30, **SOLVE)
+    chart = machine_chart(again)
+    behind = [b for b in chart.bars if b.kind == "previous"]
+    assert len(behind) == again.kpis_dict()["changes"]["runs_compared"]
+    assert chart.bars[:len(behind)] == tuple(behind)  # drawn first, so behind
+    assert not [b for b in machine_chart(first).bars if b.kind == "previous"]
+    write_outputs(again, tmp_path, gantt=True)
+    assert '"previous"' in (tmp_path / "gantt.html").read_text(encoding="utf-8")
+    assert (tmp_path / "gantt.png").stat().st_size > 0
