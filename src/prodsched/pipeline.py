@@ -45,8 +45,9 @@ from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.lot import Lot
+from prodsched.lots.pinned import pinned_work
 from prodsched.lots.plan import LotPlan, plan_lots
-from prodsched.lots.previous import plan_with_previous
+from prodsched.lots.previous import distinct_lot_ids, plan_with_previous
 from prodsched.lots.realize import realizations
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.modes_report import mode_report
@@ -54,7 +55,7 @@ from prodsched.objective import DEFAULT_OBJECTIVE, REPLAN_OBJECTIVE, Objective, 
 from prodsched.plant.model import Plant
 from prodsched.plant.previous import parse_moment
 from prodsched.plant.setups import SetupTable
-from prodsched.replan import PreviousLike, attach_previous, previous_order
+from prodsched.replan import PreviousLike, attach_previous, previous_order, valid_candidate
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
@@ -206,9 +207,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     warm_starts = list(request.warm_starts)
     if request.lot_plan is not None:
         plan = request.lot_plan
-    elif plant.previous is not None:  # yesterday's lots keep their ids; its order is a hint
+    elif plant.previous is not None:  # yesterday's lots keep their ids
         plan = plan_with_previous(plant, request.modes, extra_slots=request.extra_slots)
-        warm_starts.append(("previous plan", previous_order(plant, plan, setups)))
     else:
         plan = plan_lots(plant, request.modes, extra_slots=request.extra_slots)
     conflicts = preflight(plant, plan)
@@ -216,7 +216,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         raise InfeasibleError(conflicts)
     size = ModelSize.of(plant, plan, setups)
     large = is_large(size) if request.large is None else request.large
-    if large and not (request.extensions or warm_starts or request.lot_plan):
+    if large and not (request.extensions or warm_starts or request.lot_plan
+                      or plant.previous is not None):
         from prodsched.lns.route import StartBreaksRules, solve_large
 
         try:
@@ -225,6 +226,11 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         except StartBreaksRules:  # no dispatch schedule to start from: the full model
             pass
     monitor.phase("warm start")
+    kept: tuple[str, list[PlacedOp]] | None = None
+    if plant.previous is not None or plan.pinned:  # the previous plan's order, after fixed work
+        kept = ("previous plan" if plant.previous is not None else "fixed work first",
+                previous_order(plant, plan, setups))
+        warm_starts.append(kept)
     # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
     stopped = stop()
     warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
@@ -237,6 +243,10 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     # a warm start that breaks a rule of the plant is only a hint: no fallback, no stage
     # taken as 0 on its word
     usable = warm.meets_deadlines and follows_rules(plant, warm.best.lots, warm.best.ops)
+    if not usable and kept is not None:  # a start that keeps the fixed work, when valid
+        own = valid_candidate(plant, *kept, request.objective)
+        if own is not None:
+            warm.best, usable = own, True
     if warm.meets_deadlines and not usable:
         details["dispatch"]["breaks_rules"] = True
     budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,
@@ -365,6 +375,7 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
             t0: float, setups: SetupTable) -> Schedule:
     """Build the schedule (left-shifted when that is no worse), report objective
     and bound, and validate it."""
+    lots, ops = distinct_lot_ids(lots, ops, pinned_work(plant, setups).lots)
     schedule = Schedule(plant, lots, ops)
     shifted = Schedule(plant, lots, left_shift(plant, ops, setups))
     if objective.values(shifted.kpis) <= objective.values(schedule.kpis) and \

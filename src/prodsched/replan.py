@@ -7,8 +7,9 @@ folder with schedule.csv, or a :class:`PreviousPlan`) into the plant's
 :func:`previous_order` is the warm start that keeps the previous plan: every
 kept lot's runs in their previous order on their previous machines, new lots
 after them (earliest due date first), each run as early as its machine,
-calendar and lot allow; CP-SAT starts from it when it is the best candidate
-by the objective (with ``changes`` in the objective it has none).
+calendar and lot allow. It competes with the dispatch rules by the objective,
+and is taken when the best of them breaks a rule of the plant while it does
+not (dispatch rules that do not yet book fixed.csv's work).
 """
 
 from __future__ import annotations
@@ -18,18 +19,23 @@ from pathlib import Path
 
 from prodsched.errors import PlantError, Problem
 from prodsched.heuristics.timeline import timelines
+from prodsched.heuristics.warmstart import Candidate, missed_deadlines
 from prodsched.lots.lot import Lot
 from prodsched.lots.plan import LotPlan
+from prodsched.lots.previous import distinct_lot_ids
 from prodsched.lots.realize import realizations
+from prodsched.objective import Objective
 from prodsched.plant.model import Plant, PreviousPlan
 from prodsched.plant.previous import parse_moment, read_previous, with_previous
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.validate.check import follows_rules
 
 PreviousLike = Schedule | PreviousPlan | str | Path
 
-__all__ = ["PreviousLike", "attach_previous", "previous_order", "read_previous_dir"]
+__all__ = ["PreviousLike", "attach_previous", "previous_order", "read_previous_dir",
+           "valid_candidate"]
 
 
 def read_previous_dir(plant: Plant, folder: str | Path) -> PreviousPlan:
@@ -68,9 +74,9 @@ def attach_previous(plant: Plant, previous: PreviousLike,
 
 
 def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable) -> list[PlacedOp]:
-    """The warm start keeping the previous plan (see the module)."""
-    previous = plant.previous
-    assert previous is not None
+    """The warm start keeping the previous plan (see the module); without one, the
+    fixed work first and every other lot after it, earliest due date first."""
+    previous = plant.previous or PreviousPlan(())
     lines = timelines(plant)
     ops: list[PlacedOp] = []
     for op in sorted(plan.pinned.ops, key=lambda p: p.start):
@@ -79,6 +85,7 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable) -> list[Plac
         line.book(op.end, op.lot.product)
     earliest = plant.earliest
     lots = realizations(plan, evidence=False)[0].lots if plan.groups else list(plan.fixed)
+    lots, _ = distinct_lot_ids(lots, [], plan.pinned.lots)
     pending = [(lot, k) for lot in plan.pinned.open_lots
                for k in range(plan.pinned.next_step[lot.lot_id],
                               plan.pinned.route_steps[lot.lot_id])]
@@ -113,3 +120,13 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable) -> list[Plac
         ready[lot.lot_id] = placed.end
         ops.append(placed)
     return ops
+
+
+def valid_candidate(plant: Plant, name: str, ops: list[PlacedOp],
+                    objective: Objective) -> Candidate | None:
+    """``ops`` as a warm-start candidate when it meets every deadline and rule."""
+    lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+    schedule = Schedule(plant, lots, ops)
+    if missed_deadlines(plant, schedule) or not follows_rules(plant, lots, ops):
+        return None
+    return Candidate(name, lots, ops, schedule, objective.values(schedule.kpis), 0, True)

@@ -27,14 +27,23 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from prodsched.lots.cutting import fifo_orders
 from prodsched.lots.fixed import order_lots
 from prodsched.lots.lot import STOCK, Lot
 from prodsched.lots.pinned import open_orders, pinned_work
-from prodsched.lots.plan import DEFAULT_EXTRA_SLOTS, LotPlan, plan_lots, resolve_mode
-from prodsched.lots.realize import slot_prefix
-from prodsched.plant.model import FixedRow, Mode, Plant, Product
+from prodsched.lots.placed import PlacedOp
+from prodsched.lots.plan import (
+    DEFAULT_EXTRA_SLOTS,
+    LotPlan,
+    SlotGroup,
+    plan_lots,
+    resolve_mode,
+    slot_count,
+)
+from prodsched.lots.realize import group_lots, slot_prefix
+from prodsched.plant.model import FixedRow, Mode, Order, Plant, Product
 
-__all__ = ["plan_with_previous"]
+__all__ = ["distinct_lot_ids", "plan_with_previous"]
 
 
 def plan_with_previous(plant: Plant, overrides: dict[str, Mode] | None = None,
@@ -63,10 +72,10 @@ def plan_with_previous(plant: Plant, overrides: dict[str, Mode] | None = None,
     made_before = {r.product: r.mode for r in previous.lots.values() if r.mode is not None}
     made_before.update({lot.product: lot.mode for lot in pinned.lots})
     own: list[Lot] = []
-    for order in (o for o in rest if o.product in made_before):
-        product = plant.products[order.product]
-        mode = _mode(product, made_before[order.product], overrides)
-        own.extend(order_lots(order, product, mode))
+    for name in dict.fromkeys(o.product for o in rest if o.product in made_before):
+        orders = [o for o in rest if o.product == name]
+        own += _new_lots(plant, name, orders, _mode(plant.products[name], made_before[name],
+                                                    overrides), extra_slots)
     own = _numbered(own, taken | set(previous.lots))
     others = replace(plant, orders=tuple(o for o in rest if o.product not in made_before),
                      fixed=(), previous=None)
@@ -95,6 +104,18 @@ def _keepable(plant: Plant, row: FixedRow, left: dict[str, int],
     quantity = row.quantity or 0
     return (quantity >= low and quantity % product.lot_multiple == 0
             and (high is None or quantity <= high))
+
+
+def _new_lots(plant: Plant, name: str, orders: list[Order], mode: Mode,
+              extra_slots: int) -> list[Lot]:
+    """Lots for the open units of a product the previous plan made: one-off, an
+    order each; else cut by due-date windows (as a warm start cuts a slot group)."""
+    product = plant.products[name]
+    if mode is Mode.ONE_OFF:
+        return [lot for order in orders for lot in order_lots(order, product, mode)]
+    group = SlotGroup(product, mode, tuple(fifo_orders(orders)),
+                      slot_count(product, orders, plant, extra_slots))
+    return group_lots(group, "due-window", mode)
 
 
 def _lot(plant: Plant, row: FixedRow) -> Lot:
@@ -136,3 +157,19 @@ def _numbered(lots: list[Lot], taken: set[str]) -> list[Lot]:
         out.append(replace(lot, lot_id=lot_id))
     return out
 
+
+
+def distinct_lot_ids(lots: list[Lot], ops: list[PlacedOp], pinned: tuple[Lot, ...]
+                     ) -> tuple[list[Lot], list[PlacedOp]]:
+    """New lots that took a pinned lot's id (a product's slot lots are numbered
+    ``P#1``, ``P#2``, ... at every solve, and fixed.csv may hold a ``P#1`` of an
+    earlier plan) renamed after the product's highest number."""
+    own = set(pinned)
+    taken = {lot.lot_id for lot in pinned}
+    clashing = [lot for lot in lots if lot.lot_id in taken and lot not in own]
+    if not clashing:
+        return lots, ops
+    new = dict(zip(clashing, _numbered(clashing, {lot.lot_id for lot in (*lots, *pinned)}),
+                   strict=True))
+    return ([new.get(lot, lot) for lot in lots],
+            [replace(op, lot=new[op.lot]) if op.lot in new else op for op in ops])
