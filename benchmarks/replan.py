@@ -132,6 +132,13 @@ def keep_all(plant: Plant, previous: PreviousPlan, now: int) -> Plant:
         d.machine in (r.machine, "*") and d.start < r.end and r.start < d.end
         for d in plant.downtimes)}
     started = frozen_rows(previous, now)
+    grown = True
+    while grown:  # a run after a re-planned one may need another changeover: re-plan it too
+        before = {key: previous.runs[pred] for key, pred in previous.predecessors.items()}
+        more = {lot for (lot, _), pred in before.items()
+                if pred.lot in hit and lot not in hit and previous.runs[(lot, _)].start >= now}
+        grown = bool(more)
+        hit |= more
     keep = [r for r in previous.rows if r.lot not in hit or r in started]
     frozen = with_previous(plant, PreviousPlan(tuple(keep), previous.source), 10**9)
     checked = replace(frozen, now=now, previous=None)

@@ -55,7 +55,7 @@ from prodsched.objective import DEFAULT_OBJECTIVE, REPLAN_OBJECTIVE, Objective, 
 from prodsched.plant.model import Plant
 from prodsched.plant.previous import parse_moment
 from prodsched.plant.setups import SetupTable
-from prodsched.replan import PreviousLike, attach_previous, previous_order, valid_candidate
+from prodsched.replan import PreviousLike, attach_previous, best_valid, kept_orders
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
@@ -226,11 +226,10 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         except StartBreaksRules:  # no dispatch schedule to start from: the full model
             pass
     monitor.phase("warm start")
-    kept: tuple[str, list[PlacedOp]] | None = None
+    kept: list[tuple[str, list[PlacedOp]]] = []
     if plant.previous is not None or plan.pinned:  # the previous plan's order, after fixed work
-        kept = ("previous plan" if plant.previous is not None else "fixed work first",
-                previous_order(plant, plan, setups))
-        warm_starts.append(kept)
+        kept = kept_orders(plant, plan, setups)
+        warm_starts += kept
     # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
     stopped = stop()
     warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
@@ -243,8 +242,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     # a warm start that breaks a rule of the plant is only a hint: no fallback, no stage
     # taken as 0 on its word
     usable = warm.meets_deadlines and follows_rules(plant, warm.best.lots, warm.best.ops)
-    if not usable and kept is not None:  # a start that keeps the fixed work, when valid
-        own = valid_candidate(plant, *kept, request.objective)
+    if not usable and kept:  # a start that keeps the fixed work, when valid
+        own = best_valid(plant, kept, request.objective)
         if own is not None:
             warm.best, usable = own, True
     if warm.meets_deadlines and not usable:

@@ -34,8 +34,8 @@ from prodsched.validate.check import follows_rules
 
 PreviousLike = Schedule | PreviousPlan | str | Path
 
-__all__ = ["PreviousLike", "attach_previous", "previous_order", "read_previous_dir",
-           "valid_candidate"]
+__all__ = ["PreviousLike", "attach_previous", "best_valid", "kept_orders", "previous_order",
+           "read_previous_dir"]
 
 
 def read_previous_dir(plant: Plant, folder: str | Path) -> PreviousPlan:
@@ -73,9 +73,16 @@ def attach_previous(plant: Plant, previous: PreviousLike,
     return with_previous(plant, previous, moment)
 
 
-def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable) -> list[PlacedOp]:
+def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable,
+                   insert: bool = False, by_due: bool = False) -> list[PlacedOp]:
     """The warm start keeping the previous plan (see the module); without one, the
-    fixed work first and every other lot after it, earliest due date first."""
+    fixed work first and every other lot after it, earliest due date first.
+
+    With ``insert``, new lots go between the previous ones where their due date
+    says (each at its latest start: due date minus its work), so that a rush
+    order comes early. With ``by_due``, every lot after the fixed work goes by
+    its latest start (the previous order is ignored).
+    """
     previous = plant.previous or PreviousPlan(())
     lines = timelines(plant)
     ops: list[PlacedOp] = []
@@ -94,9 +101,13 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable) -> list[Plac
     def key(item: tuple[Lot, int]) -> tuple[float, float, int]:
         lot, k = item
         run = previous.runs.get((lot.lot_id, plant.routings[lot.product][k].number))
-        if run is not None:
+        if run is not None and not by_due:
             return (0, run.start, k)
         due = float(lot.due) if lot.due is not None else math.inf
+        if insert or by_due:
+            work = sum(min(o.duration(lot.quantity) for o in st.options)
+                       for st in plant.routings[lot.product][k:])
+            return (0, due - work, k)
         return (1, due, k)
 
     ready: dict[str, int] = {op.lot.lot_id: op.end for op in plan.pinned.ops}
@@ -122,11 +133,27 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable) -> list[Plac
     return ops
 
 
-def valid_candidate(plant: Plant, name: str, ops: list[PlacedOp],
-                    objective: Objective) -> Candidate | None:
-    """``ops`` as a warm-start candidate when it meets every deadline and rule."""
-    lots = list({op.lot.lot_id: op.lot for op in ops}.values())
-    schedule = Schedule(plant, lots, ops)
-    if missed_deadlines(plant, schedule) or not follows_rules(plant, lots, ops):
-        return None
-    return Candidate(name, lots, ops, schedule, objective.values(schedule.kpis), 0, True)
+def kept_orders(plant: Plant, plan: LotPlan, setups: SetupTable
+                ) -> list[tuple[str, list[PlacedOp]]]:
+    """The starts that keep the fixed work: the previous plan with new lots after
+    it or inserted by due date, and every lot by due date."""
+    name = "previous plan" if plant.previous is not None else "fixed work first"
+    return [(name, previous_order(plant, plan, setups)),
+            (f"{name}, new lots by due date", previous_order(plant, plan, setups, True)),
+            (f"{name}, then by due date", previous_order(plant, plan, setups, by_due=True))]
+
+
+def best_valid(plant: Plant, starts: list[tuple[str, list[PlacedOp]]],
+               objective: Objective) -> Candidate | None:
+    """The best of ``starts`` by the objective among those meeting every deadline
+    and rule."""
+    best: Candidate | None = None
+    for name, ops in starts:
+        lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+        schedule = Schedule(plant, lots, ops)
+        if missed_deadlines(plant, schedule) or not follows_rules(plant, lots, ops):
+            continue
+        c = Candidate(name, lots, ops, schedule, objective.values(schedule.kpis), 0, True)
+        if best is None or c.key < best.key:
+            best = c
+    return best
