@@ -164,3 +164,21 @@ def test_gantt_shows_the_previous_plan_behind(tmp_path: Path) -> None:
     write_outputs(again, tmp_path, gantt=True)
     assert '"previous"' in (tmp_path / "gantt.html").read_text(encoding="utf-8")
     assert (tmp_path / "gantt.png").stat().st_size > 0
+
+
+def test_morning_example_plans_around_its_fixed_rows(tmp_path: Path) -> None:
+    from prodsched.examples import write_example
+
+    plant = prodsched.load_plant(write_example("morning", tmp_path / "morning"))
+    assert plant.now == 480 and len(plant.fixed) == 4
+    schedule = prodsched.solve(plant, **SOLVE)
+    assert_valid(schedule)
+    fixed = {(r.machine, r.kind, r.lot, r.start, r.end) for r in plant.fixed}
+    rows = {(r.machine, r.kind, r.lot, r.start, r.end) for r in schedule.rows}
+    assert fixed <= rows
+    assert all(r.start >= 480 for r in schedule.rows
+               if r.kind != "down" and (r.machine, r.kind, r.lot, r.start, r.end) not in fixed)
+    lots = {lot.lot_id for lot in schedule.lots}
+    assert len(lots) == len(schedule.lots)  # new lots do not take a fixed lot's id
+    rush = next(o for o in schedule.outcomes if o.order_id == "O6")
+    assert rush.tardiness == 0
