@@ -222,3 +222,35 @@ def test_a_v2_schedule_hints_every_variable_of_a_new_model_and_is_a_solution_of_
     check(again)
     assert obj.values(again.kpis) == obj.values(schedule.kpis)
     assert solver.objective_value == run.stages[0].objective
+
+
+def test_where_one_machine_splits_its_setups_and_another_does_not_a_run_is_tied_to_its_start():
+    """A slot lot (its duration a variable) may run on M1, whose night gives its
+    changeovers intervals of their own, or on M2, where one interval covers changeover
+    and run: on M2 the run starts where its changeover ends, so its start is not free
+    (a free start came out after the run's end)."""
+    from ortools.sat.python import cp_model
+
+    from prodsched.jobshop.builder import JobShopModel
+    from prodsched.lots.plan import plan_lots
+    from prodsched.objective import parse_objective
+    from prodsched.plant.setups import SetupTable
+
+    p = plant([("p1", "P", 4), ("q1", "Q", 2)],
+              {"P": [[option("M1", 1), option("M2", 1)]], "Q": [[option("M2", 1)]]},
+              modes={"P": Mode.BATCH}, setups=(("*", "*", "*", 2),), down=(("M1", 20, 25),))
+    jm = JobShopModel(p, plan_lots(p), SetupTable(p), parse_objective("makespan"))
+    assert jm.shop.split_setups("M1") and not jm.shop.split_setups("M2")
+    op = next(o for o in jm.ops if jm.lots[o.lot_index].product == "P"
+              and not isinstance(o.alternatives[0].duration, int))
+    on_m2 = next(a for a in op.alternatives if a.machine == "M2")
+    assert on_m2.present is not None
+    jm.model.add(on_m2.present == 1)
+    jm.model.maximize(op.start)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(jm.model) == cp_model.OPTIMAL
+    assert solver.value(op.start) == solver.value(op.end) - solver.value(on_m2.duration)
+    assert solver.value(op.setup_start) + solver.value(op.setup_len) == solver.value(op.start)
+    schedule, _, _ = solve(p)
+    check(schedule)

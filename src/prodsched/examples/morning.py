@@ -44,10 +44,10 @@ def files() -> dict[str, str]:
         ("C", 1, "M1|M2", 3, 0),
     ]
     setups = [("M1", "X", "Y", 10, 0), ("M1", "Y", "X", 15, 0), ("*", "A", "B", 5, 0)]
-    fixed = [
+    fixed: list[tuple[str | int | None, ...]] = [
         # machine, kind, lot, product, mode, step, quantity, orders, start, end
         ("M1", "run", "A#1", "A", "batch", 1, 20, "O1:20", 400, 445),
-        ("M1", "setup", "B#1", "B", "", "", "", "", 445, 450),
+        ("M1", "setup", "B#1", "B", None, None, None, None, 445, 450),
         ("M1", "run", "B#1", "B", "batch", 1, 10, "O2:10", 450, 465),
         ("M2", "run", "A#1", "A", "batch", 2, 20, "O1:20", 445, 465),
     ]

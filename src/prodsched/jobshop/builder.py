@@ -36,9 +36,9 @@ from prodsched.jobshop.operations import add_fixed_operation, add_operation
 from prodsched.jobshop.resources import add_resources
 from prodsched.jobshop.sequencing import allowed_pairs
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.slots import GroupVars, add_slot_group, largest_slot, unit_positions
+from prodsched.jobshop.slots import add_slot_group, largest_slot, unit_positions
 from prodsched.jobshop.timing import add_lot_chains, add_lot_windows, deadline_enforcement
-from prodsched.jobshop.variables import ModelLot, Variables
+from prodsched.jobshop.variables import GroupVars, ModelLot, Variables
 from prodsched.lots.fixed import order_lots
 from prodsched.lots.lot import Lot
 from prodsched.lots.plan import LotPlan

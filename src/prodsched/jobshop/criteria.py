@@ -17,65 +17,24 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.variables import IntOrVar, Variables
+from prodsched.jobshop.variables import (
+    CriterionVars,
+    FixedHolding,
+    IntOrVar,
+    SlotHolding,
+    Variables,
+)
 from prodsched.lots.lot import STOCK
 from prodsched.objective import Criterion, Objective, Term
 
 # (literal or None, end): the order completes no earlier than ``end``
 # whenever ``literal`` holds.
 Source = tuple[cp_model.IntVar | None, IntOrVar]
-
-
-@dataclass
-class FixedHolding:
-    """Holding of ``units`` of an order in a fixed lot: ``early >= due - end``."""
-
-    rate: Fraction
-    early: cp_model.IntVar
-    lot: int
-    order_id: str
-
-
-@dataclass
-class SlotHolding:
-    """Holding of an order's units in a slot lot: ``product = units * early``."""
-
-    rate: Fraction
-    product: cp_model.IntVar
-    units: cp_model.IntVar
-    early: cp_model.IntVar
-    low: cp_model.IntVar
-    high: cp_model.IntVar
-    lot: int
-    order_id: str
-
-
-@dataclass
-class CriterionVars:
-    """Variables of the criteria in use, and the constant parts.
-
-    ``fixed_tardiness``: tardiness of orders that only fixed lots complete;
-    ``fixed_holding_cost``: holding cost of fixed lots; ``makespan_floor`` and
-    ``completions``: what outside the model bounds the makespan and the
-    orders' completions.
-    """
-
-    makespan: cp_model.IntVar | None = None
-    tardiness: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    late: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    fixed_holding: list[FixedHolding] = field(default_factory=list)
-    slot_holding: list[SlotHolding] = field(default_factory=list)
-    fixed_tardiness: dict[str, int] = field(default_factory=dict)
-    fixed_holding_cost: Fraction = Fraction(0)
-    makespan_floor: int = 0
-    completions: dict[str, int] = field(default_factory=dict)
-    changes: list[Term] = field(default_factory=list)
 
 
 def completion_sources(v: Variables, completions: dict[str, int] | None = None
@@ -252,7 +211,8 @@ def change_terms(m: cp_model.CpModel, shop: Shop, v: Variables) -> list[Term]:
     previous = shop.plant.previous
     if previous is None:
         return []
-    index = {(v.lots[op.lot_index].name, op.step_number): op for op in v.ops}
+    index = {(v.lots[op.lot_index].name, op.step_number): op for op in v.ops
+             if v.lots[op.lot_index].lot is not None}  # slot lots get new ids
     out: list[Term] = []
     for old in previous.replanned(shop.plant.now):
         key = (old.lot, old.step or 1)

@@ -11,10 +11,10 @@ from ortools.sat.python import cp_model
 
 from prodsched.cpsat_runner import StageExpression
 from prodsched.jobshop import criteria
-from prodsched.jobshop.criteria import CriterionVars
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.slots import GroupVars
 from prodsched.jobshop.variables import (
+    CriterionVars,
+    GroupVars,
     IntOrVar,
     MachineSequence,
     ModelLot,

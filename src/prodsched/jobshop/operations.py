@@ -9,7 +9,9 @@ A run's interval on a machine is, by machine:
 
 - changeover rules, setups without intervals of their own
   (:meth:`~prodsched.jobshop.shop.Shop.split_setups` false): one interval
-  ``[setup_start, end)`` covering the changeover and the run (as before v2);
+  ``[setup_start, end)`` covering the changeover and the run (as before v2),
+  which ends where the run starts (also when another of the operation's
+  machines splits its setups);
 - changeover rules and split setups: the run ``[start, end)`` and the
   changeover ``[setup_start, setup_start + setup_len)``, which ends by ``start``;
 - no changeover rules: the run.
@@ -207,6 +209,9 @@ def _combined(m: cp_model.CpModel, op: Operation, alt: Alternative, longest: int
     alt.interval = (m.new_interval_var(op.setup_start, size, op.end, name) if present is None
                     else m.new_optional_interval_var(op.setup_start, size, op.end, present,
                                                      name))
+    if op.setup_end is not None:  # other machines split their setups: on this one the
+        # changeover is right before the run (else the run's start would be free)
+        m.add(op.setup_end == op.start).only_enforce_if(_enforce(alt))
 
 
 def _run(m: cp_model.CpModel, op: Operation, alt: Alternative, name: str

@@ -16,45 +16,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from prodsched.jobshop.shop import Shop
 from prodsched.jobshop.timing import deadline_enforcement
-from prodsched.jobshop.variables import ModelLot, Variables
+from prodsched.jobshop.variables import Coverage, GroupVars, ModelLot, Variables
 from prodsched.lots.plan import SlotGroup
 from prodsched.plant.model import Order
-
-
-@dataclass
-class Coverage:
-    """``literal`` is true when slot lot ``lot`` holds units of order ``order_id``.
-
-    ``after_start`` is ``S(k-1) < b`` and ``before_end`` is ``S(k) > a``.
-    """
-
-    order_id: str
-    lot: int
-    literal: cp_model.IntVar
-    after_start: cp_model.IntVar | int
-    before_end: cp_model.IntVar
-
-
-@dataclass
-class GroupVars:
-    """The variables of one slot group."""
-
-    index: int
-    group: SlotGroup
-    lots: list[int]
-    cumulative: list[cp_model.IntVar]
-    positions: dict[str, tuple[int, int]]
-    one_off: cp_model.IntVar | None = None
-    one_off_lots: list[int] = field(default_factory=list)
-    covers: list[Coverage] = field(default_factory=list)
-    last: list[cp_model.IntVar] = field(default_factory=list)
-    at_minimum: list[cp_model.IntVar | None] = field(default_factory=list)
 
 
 def unit_positions(orders: tuple[Order, ...]) -> dict[str, tuple[int, int]]:

@@ -13,17 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from prodsched.lots.lot import Lot
 from prodsched.lots.placed import PlacedOp
+from prodsched.lots.plan import SlotGroup
 from prodsched.plant.model import Mode, RoutingOption
-
-if TYPE_CHECKING:
-    from prodsched.jobshop.criteria import CriterionVars
-    from prodsched.jobshop.slots import GroupVars
 
 Literal = cp_model.IntVar  # a Boolean variable (or its negation)
 IntOrVar = int | cp_model.IntVar
@@ -208,6 +204,83 @@ class MachineSequence:
     empty: Literal | None = None      # true when no operation runs on the machine
     # (literal, operation indices): true when one of them runs on the machine
     group_used: list[tuple[Literal, list[int]]] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    """``literal`` is true when slot lot ``lot`` holds units of order ``order_id``.
+
+    ``after_start`` is ``S(k-1) < b`` and ``before_end`` is ``S(k) > a``.
+    """
+
+    order_id: str
+    lot: int
+    literal: cp_model.IntVar
+    after_start: cp_model.IntVar | int
+    before_end: cp_model.IntVar
+
+
+@dataclass
+class GroupVars:
+    """The variables of one slot group."""
+
+    index: int
+    group: SlotGroup
+    lots: list[int]
+    cumulative: list[cp_model.IntVar]
+    positions: dict[str, tuple[int, int]]
+    one_off: cp_model.IntVar | None = None
+    one_off_lots: list[int] = field(default_factory=list)
+    covers: list[Coverage] = field(default_factory=list)
+    last: list[cp_model.IntVar] = field(default_factory=list)
+    at_minimum: list[cp_model.IntVar | None] = field(default_factory=list)
+
+
+@dataclass
+class FixedHolding:
+    """Holding of ``units`` of an order in a fixed lot: ``early >= due - end``."""
+
+    rate: Fraction
+    early: cp_model.IntVar
+    lot: int
+    order_id: str
+
+
+@dataclass
+class SlotHolding:
+    """Holding of an order's units in a slot lot: ``product = units * early``."""
+
+    rate: Fraction
+    product: cp_model.IntVar
+    units: cp_model.IntVar
+    early: cp_model.IntVar
+    low: cp_model.IntVar
+    high: cp_model.IntVar
+    lot: int
+    order_id: str
+
+
+@dataclass
+class CriterionVars:
+    """Variables of the criteria in use, and the constant parts.
+
+    ``fixed_tardiness``: tardiness of orders that only fixed lots complete;
+    ``fixed_holding_cost``: holding cost of fixed lots; ``makespan_floor`` and
+    ``completions``: what outside the model bounds the makespan and the
+    orders' completions. ``changes``: the terms of criterion ``changes``
+    (:func:`prodsched.jobshop.criteria.change_terms`).
+    """
+
+    makespan: cp_model.IntVar | None = None
+    tardiness: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    late: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    fixed_holding: list[FixedHolding] = field(default_factory=list)
+    slot_holding: list[SlotHolding] = field(default_factory=list)
+    fixed_tardiness: dict[str, int] = field(default_factory=dict)
+    fixed_holding_cost: Fraction = Fraction(0)
+    makespan_floor: int = 0
+    completions: dict[str, int] = field(default_factory=dict)
+    changes: list[tuple[Fraction, cp_model.LinearExprT]] = field(default_factory=list)
 
 
 @dataclass

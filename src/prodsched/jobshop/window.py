@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
@@ -55,9 +55,35 @@ from prodsched.objective import Criterion, Objective
 from prodsched.plant.model import Mode, Plant, Step
 from prodsched.plant.setups import SetupTable
 
-if TYPE_CHECKING:
-    from prodsched.lns.state import Indexed
-    from prodsched.lns.window import Window
+
+class Indexed(Protocol):
+    """A complete schedule with its machine and lot neighbours, as the neighbourhood
+    search keeps it (:class:`prodsched.lns.state.Indexed`)."""
+
+    @property
+    def ops(self) -> list[PlacedOp]:
+        """Every step of every lot, placed."""
+
+    @property
+    def by_machine(self) -> dict[str, list[int]]:
+        """Operation indices per machine, in start order."""
+
+    @property
+    def by_lot(self) -> dict[str, list[int]]:
+        """Operation indices per lot, in routing order."""
+
+    @property
+    def lot_of_order(self) -> dict[str, list[str]]:
+        """The lots holding each order's units."""
+
+
+class Window(Protocol):
+    """Operations ``by_machine[m][i:j]`` of every machine ``m`` in ``segments``
+    (:class:`prodsched.lns.window.Window`)."""
+
+    @property
+    def segments(self) -> dict[str, tuple[int, int]]:
+        """Machine → (first, end) positions in its sequence."""
 
 # How a schedule's operation takes part in a window's model: free; fixed.csv's run
 # inside the window; the run right after the window on a machine; a step of a
@@ -98,7 +124,7 @@ class WindowModel(ShopModel):
         ops = state.ops
         self.state, self.soft = state, soft
         self.machines = list(window.segments)
-        inside = window.free(state)
+        inside = [k for m, (i, j) in window.segments.items() for k in state.by_machine[m][i:j]]
         self.free = [k for k in inside if not ops[k].fixed]
         self.bounds = {m: _Boundary(plant, state, m, i, j)
                        for m, (i, j) in window.segments.items()}

@@ -58,6 +58,7 @@ STOP_VALIDATE = 1.0
 # Without a measurement (repeatable runs): seconds per operation to validate.
 VALIDATE_PER_OP = 0.25e-3
 
+
 class StartBreaksRules(Exception):
     """Every dispatch schedule of the plant breaks one of its rules (spec v2 rules the
     dispatch rules do not know yet): the pipeline takes the full model instead."""

@@ -34,8 +34,8 @@ def check_schedule(schedule: Schedule) -> dict[str, str]:
 
 
 def follows_rules(plant: Plant, lots: list[Lot], ops: Sequence[PlacedOp]) -> bool:
-    """Whether a schedule made by a heuristic (a warm start, a left shift) follows
-    every rule of the plant.
+    """Whether a schedule made by a heuristic (a warm start, a left shift, a dispatch
+    start) follows every rule of the plant.
 
     The heuristics know spec v1's rules; a plant with rules of spec v2
     (:attr:`~prodsched.plant.model.Plant.uses_v2_rules`) has their schedules
