@@ -232,6 +232,14 @@ def markdown(rows: list[dict[str, Any]], meta: dict[str, Any], args: argparse.Na
                      f"{r.get('runs_moved', '')} | {r.get('runs_compared', '')} | "
                      f"{r.get('shift_total', '')} | {r.get('solve_seconds', '')} | "
                      f"{r.get('note', '')} |")
+    total = {r["strategy"]: r for r in rows if r["day"] == "total"}
+    a, b = total.get("a: stable"), total.get("b: scratch")
+    if a and b:
+        lines += ["", f"Over the five days, (a) moved {a['runs_moved']} of {a['runs_compared']} "
+                  f"runs it could have moved and (b) {b['runs_moved']} of "
+                  f"{b['runs_compared']}; weighted tardiness (a) {a['weighted_tardiness']:g}, "
+                  f"(b) {b['weighted_tardiness']:g}, (c) "
+                  f"{total['c: keep']['weighted_tardiness']:g}."]
     return "\n".join(lines) + "\n"
 
 
