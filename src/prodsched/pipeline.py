@@ -51,7 +51,13 @@ from prodsched.lots.previous import distinct_lot_ids, plan_with_previous
 from prodsched.lots.realize import realizations
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.modes_report import mode_report
-from prodsched.objective import DEFAULT_OBJECTIVE, REPLAN_OBJECTIVE, Objective, parse_objective
+from prodsched.objective import (
+    DEFAULT_OBJECTIVE,
+    REPLAN_OBJECTIVE,
+    Criterion,
+    Objective,
+    parse_objective,
+)
 from prodsched.plant.model import Plant
 from prodsched.plant.previous import parse_moment
 from prodsched.plant.setups import SetupTable
@@ -189,6 +195,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     """
     if request.model not in MODELS:
         raise UsageError(f"unknown model {request.model!r}; use one of {', '.join(MODELS)}")
+    if Criterion.CHANGES in request.objective.criteria and plant.previous is None:
+        raise UsageError("the criterion changes needs a previous plan (--previous, previous=)")
     if request.model == "lotsizing":
         if request.relax_deadlines:
             raise UsageError("relax_deadlines works with the job-shop model only")

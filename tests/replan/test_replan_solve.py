@@ -182,3 +182,9 @@ def test_morning_example_plans_around_its_fixed_rows(tmp_path: Path) -> None:
     assert len(lots) == len(schedule.lots)  # new lots do not take a fixed lot's id
     rush = next(o for o in schedule.outcomes if o.order_id == "O6")
     assert rush.tardiness == 0
+
+
+def test_changes_without_a_previous_plan_is_a_usage_error() -> None:
+    plant = prodsched.load_plant("instances/tiny")
+    with pytest.raises(prodsched.UsageError, match="previous plan"):
+        prodsched.solve(plant, objective="weighted-tardiness>changes", **SOLVE)
