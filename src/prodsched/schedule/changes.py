@@ -23,13 +23,9 @@ when it lacks a completion in one of them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
 
 from prodsched.plant.model import Plant
 from prodsched.schedule.rows import ScheduleRow
-
-if TYPE_CHECKING:
-    from prodsched.schedule.kpis import OrderOutcome
 
 
 @dataclass(frozen=True)
@@ -85,11 +81,13 @@ def compute_changes(plant: Plant, rows: list[ScheduleRow]) -> Changes:
                    len(set(previous.lots) - lots))
 
 
-def completion_moves(plant: Plant, outcomes: list[OrderOutcome]) -> dict[str, int | None]:
-    """Per order, its completion minus its completion in the previous plan."""
+def completion_moves(plant: Plant, completions: dict[str, int | None]
+                     ) -> dict[str, int | None]:
+    """Per order (its completion given), that completion minus its completion in
+    the previous plan."""
     before = plant.previous.completions() if plant.previous is not None else {}
     out: dict[str, int | None] = {}
-    for o in outcomes:
-        old = before.get(o.order_id)
-        out[o.order_id] = None if o.completion is None or old is None else o.completion - old
+    for order_id, done in completions.items():
+        old = before.get(order_id)
+        out[order_id] = None if done is None or old is None else done - old
     return out

@@ -157,7 +157,8 @@ class Schedule:
     def _report_records(self) -> list[dict[str, Any]]:
         records = [self._report_record(o) for o in self.outcomes]
         if self.plant.previous is not None:
-            moves = completion_moves(self.plant, self.outcomes)
+            moves = completion_moves(self.plant,
+                                     {o.order_id: o.completion for o in self.outcomes})
             for record in records:
                 moved = moves[record["order_id"]]
                 record[MOVED_COLUMN] = "" if moved is None else str(moved)
