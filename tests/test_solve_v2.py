@@ -158,14 +158,14 @@ def test_the_command_writes_a_schedule_the_validator_accepts(make_plant, tmp_pat
 
 
 def test_the_large_plant_route_keeps_the_rules_in_its_windows(make_plant):
-    """The dispatch start waits for the morning (it does not pause runs); the window
-    search, with the full model's constraint functions, lets A's run pause."""
+    """A's run pauses over the night on the large-plant route. (Since main's machine
+    timeline pauses runs itself, the dispatch start may already be the result, so the
+    window search need not improve it.)"""
     plant = load_plant(make_plant(PAUSE))
     request = SolveRequest(objective=parse_objective("weighted-tardiness>setup-time"),
                            time_limit=8, settings=SolverSettings(workers=1), large=True)
     schedule = solve_request(plant, request)
     assert_valid(schedule)
     assert schedule.info.details["model"]["kind"] == "lns"
-    assert schedule.info.details["lns"]["improved"] >= 1
     assert _run_of(schedule, "A", 1) == [("M1", 0, 14)]
     assert schedule.kpis.weighted_tardiness == 0

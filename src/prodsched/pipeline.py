@@ -40,14 +40,14 @@ from prodsched.errors import (
     UsageError,
 )
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
-from prodsched.heuristics.compact import left_shift
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
+from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import pinned_work
 from prodsched.lots.plan import LotPlan, plan_lots
-from prodsched.lots.previous import distinct_lot_ids, plan_with_previous
+from prodsched.lots.previous import plan_with_previous
 from prodsched.lots.realize import realizations
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.modes_report import mode_report
@@ -65,6 +65,7 @@ from prodsched.replan import PreviousLike, attach_previous, best_valid, kept_ord
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.timeline.retime import left_shift
 from prodsched.validate.check import check_schedule, follows_rules
 
 __all__ = [

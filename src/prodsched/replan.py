@@ -6,10 +6,10 @@ folder with schedule.csv, or a :class:`PreviousPlan`) into the plant's
 (:func:`prodsched.plant.previous.with_previous`).
 :func:`previous_order` is the warm start that keeps the previous plan: every
 kept lot's runs in their previous order on their previous machines, new lots
-after them (earliest due date first), each run as early as its machine,
-calendar and lot allow. It competes with the dispatch rules by the objective,
-and is taken when the best of them breaks a rule of the plant while it does
-not (dispatch rules that do not yet book fixed.csv's work).
+after them (earliest due date first), each run as early as the machine
+timeline allows (calendar, resources, fixed work). It competes with the
+dispatch rules by the objective, and is taken when the best of them breaks a
+rule of the plant while it does not.
 """
 
 from __future__ import annotations
@@ -18,18 +18,19 @@ import math
 from pathlib import Path
 
 from prodsched.errors import PlantError, Problem
-from prodsched.heuristics.timeline import timelines
 from prodsched.heuristics.warmstart import Candidate, missed_deadlines
+from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
 from prodsched.lots.plan import LotPlan
-from prodsched.lots.previous import distinct_lot_ids
 from prodsched.lots.realize import realizations
 from prodsched.objective import Objective
 from prodsched.plant.model import Plant, PreviousPlan
 from prodsched.plant.previous import parse_moment, read_previous, with_previous
-from prodsched.plant.setups import SetupTable
+from prodsched.plant.setups import NO_CHANGEOVER, SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.timeline.retime import retime
+from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 from prodsched.validate.check import follows_rules
 
 PreviousLike = Schedule | PreviousPlan | str | Path
@@ -81,16 +82,11 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable,
     With ``insert``, new lots go between the previous ones where their due date
     says (each at its latest start: due date minus its work), so that a rush
     order comes early. With ``by_due``, every lot after the fixed work goes by
-    its latest start (the previous order is ignored).
+    its latest start (the previous order is ignored). Each machine's sequence
+    is then timed by the machine timeline (:func:`prodsched.timeline.retime.retime`);
+    empty when it cannot be.
     """
     previous = plant.previous or PreviousPlan(())
-    lines = timelines(plant)
-    ops: list[PlacedOp] = []
-    for op in sorted(plan.pinned.ops, key=lambda p: p.start):
-        ops.append(op)
-        line = lines[op.machine]
-        line.book(op.end, op.lot.product)
-    earliest = plant.earliest
     lots = realizations(plan, evidence=False)[0].lots if plan.groups else list(plan.fixed)
     lots, _ = distinct_lot_ids(lots, [], plan.pinned.lots)
     pending = [(lot, k) for lot in plan.pinned.open_lots
@@ -110,27 +106,29 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable,
             return (0, due - work, k)
         return (1, due, k)
 
-    ready: dict[str, int] = {op.lot.lot_id: op.end for op in plan.pinned.ops}
+    ops = sorted(plan.pinned.ops, key=lambda p: p.start)
+    machines: dict[str, list[int]] = {}
+    for i, op in enumerate(ops):
+        machines.setdefault(op.machine, []).append(i)
+    load = {m: 0 for m in plant.machines}
     for lot, k in sorted(pending, key=key):
         step = plant.routings[lot.product][k]
         run = previous.runs.get((lot.lot_id, step.number))
-        at = max(earliest, lot.release, ready.get(lot.lot_id, 0))
-        choices = [o for o in step.options if run is not None and o.machine == run.machine]
-        best: tuple[int, PlacedOp] | None = None
-        for option in choices or step.options:
-            line = lines[option.machine]
-            change = setups.between(option.machine, line.state, lot.product)
-            duration = option.duration(lot.quantity)
-            start = line.earliest_start(max(at, earliest + change.time), change.time, duration)
-            placed = PlacedOp(lot, step.number, option.machine, start, start + duration, change)
-            if best is None or placed.end < best[0]:
-                best = (placed.end, placed)
-        assert best is not None
-        placed = best[1]
-        lines[placed.machine].book(placed.end, lot.product)
-        ready[lot.lot_id] = placed.end
-        ops.append(placed)
-    return ops
+        kept = [o for o in step.options if run is not None and o.machine == run.machine]
+        option = kept[0] if kept else min(
+            step.options, key=lambda o: load[o.machine] + o.duration(lot.quantity))
+        duration = option.duration(lot.quantity)
+        load[option.machine] += duration
+        machines.setdefault(option.machine, []).append(len(ops))
+        ops.append(PlacedOp(lot, step.number, option.machine, 0, duration, NO_CHANGEOVER))
+    numbers = {p: [st.number for st in steps] for p, steps in plant.routings.items()}
+    chains: dict[str, list[int]] = {}
+    for i in sorted(range(len(ops)), key=lambda i: numbers[ops[i].lot.product].index(
+            ops[i].step)):
+        chains.setdefault(ops[i].lot.lot_id, []).append(i)
+    timed = retime(plant, setups, ops, machines, chains.values(),
+                   adjacent_setups=MODEL_ADJACENT_SETUPS)
+    return timed or []
 
 
 def kept_orders(plant: Plant, plan: LotPlan, setups: SetupTable
@@ -149,6 +147,8 @@ def best_valid(plant: Plant, starts: list[tuple[str, list[PlacedOp]]],
     and rule."""
     best: Candidate | None = None
     for name, ops in starts:
+        if not ops:
+            continue
         lots = list({op.lot.lot_id: op.lot for op in ops}.values())
         schedule = Schedule(plant, lots, ops)
         if missed_deadlines(plant, schedule) or not follows_rules(plant, lots, ops):

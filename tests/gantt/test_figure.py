@@ -14,10 +14,10 @@ from matplotlib.transforms import Bbox
 
 from prodsched.gantt import chart_figure, figure_png, machine_chart
 from prodsched.generate import GeneratorConfig, write_plant
-from prodsched.heuristics.dispatch import active_dispatch
 from prodsched.lots.fixed import lots_per_order
 from prodsched.plant import SetupTable, load_plant
 from prodsched.schedule import Schedule
+from prodsched.timeline import dispatch
 from tests.conftest import assert_valid
 
 
@@ -28,7 +28,7 @@ def big_schedule(tmp_path_factory: pytest.TempPathFactory) -> Schedule:
                          tmp_path_factory.mktemp("big") / "plant")
     plant = load_plant(folder)
     lots = lots_per_order(plant)
-    schedule = Schedule(plant, lots, active_dispatch(plant, lots, SetupTable(plant)))
+    schedule = Schedule(plant, lots, dispatch(plant, SetupTable(plant), lots))
     assert_valid(schedule)
     assert len(plant.machines) == 8 and len(lots) == 200
     return schedule

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import pytest
 
-from prodsched.lns.dispatch import queue_dispatch
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
 from prodsched.lns.start import RULES
@@ -14,6 +13,7 @@ from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
 from prodsched.validate import validate_texts
+from tests.timeline.conftest import queue_schedule
 
 OBJECTIVES = [
     "weighted-tardiness=1,setup-cost=1", "weighted-tardiness>setup-time", "makespan",
@@ -30,7 +30,7 @@ def test_values_equal_the_objective_of_the_schedule(generated, plant_name, objec
     for window in (0, 500):
         lots = aggregated_lots(plant, window)
         for rule in ("lazy-30", "atcs"):
-            ops = queue_dispatch(plant, lots, SetupTable(plant), RULES[rule])
+            ops = queue_schedule(plant, lots, SetupTable(plant), RULES[rule])
             assert evaluator.values(ops) == parsed.values(Schedule(plant, lots, ops).kpis)
 
 
@@ -44,7 +44,7 @@ def test_deadlines_met_as_the_validator_sees_them(generated):
     plant = generated["deadlines"]
     evaluator = Evaluator(plant, parse_objective("makespan"))
     lots = aggregated_lots(plant)
-    ops = queue_dispatch(plant, lots, SetupTable(plant), RULES["atcs"])
+    ops = queue_schedule(plant, lots, SetupTable(plant), RULES["atcs"])
     assert evaluator.meets_deadlines(ops) is not _misses_a_deadline(plant, lots, ops)
     # the last step of a lot with a deadline, moved past it
     k = max(k for k, op in enumerate(ops) if op.lot.deadline is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from prodsched.cpsat_runner import SolverSettings
-from prodsched.lns.dispatch import queue_dispatch
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
 from prodsched.lns.search import SearchLimits, improve
@@ -15,14 +14,15 @@ from prodsched.plant import load_plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
 from tests.conftest import assert_valid
-from tests.lns.test_dispatch import ALTERNATING
+from tests.timeline.conftest import queue_schedule
+from tests.timeline.test_dispatch import ALTERNATING
 
 
 def _search(plant, objective, rule, seconds, det=None, workers=2):
     setups = SetupTable(plant)
     parsed = parse_objective(objective)
     lots = aggregated_lots(plant)
-    ops = queue_dispatch(plant, lots, setups, RULES[rule])
+    ops = queue_schedule(plant, lots, setups, RULES[rule])
     seen = []
     best, values, stats = improve(
         plant, setups, parsed, lots, ops,

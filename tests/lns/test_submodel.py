@@ -9,10 +9,8 @@ from ortools.sat.python import cp_model
 
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.jobshop.window import WindowModel
-from prodsched.lns.dispatch import queue_dispatch
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
-from prodsched.lns.retime import retime
 from prodsched.lns.search import apply_moves
 from prodsched.lns.start import RULES
 from prodsched.lns.state import Indexed
@@ -20,14 +18,16 @@ from prodsched.lns.window import Neighbourhoods
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
+from prodsched.timeline.retime import retime
 from tests.conftest import assert_valid
+from tests.timeline.conftest import queue_schedule
 
 OBJECTIVE = parse_objective("weighted-tardiness=1,setup-cost=1")
 
 
 def _windows(plant, count, size=25, group=3):
     lots = aggregated_lots(plant)
-    state = Indexed(plant, lots, queue_dispatch(plant, lots, SetupTable(plant),
+    state = Indexed(plant, lots, queue_schedule(plant, lots, SetupTable(plant),
                                                 RULES["setup-aware"]))
     hoods = Neighbourhoods(plant, group=group)
     return state, [hoods.sliding(state, size) for _ in range(count)]

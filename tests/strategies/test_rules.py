@@ -7,7 +7,7 @@ import pytest
 from prodsched.plant.setups import SetupTable
 from prodsched.strategies import StrategySettings, run_strategy
 from prodsched.strategies.heuristics import per_order_lots
-from prodsched.strategies.rules import atcs_scales
+from prodsched.timeline.context import atcs_scales
 from tests.conftest import assert_valid
 from tests.strategies.conftest import machine_sequence, one_machine
 

@@ -3,7 +3,7 @@ most-work-remaining priority, restarted with random noise, then improved by
 tabu search (:mod:`prodsched.heuristics.tabu_shop`) or large neighbourhood
 search (:mod:`prodsched.heuristics.shop_lns`).
 
-The dispatch rules of :mod:`prodsched.heuristics.dispatch` serve due dates;
+The rules of :mod:`prodsched.timeline.rules` serve due dates;
 for makespan the classic priority is *most work remaining* (MWKR). Jobs are
 given as operations with their eligible machines and durations; the schedule
 is active (no operation can start earlier without delaying another).

@@ -1,7 +1,10 @@
 """Choosing the warm start: every realization of the lots × every dispatch rule.
 
-The best schedule by the objective (missed deadlines first) becomes the
-model's complete hint. For auto products, the best schedule of each single
+Every schedule comes from the one constructive scheduler
+(:func:`prodsched.timeline.dispatch`); the best by the objective (missed
+deadlines first) becomes the model's complete hint. Fixed work (fixed.csv)
+is kept in every candidate and its lots are scheduled from their first step
+that is not fixed. For auto products, the best schedule of each single
 mode is kept as evidence for the mode the optimizer picks.
 """
 
@@ -13,9 +16,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from prodsched.heuristics.dispatch import PRIORITIES, active_dispatch, serial_dispatch
 from prodsched.lots.cutting import make_lots, smallest_lot
 from prodsched.lots.lot import Lot
+from prodsched.lots.pinned import Pinned
 from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import Realization, slot_prefix
 from prodsched.objective import Objective
@@ -23,9 +26,18 @@ from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.timeline.dispatch import dispatch
+from prodsched.timeline.rules import RuleFactory, serial, setup_ties
+from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
 # Above this many lots, only two dispatch rules run per realization.
 MANY_LOTS = 400
+# The warm start's rules (names as reported in kpis.json): ``plain-edd`` places
+# lot by lot in EDD order; the others decide machine by machine over Giffler and
+# Thompson's conflict sets, ties going to the smaller changeover.
+WARM_RULES: dict[str, RuleFactory] = {
+    "plain-edd": serial("edd"), "active-edd": setup_ties("edd"),
+    "active-fifo": setup_ties("fifo"), "active-deadline-edd": setup_ties("deadline-edd")}
 
 
 @dataclass
@@ -78,15 +90,17 @@ def missed_deadlines(plant: Plant, schedule: Schedule) -> int:
 
 def dispatch_rules(lot_count: int) -> list[str]:
     """Names of the rules worth running for this many lots."""
-    rules = ["plain-edd", *(f"active-{name}" for name in PRIORITIES)]
+    rules = list(WARM_RULES)
     return rules if lot_count <= MANY_LOTS else rules[:2]
 
 
-def run_rule(plant: Plant, lots: list[Lot], setups: SetupTable, rule: str) -> list[PlacedOp]:
-    """One named dispatch rule (``plain-edd`` or ``active-<priority>``)."""
-    if rule == "plain-edd":
-        return serial_dispatch(plant, lots, setups, PRIORITIES["edd"])
-    return active_dispatch(plant, lots, setups, PRIORITIES[rule.removeprefix("active-")])
+def run_rule(plant: Plant, lots: list[Lot], setups: SetupTable, rule: str,
+             pinned: Pinned | None = None) -> list[PlacedOp]:
+    """One named dispatch rule of :data:`WARM_RULES`; with ``pinned``, its fixed
+    operations come first. Setup rows are placed as the CP-SAT model places them
+    (:data:`~prodsched.timeline.shop.MODEL_ADJACENT_SETUPS`), so the schedule is its hint."""
+    return dispatch(plant, setups, lots, WARM_RULES[rule], pinned=pinned,
+                    adjacent_setups=MODEL_ADJACENT_SETUPS)
 
 
 def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: SetupTable,
@@ -128,7 +142,8 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
             if late and any(c.hintable for c in candidates):
                 skipped.append(name)
                 continue
-            c = consider(name, option.lots, run_rule(plant, option.lots, setups, rule),
+            c = consider(name, option.all_lots,
+                         run_rule(plant, option.lots, setups, rule, option.pinned),
                          option.hintable)
             if option.auto_mode is not None:
                 mode = option.auto_mode.value
@@ -154,14 +169,16 @@ def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTa
     if rule not in dispatch_rules(0):
         return start
     groups = {g.product.name: g for g in plan.groups}
+    pinned = plan.pinned
     sizes: dict[str, list[int]] = {}
     modes: dict[str, Mode] = {}
-    for lot in start.lots:
+    own = [lot for lot in start.lots if lot.lot_id not in pinned.next_step]
+    for lot in own:
         group = groups.get(lot.product)
         if group is not None and lot.lot_id.startswith(slot_prefix(lot.product)):
             sizes.setdefault(lot.product, []).append(lot.quantity)
             modes[lot.product] = lot.mode
-    fixed = [lot for lot in start.lots if lot.product not in sizes]
+    fixed = [lot for lot in own if lot.product not in sizes]
     best, improved = start, True
     while improved and time.monotonic() < deadline:
         improved = False
@@ -177,8 +194,8 @@ def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTa
                 for name, sz in {**sizes, product: merged}.items():
                     g = groups[name]
                     lots += make_lots(g.product, modes[name], g.orders, sz, slot_prefix(name))
-                trial = consider(f"merged / {rule}", lots, run_rule(plant, lots, setups, rule),
-                                 True)
+                trial = consider(f"merged / {rule}", [*pinned.lots, *lots],
+                                 run_rule(plant, lots, setups, rule, pinned), True)
                 if trial.key <= best.key and len(merged) < len(current):
                     best, sizes[product], improved = trial, merged, True
                     break

@@ -11,7 +11,8 @@ relaxation of batch flow). ``window=0`` gives one lot per order wherever the
 lot rules allow it.
 
 So the number of lots, and everything built on them, grows with the demand
-points, not with the orders.
+points, not with the orders. Units that lots of fixed work (fixed.csv) make
+are left out (:func:`prodsched.lots.pinned.open_orders`).
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ def aggregated_lots(plant: Plant, window: float | Fraction = 0,
 
     ``modes`` overrides products' modes (as ``SolveRequest.modes``).
     """
+    from prodsched.lots.pinned import open_orders
     from prodsched.lots.policies import plant_lots
 
+    if plant.fixed:
+        plant = replace(plant, orders=open_orders(plant))
     if modes:
         products = {name: replace(p, mode=modes.get(name, p.mode))
                     for name, p in plant.products.items()}

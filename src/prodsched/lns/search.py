@@ -4,10 +4,10 @@ Each iteration frees a window (:mod:`prodsched.lns.window`), solves its
 CP-SAT model (:mod:`prodsched.jobshop.window`: the full model's constraint
 functions with everything outside the window fixed) from the current
 schedule as hint, puts the window's new machines, order and times into the schedule,
-shifts everything left (:func:`~prodsched.heuristics.compact.left_shift`,
-which also recomputes every changeover from the actual sequence; on plants
-with spec v2's rules, which it does not know, the window's own placement is
-kept instead, :meth:`~prodsched.jobshop.window.WindowModel.placed`) and keeps
+re-times everything (:func:`~prodsched.timeline.retime.retime`, which also
+recomputes every changeover from the actual sequence; on plants with spec
+v2's rules the window's own placement is kept instead,
+:meth:`~prodsched.jobshop.window.WindowModel.placed`) and keeps
 the result only when the objective, evaluated exactly over the whole plant,
 improves. So the current schedule is always complete and valid, and never
 gets worse.
@@ -31,7 +31,6 @@ from prodsched.budget import DETERMINISTIC_PER_SECOND
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.jobshop.window import WindowModel
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.retime import retime
 from prodsched.lns.state import Indexed
 from prodsched.lns.window import Neighbourhoods, Window
 from prodsched.lots.lot import Lot
@@ -39,6 +38,8 @@ from prodsched.objective import Objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.timeline.retime import retime
+from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
 # Seconds one sub-solve should take, and its limit.
 TARGET_SECONDS = 0.4
@@ -176,7 +177,8 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             moved = apply_moves(state, window, wm.moves(run.value))
             if moved is None:
                 continue
-            shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values())
+            shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values(),
+                             adjacent_setups=MODEL_ADJACENT_SETUPS)
         if shifted is None:
             stats.cycles += 1
             continue
@@ -235,6 +237,8 @@ def apply_moves(state: Indexed, window: Window, moves: dict[int, tuple[str, int,
     changed = False
     for k, (machine, start, end) in moves.items():
         op = ops[k]
+        if op.fixed:
+            continue  # fixed work (fixed.csv) never moves
         if (op.machine, op.start, op.end) != (machine, start, end):
             changed = True
             ops[k] = PlacedOp(op.lot, op.step, machine, start, end, op.setup)

@@ -3,8 +3,10 @@
 Each candidate aggregates the orders into lots with one window
 (:func:`prodsched.lns.lots.aggregated_lots`; windows in mean run times, so
 they scale with the plant) and dispatches them with one rule
-(:func:`prodsched.lns.dispatch.queue_dispatch`). The first candidate is the
-one that did best on the project's plants, so it can be written at once;
+(:func:`prodsched.timeline.dispatch`, looking at the head of each product's
+queue only, as befits thousands of lots). Fixed work (fixed.csv) is kept in
+every candidate; its lots continue from their first step that is not fixed.
+The first candidate is the one that did best on the project's plants, so it can be written at once;
 the others follow, most promising first, while time allows. The best
 candidate — fewest missed deadlines, then the objective — is the search's
 start.
@@ -19,13 +21,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from prodsched.lns.dispatch import QueueRule, queue_dispatch
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
 from prodsched.lots.lot import Lot
+from prodsched.lots.pinned import pinned_work
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.timeline.dispatch import dispatch
+from prodsched.timeline.rules import QueueRule
+from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
 RULES: dict[str, QueueRule] = {
     "lazy-10": QueueRule(urgency=10, lookahead=True, lazy=True),
@@ -106,6 +111,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
         it exists.
     """
     unit = mean_run(plant)
+    pinned = pinned_work(plant, setups)
     plans: dict[float, list[Lot]] = {}
     start: Start | None = None
     for n, (rule, window) in enumerate(CANDIDATES):
@@ -122,8 +128,9 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
             start_lots = time.monotonic() - began
         else:
             start_lots = 0.0
-        lots = plans[window]
-        ops = queue_dispatch(plant, lots, setups, RULES[rule])
+        lots = [*pinned.lots, *plans[window]]
+        ops = dispatch(plant, setups, plans[window], RULES[rule], pinned=pinned, exact=False,
+                       adjacent_setups=MODEL_ADJACENT_SETUPS)
         values = evaluator.values(ops)
         candidate = Candidate(name, lots, ops, (0 if evaluator.meets_deadlines(ops) else 1,
                                                 values))

@@ -23,15 +23,13 @@ CP-SAT then sequences the kept lots (their sizes are not re-optimised).
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import replace
 
 from prodsched.lots.cutting import fifo_orders
 from prodsched.lots.fixed import order_lots
+from prodsched.lots.ids import numbered
 from prodsched.lots.lot import STOCK, Lot
 from prodsched.lots.pinned import open_orders, pinned_work
-from prodsched.lots.placed import PlacedOp
 from prodsched.lots.plan import (
     DEFAULT_EXTRA_SLOTS,
     LotPlan,
@@ -40,10 +38,10 @@ from prodsched.lots.plan import (
     resolve_mode,
     slot_count,
 )
-from prodsched.lots.realize import group_lots, slot_prefix
+from prodsched.lots.realize import group_lots
 from prodsched.plant.model import FixedRow, Mode, Order, Plant, Product
 
-__all__ = ["distinct_lot_ids", "plan_with_previous"]
+__all__ = ["plan_with_previous"]
 
 
 def plan_with_previous(plant: Plant, overrides: dict[str, Mode] | None = None,
@@ -76,7 +74,7 @@ def plan_with_previous(plant: Plant, overrides: dict[str, Mode] | None = None,
         orders = [o for o in rest if o.product == name]
         own += _new_lots(plant, name, orders, _mode(plant.products[name], made_before[name],
                                                     overrides), extra_slots)
-    own = _numbered(own, taken | set(previous.lots))
+    own = numbered(own, taken | set(previous.lots))
     others = replace(plant, orders=tuple(o for o in rest if o.product not in made_before),
                      fixed=(), previous=None)
     plan = (plan_lots(others, overrides, extra_slots=extra_slots) if others.orders
@@ -135,41 +133,3 @@ def _mode(product: Product, before: Mode, overrides: dict[str, Mode] | None) -> 
     stays in the mode it was made in)."""
     mode = resolve_mode(product, overrides)
     return before if mode is Mode.AUTO else mode
-
-
-def _numbered(lots: list[Lot], taken: set[str]) -> list[Lot]:
-    """Batch and mass lots named ``P#k`` after the product's highest previous number;
-    one-off lots keep their order's id unless it is taken."""
-    highest: Counter[str] = Counter()
-    for lot_id in taken:
-        product, sep, number = lot_id.rpartition("#")
-        if sep and re.fullmatch(r"\d+", number):
-            highest[product] = max(highest[product], int(number))
-    out = []
-    for lot in lots:
-        lot_id = lot.lot_id
-        if lot.mode is not Mode.ONE_OFF or lot_id in taken:
-            highest[lot.product] += 1
-            lot_id = f"{slot_prefix(lot.product)}{highest[lot.product]}"
-        while lot_id in taken:
-            lot_id += "~"
-        taken.add(lot_id)
-        out.append(replace(lot, lot_id=lot_id))
-    return out
-
-
-
-def distinct_lot_ids(lots: list[Lot], ops: list[PlacedOp], pinned: tuple[Lot, ...]
-                     ) -> tuple[list[Lot], list[PlacedOp]]:
-    """New lots that took a pinned lot's id (a product's slot lots are numbered
-    ``P#1``, ``P#2``, ... at every solve, and fixed.csv may hold a ``P#1`` of an
-    earlier plan) renamed after the product's highest number."""
-    own = set(pinned)
-    taken = {lot.lot_id for lot in pinned}
-    clashing = [lot for lot in lots if lot.lot_id in taken and lot not in own]
-    if not clashing:
-        return lots, ops
-    new = dict(zip(clashing, _numbered(clashing, {lot.lot_id for lot in (*lots, *pinned)}),
-                   strict=True))
-    return ([new.get(lot, lot) for lot in lots],
-            [replace(op, lot=new[op.lot]) if op.lot in new else op for op in ops])

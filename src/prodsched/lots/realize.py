@@ -5,16 +5,22 @@ boundaries, as few lots as possible, or where due dates jump — giving lots a
 dispatch rule can schedule. The best becomes the model's warm start. For auto
 products, realizations in each single mode are the evidence for the mode the
 optimizer picks.
+
+Work already fixed (fixed.csv, :attr:`LotPlan.pinned`) travels with every
+realization: its lots and operations are kept, and its lots with steps left
+are scheduled from their first step that is not fixed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from prodsched.lots.cutting import cut, due_window_boundaries, make_lots, order_boundaries
 from prodsched.lots.fixed import order_lots
+from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
+from prodsched.lots.pinned import Pinned
 from prodsched.lots.plan import LotPlan, SlotGroup
 from prodsched.plant.model import Mode
 
@@ -30,17 +36,25 @@ class Realization:
     name
         How the lots were cut (and, for evidence, the mode of auto products).
     lots
-        Every lot, fixed and cut.
+        Every lot to schedule, fixed and cut (not the pinned ones).
     hintable
         The lots exist in the model (so a schedule of them is a warm start).
     auto_mode
         The mode auto products are made in here (``None``: no auto products).
+    pinned
+        The plant's fixed work, the same in every realization.
     """
 
     name: str
     lots: list[Lot]
     hintable: bool = True
     auto_mode: Mode | None = None
+    pinned: Pinned = field(default_factory=Pinned)
+
+    @property
+    def all_lots(self) -> list[Lot]:
+        """The lots a schedule of this realization makes: the pinned ones, then ``lots``."""
+        return [*self.pinned.lots, *self.lots]
 
 
 def slot_prefix(product: str) -> str:
@@ -88,14 +102,14 @@ def realizations(plan: LotPlan, cuts: tuple[str, ...] = CUTS,
         for g in plan.groups:
             mode = Mode.MASS if g.mode is Mode.AUTO else g.mode
             lots.extend(group_lots(g, how, mode))
-        out.append(Realization(how, lots, True, Mode.MASS if has_auto else None))
+        out.append(Realization(how, lots, True, Mode.MASS if has_auto else None, plan.pinned))
     if not (has_auto and evidence):
-        return out
+        return _own_ids(out, plan)
     for how in cuts:
         lots = list(plan.fixed)
         for g in plan.groups:
             lots.extend(group_lots(g, how, Mode.BATCH if g.mode is Mode.AUTO else g.mode))
-        out.append(Realization(f"{how}, auto as batch", lots, True, Mode.BATCH))
+        out.append(Realization(f"{how}, auto as batch", lots, True, Mode.BATCH, plan.pinned))
     lots = list(plan.fixed)
     hintable = True
     for g in plan.groups:
@@ -104,5 +118,12 @@ def realizations(plan: LotPlan, cuts: tuple[str, ...] = CUTS,
             hintable = hintable and g.one_off_option
         else:
             lots.extend(group_lots(g, "per-order", g.mode))
-    out.append(Realization("auto as one-off", lots, hintable, Mode.ONE_OFF))
-    return out
+    out.append(Realization("auto as one-off", lots, hintable, Mode.ONE_OFF, plan.pinned))
+    return _own_ids(out, plan)
+
+
+def _own_ids(out: list[Realization], plan: LotPlan) -> list[Realization]:
+    """No cut lot takes the id of a lot of fixed.csv (:mod:`prodsched.lots.ids`)."""
+    if not plan.pinned:
+        return out
+    return [replace(r, lots=distinct_lot_ids(r.lots, [], plan.pinned.lots)[0]) for r in out]

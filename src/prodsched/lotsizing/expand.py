@@ -8,9 +8,11 @@ order. Expanding it:
    last lot shrinks to the smallest size holding its ordered units (so
    surplus goes to STOCK only where lot rules force it);
 2. every machine runs its planned lots in that order, each as early as its
-   bucket, its orders' releases, the changeover and the calendar allow;
-3. later routing steps follow, lot by lot, on the eligible machine where they
-   finish first.
+   bucket, its orders' releases, the changeover and the calendar allow
+   (:class:`~prodsched.timeline.shop.Shop`);
+3. later routing steps follow, lot by lot in the order their first steps
+   end, each on the eligible machine where it finishes first
+   (:func:`prodsched.timeline.dispatch`).
 
 The schedule keeps every rule of the plant format; where a bucket's plan does
 not fit around calendar downtime, its lots run later.
@@ -21,16 +23,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from prodsched.heuristics.dispatch import LotProgress, best_choice, commit_choice
-from prodsched.heuristics.timeline import timelines
 from prodsched.lots.cutting import allocate, make_lots, smallest_lot
 from prodsched.lots.fixed import order_lots
 from prodsched.lots.lot import STOCK, Lot
 from prodsched.lotsizing.grid import BucketGrid
 from prodsched.lotsizing.items import Item
-from prodsched.plant.model import Mode, Plant, RoutingOption
+from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.timeline.dispatch import dispatch
+from prodsched.timeline.rules import rank_rule
+from prodsched.timeline.shop import Shop
+from prodsched.timeline.steps import LotState, Routes, place_chain
 
 
 @dataclass(frozen=True)
@@ -86,36 +90,26 @@ def expand(plant: Plant, plan: list[PlannedLot], grid: BucketGrid, setups: Setup
     for planned in by_item.values():
         planned.sort(key=lambda p: (p.bucket, p.position, p.machine))
         expanded.extend(item_lots(planned[0].item, planned))
-    lines = timelines(plant)
+    shop = Shop(plant, setups)
+    routes = Routes.of(plant)
     placed: list[PlacedOp] = []
-    progress: dict[str, LotProgress] = {}
+    states: dict[str, LotState] = {}
     for e in sorted(expanded, key=lambda e: (e.planned.bucket, e.planned.position,
                                              e.planned.machine)):
         lot, p = e.lot, e.planned
-        option = _option(p.item, p.machine)
-        line = lines[p.machine]
-        change = setups.between(p.machine, line.state, lot.product)
-        duration = option.duration(lot.quantity)
-        ready = max(grid.window(p.bucket)[0], lot.release)
-        start = line.earliest_start(ready, change.time, duration)
-        line.book(start + duration, lot.product)
-        step = plant.routings[lot.product][0]
-        placed.append(PlacedOp(lot, step.number, p.machine, start, start + duration, change))
-        progress[lot.lot_id] = LotProgress(1, start, start + duration, option)
-    durations: dict[tuple[RoutingOption, int], int] = {}
-    for e in sorted(expanded, key=lambda e: progress[e.lot.lot_id].end):
-        lot, prog = e.lot, progress[e.lot.lot_id]
-        while prog.step_index < len(plant.routings[lot.product]):
-            choice = best_choice(plant, lot, prog, lines, setups, durations)
-            placed.append(commit_choice(lot, prog, choice, lines, plant))
+        state = LotState()
+        numbers = routes.numbers(lot.product)
+        # the planned run, with the later steps that may not wait for it
+        chain = place_chain(shop, routes, lot, state, routes.chain_end(lot.product, 0),
+                            only=p.machine, ready=grid.window(p.bucket)[0])
+        placed += [Shop.placed(lot, numbers[k], placement)
+                   for k, (placement, _) in enumerate(chain)]
+        states[lot.lot_id] = state
+    lots = [e.lot for e in expanded]
+    order = sorted(range(len(lots)), key=lambda i: (states[lots[i].lot_id].prev_end or 0, i))
+    placed += dispatch(plant, setups, lots, rank_rule(order, whole_lot=True), shop=shop,
+                       states=states)
     return expanded, placed
-
-
-def _option(item: Item, machine: str) -> RoutingOption:
-    for option in item.options:
-        if option.machine == machine:
-            return option
-    raise ValueError(f"{machine} is not eligible for {item.name}")
 
 
 def plan_rows(expanded: list[ExpandedLot]) -> list[dict[str, object]]:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
-from prodsched.strategies.rules import due_key
+from prodsched.timeline.context import due_key
 
 
 def campaign_order(plant: Plant, lots: Sequence[Lot]) -> list[int]:

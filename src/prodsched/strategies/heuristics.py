@@ -1,9 +1,10 @@
 """The heuristic strategies: a lot policy and a sequencing rule each (pure functions).
 
-Lots, then sequence:
+Lots, then sequence (every sequence by the one constructive scheduler,
+:func:`prodsched.timeline.dispatch`, with a rule of :mod:`prodsched.timeline.rules`):
 
 - ``fifo``, ``edd``, ``spt``, ``atcs``, ``nearest-setup``: one lot per order
-  (lot rules kept), Giffler–Thompson with that rule;
+  (lot rules kept), dispatched with that rule;
 - ``family-campaigns``: one lot per order; a machine stays on its family
   while that has work, then takes the next family by earliest due date;
 - ``fixed-lot``: lots of ``F`` × the product's mean order quantity
@@ -13,6 +14,9 @@ Lots, then sequence:
   cycle; rotation: the cycle of the due date, then the place on the wheel;
 - ``product-wheel``: what falls due in each turn of the wheel; turn, then
   the product's place on the wheel.
+
+Fixed work (fixed.csv) is kept: lots are cut from the units it does not
+make, and its lots continue from their first step that is not fixed.
 """
 
 from __future__ import annotations
@@ -20,15 +24,19 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from prodsched.lots import policies as lotting
 from prodsched.lots.lot import Lot
+from prodsched.lots.pinned import open_orders, pinned_work
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
-from prodsched.strategies import cyclic, economic, rules
+from prodsched.strategies import cyclic, economic
 from prodsched.strategies.base import HeuristicStrategy, StrategySettings, register
-from prodsched.strategies.dispatcher import Rule, rule_dispatch
+from prodsched.timeline.context import due_key
+from prodsched.timeline.dispatch import dispatch
+from prodsched.timeline.rules import RULES, RuleFactory, campaign_rule, rank_rule
 
 DEFAULT_LOT_FACTOR = 2.0
 # Economic lots are never below this share of a product's mean order quantity
@@ -38,33 +46,32 @@ SMALLEST_ECONOMIC_SHARE = 0.25
 MAX_TURNS = 50
 
 Result = tuple[list[Lot], list[PlacedOp]]
-RuleFactory = Callable[[Plant, Sequence[Lot], SetupTable], Rule]
 
 
-def _dispatched(plant: Plant, lots: list[Lot], make_rule: RuleFactory) -> Result:
-    setups = SetupTable(plant)
-    return lots, rule_dispatch(plant, lots, setups, make_rule(plant, lots, setups))
+def open_plant(plant: Plant) -> Plant:
+    """The plant with only the units fixed work does not make (itself without fixed.csv)."""
+    return replace(plant, orders=open_orders(plant)) if plant.fixed else plant
 
 
-def _rule(name: str) -> RuleFactory:
-    simple = {"fifo": rules.fifo_rule, "edd": rules.edd_rule, "spt": rules.spt_rule,
-              "nearest-setup": rules.nearest_setup_rule}
-    if name == "atcs":
-        return lambda plant, lots, setups: rules.atcs_rule(plant, lots, setups)
-    chosen = simple[name]
-    return lambda plant, lots, setups: chosen(plant, lots)
+def _dispatched(plant: Plant, lots: list[Lot], rule: RuleFactory,
+                setups: SetupTable | None = None) -> Result:
+    """The lots (and the fixed work's) and their schedule by ``rule``."""
+    setups = setups or SetupTable(plant)
+    pinned = pinned_work(plant, setups)
+    ops = dispatch(plant, setups, lots, rule, pinned=pinned)
+    return [*pinned.lots, *lots], ops
 
 
 def per_order_lots(plant: Plant) -> list[Lot]:
     """One lot per order (split or merged only where the lot rules force it)."""
-    return lotting.plant_lots(plant, lotting.per_order)
+    return lotting.plant_lots(open_plant(plant), lotting.per_order)
 
 
 def dispatch_strategy(name: str) -> Callable[[Plant, StrategySettings], Result]:
     """Lots per order, sequenced by Giffler–Thompson with the rule ``name``."""
 
     def build(plant: Plant, settings: StrategySettings) -> Result:
-        return _dispatched(plant, per_order_lots(plant), _rule(name))
+        return _dispatched(plant, per_order_lots(plant), RULES[name])
 
     return build
 
@@ -76,16 +83,14 @@ def family_campaigns(plant: Plant, settings: StrategySettings) -> Result:
     start there; only then does it change to the next family of the plan.
     """
     lots = per_order_lots(plant)
-    order = cyclic.campaign_order(plant, lots)
-    rule = rules.campaign_rule(plant, lots, order)
-    return lots, rule_dispatch(plant, lots, SetupTable(plant), rule)
+    return _dispatched(plant, lots, campaign_rule(cyclic.campaign_order(plant, lots)))
 
 
 def fixed_lot(plant: Plant, settings: StrategySettings) -> Result:
     """Lots of ``F`` × each product's mean order quantity, EDD with setup-aware ties."""
     factor = settings.parameter if settings.parameter is not None else DEFAULT_LOT_FACTOR
-    lots = lotting.plant_lots(plant, lotting.fixed_size(factor))
-    return _dispatched(plant, lots, _rule("edd"))
+    lots = lotting.plant_lots(open_plant(plant), lotting.fixed_size(factor))
+    return _dispatched(plant, lots, RULES["edd"])
 
 
 def _floored(plant: Plant, sizes: dict[str, float]) -> dict[str, float]:
@@ -102,20 +107,19 @@ def _floored(plant: Plant, sizes: dict[str, float]) -> dict[str, float]:
 def eoq_lots(plant: Plant, setups: SetupTable) -> list[Lot]:
     """Every product in lots of its economic production quantity."""
     sizes = economic.eoq_sizes(economic.lot_items(plant, setups))
-    return lotting.plant_lots(plant, lotting.of_sizes(_floored(plant, sizes)))
+    return lotting.plant_lots(open_plant(plant), lotting.of_sizes(_floored(plant, sizes)))
 
 
 def eoq(plant: Plant, settings: StrategySettings) -> Result:
     """EPQ lots per product, EDD with setup-aware ties."""
     setups = SetupTable(plant)
-    lots = eoq_lots(plant, setups)
-    return lots, rule_dispatch(plant, lots, setups, rules.edd_rule(plant, lots))
+    return _dispatched(plant, eoq_lots(plant, setups), RULES["edd"], setups)
 
 
 def _first_dues(lots: Sequence[Lot]) -> dict[str, float]:
     out: dict[str, float] = {}
     for lot in lots:
-        out[lot.product] = min(out.get(lot.product, math.inf), rules.due_key(lot))
+        out[lot.product] = min(out.get(lot.product, math.inf), due_key(lot))
     return out
 
 
@@ -126,7 +130,7 @@ def common_cycle(plant: Plant, settings: StrategySettings) -> Result:
     cycles = economic.cycle_times(items)
     horizon = economic.planning_horizon(plant)
     sizes = economic.cycle_sizes(items, cycles)
-    lots = lotting.plant_lots(plant, lotting.of_sizes(_floored(plant, sizes)))
+    lots = lotting.plant_lots(open_plant(plant), lotting.of_sizes(_floored(plant, sizes)))
     wheel = cyclic.wheel_order(plant, setups, sorted({lot.product for lot in lots}),
                                _first_dues(lots))
     rank = {p: k for k, p in enumerate(wheel)}
@@ -138,12 +142,12 @@ def common_cycle(plant: Plant, settings: StrategySettings) -> Result:
         own = items.get(lot.product)
         t = cycles[own.machine] if own is not None else default
         t = max(horizon / MAX_TURNS, min(t, horizon)) if math.isfinite(t) else horizon
-        due = rules.due_key(lot)
+        due = due_key(lot)
         return math.floor((due - start) / t) * t if math.isfinite(due) else math.inf
 
     order = sorted(range(len(lots)), key=lambda i: (cycle_of(lots[i]), rank[lots[i].product],
-                                                    rules.due_key(lots[i]), i))
-    return lots, rule_dispatch(plant, lots, setups, rules.rank_rule(order))
+                                                    due_key(lots[i]), i))
+    return _dispatched(plant, lots, rank_rule(order), setups)
 
 
 def wheel_turn(plant: Plant, setups: SetupTable, parameter: float | None) -> float:
@@ -169,11 +173,11 @@ def product_wheel(plant: Plant, settings: StrategySettings) -> Result:
     start = min((o.release for o in plant.orders), default=0)
     turns = max(1, math.ceil(economic.planning_horizon(plant) / turn))
     starts = [start + k * turn for k in range(turns)]
-    lots = lotting.plant_lots(plant, lotting.due_windows(starts))
+    lots = lotting.plant_lots(open_plant(plant), lotting.due_windows(starts))
     wheel = cyclic.wheel_order(plant, setups, sorted({lot.product for lot in lots}),
                                _first_dues(lots))
     order = cyclic.turn_order(lots, wheel, start, turn, turns)
-    return lots, rule_dispatch(plant, lots, setups, rules.rank_rule(order))
+    return _dispatched(plant, lots, rank_rule(order), setups)
 
 
 HEURISTICS: tuple[HeuristicStrategy, ...] = (

@@ -1,0 +1,56 @@
+"""Warm starts: every candidate comes from the one scheduler; fixed work is kept in each
+and pinned lots continue after it; the best is the model's hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from prodsched.heuristics.warmstart import WARM_RULES, choose_warm_start, dispatch_rules
+from prodsched.lots.plan import plan_lots
+from prodsched.lots.realize import realizations
+from prodsched.objective import parse_objective
+from prodsched.plant import load_plant
+from prodsched.plant.setups import SetupTable
+from tests.conftest import assert_valid
+from tests.jobshop.test_hints import INSTANCES
+from tests.timeline.conftest import assert_v2
+from tests.timeline.test_dispatch import V2_PLANTS, fixed_plant
+
+
+def test_every_rule_of_the_warm_start_is_a_rule_of_the_scheduler():
+    assert dispatch_rules(10) == list(WARM_RULES)
+    assert dispatch_rules(10_000) == ["plain-edd", "active-edd"]
+
+
+@pytest.mark.parametrize("name", ["bakery", "furniture"])
+def test_every_candidate_is_valid_and_the_best_meets_the_deadlines(name):
+    plant = load_plant(INSTANCES / name)
+    warm = choose_warm_start(plant, realizations(plan_lots(plant)), SetupTable(plant),
+                             parse_objective("weighted-tardiness>setup-time"))
+    assert warm.meets_deadlines
+    assert_valid(warm.best.schedule)
+    assert len(warm.scores) == len(realizations(plan_lots(plant))) * len(WARM_RULES)
+
+
+def test_fixed_work_is_in_every_candidate_and_pinned_lots_continue():
+    plant = fixed_plant()
+    plan = plan_lots(plant)
+    options = realizations(plan)
+    assert all(option.pinned is plan.pinned for option in options)
+    warm = choose_warm_start(plant, options, SetupTable(plant),
+                             parse_objective("weighted-tardiness>setup-time"), plan=plan,
+                             merge_seconds=0.5)
+    best = warm.best
+    assert {lot.lot_id for lot in plan.pinned.lots} <= {lot.lot_id for lot in best.lots}
+    assert sorted((op.lot.lot_id, op.start, op.end) for op in best.ops if op.fixed) == [
+        ("a1", 10, 40), ("f2", 200, 230)]
+    assert_v2(best.schedule)
+
+
+@pytest.mark.parametrize("name", list(V2_PLANTS))
+def test_warm_starts_keep_the_v2_rules(name):
+    plant = V2_PLANTS[name]
+    warm = choose_warm_start(plant, realizations(plan_lots(plant)), SetupTable(plant),
+                             parse_objective("weighted-tardiness>setup-time"))
+    for option_schedule in [warm.best.schedule, *(c.schedule for c in warm.evidence.values())]:
+        assert_v2(option_schedule)

@@ -1,0 +1,40 @@
+"""The large-plant start: every candidate from the one scheduler; fixed work kept."""
+
+from __future__ import annotations
+
+from prodsched.lns.evaluate import Evaluator
+from prodsched.lns.start import CANDIDATES, choose_start
+from prodsched.objective import parse_objective
+from prodsched.plant.setups import SetupTable
+from prodsched.schedule.schedule import Schedule
+from tests.conftest import assert_valid
+from tests.timeline.conftest import assert_v2
+from tests.timeline.test_dispatch import V2_PLANTS, fixed_plant
+
+OBJECTIVE = parse_objective("weighted-tardiness=1,setup-cost=1")
+
+
+def test_every_candidate_runs_and_the_best_is_valid(generated):
+    plant = generated["all-modes"]
+    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None,
+                         count=len(CANDIDATES))
+    assert len(start.scores) == len(CANDIDATES) and not start.skipped
+    assert_valid(Schedule(plant, start.best.lots, start.best.ops))
+
+
+def test_fixed_work_is_kept_and_pinned_lots_continue():
+    plant = fixed_plant()
+    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None,
+                         count=3)
+    best = start.best
+    assert sorted((op.lot.lot_id, op.start, op.end) for op in best.ops if op.fixed) == [
+        ("a1", 10, 40), ("f2", 200, 230)]
+    assert sorted(lot.lot_id for lot in best.lots) == ["a1", "a2", "b1", "f2"]
+    assert_v2(Schedule(plant, best.lots, best.ops))
+
+
+def test_the_start_keeps_the_v2_rules():
+    for plant in V2_PLANTS.values():
+        start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE),
+                             until=None, count=2)
+        assert_v2(Schedule(plant, start.best.lots, start.best.ops))
