@@ -94,11 +94,23 @@ def full_size(plant: Plant, objective: str) -> dict[str, Any]:
             "constraints": len(proto.constraints)}
 
 
+def _start(plant: Plant, lots: list[Any], setups: Any) -> list[Any]:
+    """The large-plant route's first dispatch schedule (setup-aware rule)."""
+    from prodsched.lns.start import RULES
+
+    try:
+        from prodsched.timeline.dispatch import dispatch
+        from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
+    except ImportError:  # before the one timeline: the route's own dispatcher
+        from prodsched.lns.dispatch import queue_dispatch  # type: ignore[import-not-found]
+        return list(queue_dispatch(plant, lots, setups, RULES["setup-aware"]))
+    return dispatch(plant, setups, lots, RULES["setup-aware"], exact=False,
+                    adjacent_setups=MODEL_ADJACENT_SETUPS)
+
+
 def window_size(plant: Plant, objective: str, windows: int = 20) -> dict[str, Any]:
     """Variables and constraints summed over the first windows of the large-plant search."""
-    from prodsched.lns.dispatch import queue_dispatch
     from prodsched.lns.lots import aggregated_lots
-    from prodsched.lns.start import RULES
     from prodsched.lns.state import Indexed
     from prodsched.lns.window import Neighbourhoods
     from prodsched.plant.setups import SetupTable
@@ -109,7 +121,7 @@ def window_size(plant: Plant, objective: str, windows: int = 20) -> dict[str, An
         from prodsched.lns.submodel import WindowModel  # type: ignore[no-redef]
     setups = SetupTable(plant)
     lots = aggregated_lots(plant)
-    state = Indexed(plant, lots, queue_dispatch(plant, lots, setups, RULES["setup-aware"]))
+    state = Indexed(plant, lots, _start(plant, lots, setups))
     hoods = Neighbourhoods(plant)
     variables = constraints = 0
     for _ in range(windows):
@@ -124,15 +136,13 @@ def window_size(plant: Plant, objective: str, windows: int = 20) -> dict[str, An
 
 def searched(plant: Plant, objective: str, seed: int) -> dict[str, Any]:
     """The window search alone from a dispatch schedule (5 deterministic seconds)."""
-    from prodsched.lns.dispatch import queue_dispatch
     from prodsched.lns.lots import aggregated_lots
     from prodsched.lns.search import SearchLimits, improve
-    from prodsched.lns.start import RULES
     from prodsched.plant.setups import SetupTable
 
     setups = SetupTable(plant)
     lots = aggregated_lots(plant)
-    ops = queue_dispatch(plant, lots, setups, RULES["setup-aware"])
+    ops = _start(plant, lots, setups)
     started = time.monotonic()
     _, values, stats = improve(plant, setups, parse_objective(objective), lots, ops,
                                SearchLimits(time.monotonic() + 600, 5.0),

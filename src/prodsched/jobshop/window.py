@@ -24,11 +24,11 @@ or may be pushed later at a cost (``soft``): the lot's weight per time unit
 beyond its slack to its due dates, plus ``soft`` per time unit of any push.
 
 The window's new order, put back between the fixed runs, is re-timed over
-the whole plant (:func:`prodsched.lns.retime.retime`) and judged by the full
+the whole plant (:func:`prodsched.timeline.retime.retime`) and judged by the full
 objective; on plants with spec v2's rules (pauses, waits, resources, fixed
-rows, ``now``), which the re-timer does not know, the window's own placement
-(:meth:`WindowModel.placed`) replaces the window's runs instead, with next
-steps outside the window left where they are.
+rows, ``now``) the window's own placement (:meth:`WindowModel.placed`)
+replaces the window's runs instead, with next steps outside the window left
+where they are, so the rules hold as the window model states them.
 """
 
 from __future__ import annotations

@@ -60,8 +60,8 @@ VALIDATE_PER_OP = 0.25e-3
 
 
 class StartBreaksRules(Exception):
-    """Every dispatch schedule of the plant breaks one of its rules (spec v2 rules the
-    dispatch rules do not know yet): the pipeline takes the full model instead."""
+    """Every dispatch schedule of the plant breaks one of its spec v2 rules (the
+    validator says so): the pipeline takes the full model instead."""
 
 
 # A schedule to validate: its lots and placed steps.
@@ -104,8 +104,8 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     checked: dict[str, bool] = {}
 
     def usable(candidate: Candidate) -> bool:
-        """Meets every deadline and follows every rule (the dispatch rules know spec
-        v1's; a plant with v2 rules has its candidates validated)."""
+        """Meets every deadline and follows every rule (on a plant with v2 rules the
+        candidate is validated: :func:`~prodsched.validate.check.follows_rules`)."""
         if candidate.name not in checked:
             checked[candidate.name] = candidate.meets_deadlines and follows_rules(
                 plant, candidate.lots, candidate.ops)

@@ -5,9 +5,16 @@ CP-SAT model (:mod:`prodsched.jobshop.window`: the full model's constraint
 functions with everything outside the window fixed) from the current
 schedule as hint, puts the window's new machines, order and times into the schedule,
 re-times everything (:func:`~prodsched.timeline.retime.retime`, which also
+<<<<<<< HEAD
 recomputes every changeover from the actual sequence; on plants with spec
 v2's rules the window's own placement is kept instead,
 :meth:`~prodsched.jobshop.window.WindowModel.placed`) and keeps
+=======
+recomputes every changeover from the actual sequence; on plants with spec v2's
+rules the window's own placement is kept instead,
+:meth:`~prodsched.jobshop.window.WindowModel.placed`, valid by the window
+model's constraints) and keeps
+>>>>>>> model-layer
 the result only when the objective, evaluated exactly over the whole plant,
 improves. So the current schedule is always complete and valid, and never
 gets worse.
@@ -132,8 +139,8 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     size = START_SIZE
     det_left = limits.deterministic_seconds
     stop = limits.stop or (lambda: False)
-    # spec v2's rules are known to the window model, not to the re-timer: there the
-    # window's own placement is taken as it is (next steps outside it stay put)
+    # plants with spec v2's rules: the window's own placement is taken as it is, valid
+    # by the window model's constraints (next steps outside it stay put)
     exact = plant.uses_v2_rules
     while not stop():
         left = limits.deadline - time.monotonic()

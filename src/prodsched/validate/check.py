@@ -37,9 +37,11 @@ def follows_rules(plant: Plant, lots: list[Lot], ops: Sequence[PlacedOp]) -> boo
     """Whether a schedule made by a heuristic (a warm start, a left shift, a dispatch
     start) follows every rule of the plant.
 
-    The heuristics know spec v1's rules; a plant with rules of spec v2
-    (:attr:`~prodsched.plant.model.Plant.uses_v2_rules`) has their schedules
-    checked by the validator, so that one breaking a rule stays a hint.
+    On a plant with rules of spec v2
+    (:attr:`~prodsched.plant.model.Plant.uses_v2_rules`) their schedules are
+    checked by the validator before they are used, so that one breaking a rule
+    stays a hint (the timeline books those rules; this keeps a slip of it from
+    failing a solve). Plants without v2 rules are not checked here.
     """
     if not plant.uses_v2_rules:
         return True
