@@ -5,16 +5,10 @@ CP-SAT model (:mod:`prodsched.jobshop.window`: the full model's constraint
 functions with everything outside the window fixed) from the current
 schedule as hint, puts the window's new machines, order and times into the schedule,
 re-times everything (:func:`~prodsched.timeline.retime.retime`, which also
-<<<<<<< HEAD
-recomputes every changeover from the actual sequence; on plants with spec
-v2's rules the window's own placement is kept instead,
-:meth:`~prodsched.jobshop.window.WindowModel.placed`) and keeps
-=======
 recomputes every changeover from the actual sequence; on plants with spec v2's
 rules the window's own placement is kept instead,
 :meth:`~prodsched.jobshop.window.WindowModel.placed`, valid by the window
 model's constraints) and keeps
->>>>>>> model-layer
 the result only when the objective, evaluated exactly over the whole plant,
 improves. So the current schedule is always complete and valid, and never
 gets worse.
