@@ -141,3 +141,27 @@ def test_lots_keep_their_ids_new_units_get_new_ones(make_plant) -> None:  # type
                                time_limit=5, workers=1)
     assert_valid(schedule)
     assert schedule.kpis_dict()["changes"]["dropped_lots"] == 1
+
+
+def test_solving_from_scratch_around_fixed_lots_gives_new_lots_new_ids(make_plant) -> None:  # type: ignore[no-untyped-def]
+    """fixed.csv holds A#1; the open orders of A are cut into new slot lots, which are
+    numbered after it (the warm starts, the merge descent and the model's lots alike)."""
+    files = dict(PLANT)
+    files["orders.csv"] = """
+        order_id,product,quantity,due
+        O1,A,10,50
+        O2,B,10,100
+        O3,A,10,150
+        O4,A,6,160
+        O5,A,4,400
+        """
+    plant = prodsched.load_plant(make_plant(files))
+    frozen = with_previous(plant, read_previous(SCHEDULE, TimeAxis()), 35)
+    from dataclasses import replace
+
+    schedule = prodsched.solve(replace(frozen, previous=None), time_limit=5, workers=1)
+    assert_valid(schedule)
+    ids = [lot.lot_id for lot in schedule.lots]
+    assert len(ids) == len(set(ids)) and "A#1" in ids
+    a1 = next(lot for lot in schedule.lots if lot.lot_id == "A#1")
+    assert a1.allocations == (("O1", 10),)
