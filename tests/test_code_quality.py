@@ -25,3 +25,11 @@ def test_ruff_is_clean() -> None:
 def test_mypy_is_clean() -> None:
     result = _run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_layers_and_no_import_circles() -> None:
+    """The import-linter contracts in pyproject.toml: each package imports only the
+    packages below it, and no modules of a package import each other in a circle."""
+    result = _run(sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
+                  "lint_imports_command()")
+    assert result.returncode == 0, result.stdout + result.stderr

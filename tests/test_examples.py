@@ -17,7 +17,7 @@ from prodsched.examples import (
 )
 from prodsched.examples.__main__ import main
 from prodsched.plant import Plant, load_plant
-from prodsched.plant.model import Mode
+from prodsched.plant.model import Mode, ResourceUse
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 
@@ -50,8 +50,8 @@ def up_windows(plant: Plant, machine: str) -> list[int]:
     return windows or [10**12]
 
 
-def test_the_four_examples_are_there() -> None:
-    assert {"tiny", "bakery", "furniture", "bottling"} <= set(EXAMPLES)
+def test_the_five_examples_are_there() -> None:
+    assert {"tiny", "bakery", "furniture", "bottling", "crews", "shifts"} <= set(EXAMPLES)
     assert all(text and "\n" not in text for text in EXAMPLES.values())
 
 
@@ -90,6 +90,8 @@ def test_every_lot_fits_between_downtimes(name: str, tmp_path: Path) -> None:
     for product in plant.products:
         units = longest_lot(plant, product)
         for _, option in plant.iter_options(product):
+            if option.can_pause:
+                continue  # a run that may pause goes on after the downtime
             windows = up_windows(plant, option.machine)
             assert option.duration(units) + longest_setup <= min(windows), (product, option)
 
@@ -147,6 +149,50 @@ def test_bottling_is_high_volume_with_mass_mode(tmp_path: Path) -> None:
     assert max(r.time for r in plant.setup_rules) >= 90
 
 
+def test_bakery_has_longest_waits(tmp_path: Path) -> None:
+    plant = load_plant(write_example("bakery", tmp_path))
+    for steps in plant.routings.values():
+        assert all(opt.max_wait is None for opt in steps[0].options)
+        assert all(opt.max_wait == 60 for opt in steps[1].options)  # dough to oven
+        assert all(opt.max_wait is not None and opt.max_wait <= 240
+                   for opt in steps[2].options)  # packed the same morning or shift
+
+
+def test_shifts_has_two_shifts_pausing_presses_and_an_oven_that_may_not(
+        tmp_path: Path) -> None:
+    plant = load_plant(write_example("shifts", tmp_path))
+    assert plant.time_axis.is_datetime and plant.uses_v2_rules
+    # every machine is down 22:00-06:00 on weeknights and over the weekend
+    nights = plant.unavailable("OVEN")
+    assert [end - start for start, end in nights] == [480] * 4 + [3360] + [480] * 4 + [3360]
+    assert all(plant.unavailable(m) == nights for m in plant.machines)
+    for steps in plant.routings.values():
+        press, oven, pack = steps
+        assert all(opt.can_pause for opt in press.options + pack.options)
+        assert all(not opt.can_pause and opt.max_wait == 600 for opt in oven.options)
+    assert {p.mode for p in plant.products.values()} == {Mode.MASS, Mode.BATCH}
+    # long campaigns: some order takes the press more than a shift
+    assert any(plant.steps(o.product)[0].options[0].duration(o.quantity) > 960
+               for o in plant.orders)
+
+
+def test_shifts_solves_to_a_valid_schedule_with_paused_runs(tmp_path: Path) -> None:
+    from prodsched import solve
+    from tests.conftest import assert_valid
+
+    plant = load_plant(write_example("shifts", tmp_path))
+    schedule = solve(plant, time_limit=30, workers=2)
+    assert_valid(schedule)  # the validator checks pauses, the oven and max_wait
+    runs = [r for r in schedule.rows if r.kind == "run"]
+    down = {m: plant.unavailable(m) for m in plant.machines}
+
+    def paused(row) -> bool:  # type: ignore[no-untyped-def]
+        return any(row.start < start < row.end for start, _ in down[row.machine])
+
+    assert not any(paused(r) for r in runs if r.machine == "OVEN")
+    assert any(paused(r) for r in runs if r.machine.startswith("PRESS"))
+
+
 def test_tiny_is_tiny(tmp_path: Path) -> None:
     plant = load_plant(write_example("tiny", tmp_path))
     assert len(plant.orders) == 5 and len(plant.machines) == 2
@@ -172,3 +218,21 @@ def test_module_main_writes_every_example_and_a_readme(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*EXAMPLES, "README.md"])
     assert main([]) == 2
     assert [p.name for p in write_all_examples(tmp_path / "all")] == list(EXAMPLES)
+
+
+def test_crews_shares_one_setup_crew_among_four_machines(tmp_path: Path) -> None:
+    plant = load_plant(write_example("crews", tmp_path))
+    assert not plant.time_axis.is_datetime
+    assert sorted(plant.machines) == ["IM1", "IM2", "IM3", "IM4"]
+    assert {name: r.capacity for name, r in plant.resources.items()} == {
+        "setup_crew": 1, "operator": 3}
+    assert all(rule.resources == (ResourceUse("setup_crew", 1),) for rule in plant.setup_rules)
+    assert all(opt.resources == (ResourceUse("operator", 1),)
+               for product in plant.products for _, opt in plant.iter_options(product))
+    assert {p.mode for p in plant.products.values()} == {Mode.ONE_OFF}
+    assert len(plant.orders) == 24 and len(plant.products) == 12 and len(plant.families) == 4
+    # each machine serves two families: mould changes between them are frequent
+    for machine in plant.machines:
+        families = {plant.products[p].family for p in plant.products
+                    for _, opt in plant.iter_options(p) if opt.machine == machine}
+        assert len(families) == 2, machine

@@ -49,6 +49,7 @@ from prodsched.lots.pinned import pinned_work
 from prodsched.lots.plan import LotPlan, plan_lots
 from prodsched.lots.previous import plan_with_previous
 from prodsched.lots.realize import realizations
+from prodsched.lots.restrictions import plan_restrictions
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.modes_report import mode_report
 from prodsched.objective import (
@@ -220,6 +221,9 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         plan = plan_with_previous(plant, request.modes, extra_slots=request.extra_slots)
     else:
         plan = plan_lots(plant, request.modes, extra_slots=request.extra_slots)
+    restricted = plan_restrictions(plant, plan)
+    if request.lot_plan is not None:
+        restricted.insert(0, "lot plan: given to the solve")
     conflicts = preflight(plant, plan)
     if conflicts:
         raise InfeasibleError(conflicts)
@@ -262,6 +266,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                          "warm_start_skipped": skipped, "deterministic_seconds": None,
                          "wall_limit_hit": False})
     details["budget"] = budget.notes
+    details["restricted"] = restricted
 
     def fallback(reason: str, own: dict[str, Any] | None = None) -> Schedule:
         if not usable:
@@ -291,6 +296,9 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     jm = JobShopModel(plant, plan, setups, request.objective, reference=warm.best.ops,
                       max_arcs_per_machine=max_arcs, extensions=request.extensions)
     add_hint(jm, warm.best.ops)
+    if jm.restricted_machines:
+        restricted.append("sequencing arcs pruned on "
+                          + ", ".join(sorted(set(jm.restricted_machines))))
     stages = [(str(s), *jm.stage_expression(s)) for s in request.objective.stages]
     build_seconds = time.monotonic() - build_started
     details["model"] = _model_stats(jm, build_seconds)
@@ -333,7 +341,11 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
 
 
 def _relaxed(original: Plant, schedule: Schedule, request: SolveRequest) -> Schedule:
-    """Record the deadlines a ``relax_deadlines`` schedule misses."""
+    """Record the deadlines a ``relax_deadlines`` schedule misses, and that the
+    large-plant route (the only one that sets no ``restricted``) solves windows."""
+    if "restricted" not in schedule.info.details:
+        schedule.info.details["restricted"] = [
+            "large-plant route: CP-SAT solves windows of the schedule"]
     if request.relax_deadlines:
         schedule.info.details["relaxed_deadlines"] = {
             "missed": missed_deadlines(original, schedule)}
@@ -396,10 +408,16 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
         bound = min(float(value), run.stages[0].bound)
     if status == "optimal":
         bound = float(value)
+    values = [float(v) for v in objective.values(schedule.kpis)]
+    if details.get("restricted") and any(values):
+        # a proof or bound of the restricted model holds for it, not for the plant
+        # (every criterion is >= 0, so all zeros is optimal for any model)
+        status = "feasible"
+        details["restricted_model_bound"] = bound
+        bound = None
     schedule.info = SolveInfo(
         status=status, objective=float(value), bound=bound, objective_name=str(objective),
         solve_seconds=time.monotonic() - t0, details=details)
-    schedule.info.details["objective_values"] = [float(v) for v in
-                                                 objective.values(schedule.kpis)]
+    schedule.info.details["objective_values"] = values
     check_schedule(schedule)
     return schedule

@@ -20,14 +20,19 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in INSTANCES.iterdir() if p.is_dir()))
+WITH_RESOURCES = {"crews"}   # instances with a resources.csv: they also get the resources view
+
+
+@pytest.mark.parametrize("name", [
+    p.name for p in sorted(INSTANCES.iterdir()) if p.is_dir()])
 def test_every_instance_solves_and_validates(tmp_path, name):
     out = tmp_path / "out"
     code, stdout, stderr = run("solve", str(INSTANCES / name), "--out", str(out),
                                "--time-limit", "8", "--workers", "2")
     assert code == 0, stderr
+    resources_view = {"resources.html", "resources.png"} if name in WITH_RESOURCES else set()
     assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json",
-                                               "products_report.csv"}
+                                               "products_report.csv", *resources_view}
     kpis = json.loads((out / "kpis.json").read_text())
     assert kpis["status"] in ("optimal", "feasible")
     assert kpis["bound"] is None or kpis["bound"] <= kpis["objective"] + 1e-9

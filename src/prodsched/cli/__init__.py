@@ -14,6 +14,7 @@ from prodsched.cli.gantt import gantt
 from prodsched.cli.modes import compare_modes_command
 from prodsched.cli.plants import example, generate
 from prodsched.cli.replan import freeze
+from prodsched.cli.resources import compare_resources_command
 from prodsched.cli.solve import solve
 from prodsched.cli.strategies import bench_strategies
 from prodsched.cli.validate import validate
@@ -31,7 +32,7 @@ def main() -> None:
 
 
 for command in (solve, freeze, validate, example, generate, gantt, compare_modes_command,
-                bench_bks, bench_strategies):
+                compare_resources_command, bench_bks, bench_strategies):
     main.add_command(command)
 
 __all__ = ["main"]

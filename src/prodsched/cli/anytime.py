@@ -7,7 +7,8 @@ final one — schedule.csv, orders_report.csv and kpis.json, atomically — with
 after the start and a reader always finds a whole one. The final write
 (:meth:`Checkpoints.close` first) replaces it with everything asked for.
 
-The extra files of ``--gantt``, ``--xlsx`` and ``--parquet`` are drawn only for
+The extra files of ``--gantt``, ``--xlsx`` and ``--parquet`` (and the resources
+view of a plant with shared resources) are drawn only for
 the final schedule; those left by an earlier run are removed before the first
 provisional schedule is written, so the folder never holds a chart of one
 schedule beside the CSV of another.
@@ -62,8 +63,10 @@ class Checkpoints:
             self._closed = True
 
 
-def extra_names(*, gantt: bool, xlsx: bool, parquet: bool) -> list[str]:
-    """The names of the extra files a final write adds."""
+def extra_names(*, gantt: bool, xlsx: bool, parquet: bool,
+                resources: bool = False) -> list[str]:
+    """The names of the extra files a final write adds (``resources``: the plant has
+    shared resources, so the resources view is drawn)."""
     from prodsched.io.outputs import XLSX_FILE
 
     names = []
@@ -73,4 +76,6 @@ def extra_names(*, gantt: bool, xlsx: bool, parquet: bool) -> list[str]:
         names.append(XLSX_FILE)
     if parquet:
         names += ["schedule.parquet", "orders_report.parquet"]
+    if resources:
+        names += ["resources.html", "resources.png"]
     return names

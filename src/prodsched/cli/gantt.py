@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from prodsched.cli.common import EXIT_BAD_INPUT, fail, load_or_exit
@@ -23,11 +25,14 @@ def gantt(plant: str, out_dir: str, start: str | None, color_by: str, png: bool)
     PLANT is the plant folder or .xlsx workbook it was solved from. Writes into
     OUT_DIR: gantt.html (one row per machine; hover a bar for its lot, orders,
     quantity, start and end), orders.html (one row per order, late orders
-    marked), and with --png (the default) gantt.png and orders.png. The pages
-    are self-contained: they open offline and load nothing from any host.
+    marked), and with --png (the default) gantt.png and orders.png; for a plant
+    with shared resources also resources.html (one row per resource, its load
+    against its capacity) and resources.png. The pages are self-contained: they
+    open offline and load nothing from any host.
     """
+    from prodsched.atomic import write_files_atomically
     from prodsched.errors import PlantError
-    from prodsched.gantt.files import write_gantt
+    from prodsched.gantt.files import gantt_files
     from prodsched.io.read_schedule import read_schedule
 
     the_plant = load_or_exit(plant, start)
@@ -39,5 +44,10 @@ def gantt(plant: str, out_dir: str, start: str | None, color_by: str, png: bool)
             shown.append(f"... and {len(err.problems) - MAX_SHOWN} more")
         fail("\n".join(shown) + f"\nprodsched: the schedule in {out_dir} cannot be read "
              "(is PLANT the plant it was solved from?); nothing was written", EXIT_BAD_INPUT)
-    paths = write_gantt(schedule, out_dir, color_by=color_by, png=png)
+    files = gantt_files(schedule, color_by=color_by, png=png)
+    if the_plant.resources:
+        from prodsched.gantt.resources_chart import resources_files
+
+        files.update(resources_files(schedule, png=png))
+    paths = write_files_atomically(Path(out_dir), files)
     click.echo(f"wrote {', '.join(str(p) for p in paths)}")

@@ -79,7 +79,8 @@ def _format_names() -> list[str]:
                    "release or due date.")
 @click.option("--gantt", is_flag=True,
               help="Also write Gantt charts: gantt.html and gantt.png (machines), "
-                   "orders.html and orders.png (orders, late ones marked).")
+                   "orders.html and orders.png (orders, late ones marked). A plant with "
+                   "shared resources always gets resources.html and resources.png.")
 @click.option("--xlsx", is_flag=True,
               help="Also write schedule.xlsx (sheets schedule, orders_report, kpis).")
 @click.option("--parquet", is_flag=True,
@@ -146,11 +147,14 @@ def solve(source: str, out_dir: str, source_format: str, time_limit: float, work
         if src.model == "lotsizing" and relax_deadlines:
             fail("prodsched: --relax-deadlines works with the job-shop model only",
                  EXIT_BAD_INPUT)
-        checkpoints = Checkpoints(out_dir, extra_names(gantt=gantt, xlsx=xlsx, parquet=parquet))
+        resources = bool(src.plant.resources)
+        checkpoints = Checkpoints(out_dir, extra_names(gantt=gantt, xlsx=xlsx, parquet=parquet,
+                                                       resources=resources))
         schedule, abandoned = _solve(src, interrupt, started, time_limit=time_limit,
                                      workers=workers, seed=seed, gap=gap, log=log, quiet=quiet,
                                      relax_deadlines=relax_deadlines, bucket=bucket,
-                                     reserve=output_reserve(time_limit, gantt, xlsx, parquet),
+                                     reserve=output_reserve(time_limit, gantt, xlsx, parquet,
+                                                            resources),
                                      checkpoints=checkpoints)
         checkpoints.close()
         _write(schedule, out_dir, interrupt, abandoned, started, quiet=quiet,
@@ -337,11 +341,13 @@ def _write(schedule: Schedule, out_dir: str, interrupt: Interrupt, abandoned: bo
         sys.exit(code)
 
 
-def output_reserve(time_limit: float, gantt: bool, xlsx: bool, parquet: bool) -> float:
+def output_reserve(time_limit: float, gantt: bool, xlsx: bool, parquet: bool,
+                   resources: bool = False) -> float:
     """Seconds of the time limit kept for drawing and writing the extra files.
 
-    About what they take for a few hundred lots (charts 1.5 s, each table
-    format 0.3 s), and never more than a third of the limit.
+    About what they take for a few hundred lots (charts 1.5 s, the resources
+    view 0.5 s, each table format 0.3 s), and never more than a third of the
+    limit.
     """
-    wanted = 1.5 * gantt + 0.3 * xlsx + 0.3 * parquet
+    wanted = 1.5 * gantt + 0.5 * resources + 0.3 * xlsx + 0.3 * parquet
     return min(wanted, time_limit / 3)

@@ -32,6 +32,13 @@ Time and calendar
     Saturday 14:00. Bread orders are released the day before delivery and due
     at 05:00 when the vans leave; cookie orders have a few days.
 
+Longest waits (spec v2 ``max_wait``)
+    Dough goes into an oven within 60 minutes of the end of its mixing (it
+    over-proves); bread is packed within 3 hours of leaving the oven (the same
+    morning, once cooled), cookies within 4 hours. The packing line's
+    afternoon stop means bread baked just before 14:00 may not wait for the
+    evening: it is baked so that it can still be packed.
+
 Costs (spec v2)
     Machine hours (``cost_per_hour``: energy, wear and the crew): mixers 45,
     the deck oven 80, the tunnel oven 120, the packing line 60. What a
@@ -57,6 +64,10 @@ DESCRIPTION = (
 
 MONDAY = datetime(2026, 3, 2)
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+# spec v2 max_wait (minutes from the end of the previous step to the start of this one)
+DOUGH_TO_OVEN = 60    # mixed dough proves and must be baked within the hour
+BREAD_TO_PACK = 180   # bread is packed the same morning it is baked, once cooled
+COOKIE_TO_PACK = 240  # cookies cool on racks, then are packed the same shift
 
 
 def at(day: str, clock: str) -> str:
@@ -87,26 +98,27 @@ def _products() -> list[tuple[Cell, ...]]:
 
 def _routings() -> list[tuple[Cell, ...]]:
     rows: list[tuple[Cell, ...]] = []
+    dough, bread_pack, cookie_pack = DOUGH_TO_OVEN, BREAD_TO_PACK, COOKIE_TO_PACK
     for bread in ("white_loaf", "wholemeal_loaf", "rye_bread"):
         rows += [
-            (bread, 1, "MIX1|MIX2", 0.05, 20),
-            (bread, 2, "OVEN1|OVEN2", 0.1, 35),
-            (bread, 3, "PACK1", 0.05, 5),
+            (bread, 1, "MIX1|MIX2", 0.05, 20, None),
+            (bread, 2, "OVEN1|OVEN2", 0.1, 35, dough),
+            (bread, 3, "PACK1", 0.05, 5, bread_pack),
         ]
     rows += [
-        ("baguette", 1, "MIX1|MIX2", 0.04, 20),
-        ("baguette", 2, "OVEN1", 0.08, 25),
-        ("baguette", 3, "PACK1", 0.04, 5),
-        ("gf_loaf", 1, "MIX1|MIX2", 0.08, 25),
-        ("gf_loaf", 2, "OVEN1|OVEN2", 0.12, 40),
-        ("gf_loaf", 3, "PACK1", 0.06, 10),
+        ("baguette", 1, "MIX1|MIX2", 0.04, 20, None),
+        ("baguette", 2, "OVEN1", 0.08, 25, dough),
+        ("baguette", 3, "PACK1", 0.04, 5, bread_pack),
+        ("gf_loaf", 1, "MIX1|MIX2", 0.08, 25, None),
+        ("gf_loaf", 2, "OVEN1|OVEN2", 0.12, 40, dough),
+        ("gf_loaf", 3, "PACK1", 0.06, 10, bread_pack),
     ]
     for cookie in ("butter_cookie", "choc_chip_cookie", "hazelnut_cookie", "almond_biscotti"):
         rows += [
-            (cookie, 1, "MIX1|MIX2", 0.01, 15),
-            (cookie, 2, "OVEN2", 0.02, 12),
-            (cookie, 2, "OVEN1", 0.05, 15),
-            (cookie, 3, "PACK1", 0.025, 5),
+            (cookie, 1, "MIX1|MIX2", 0.01, 15, None),
+            (cookie, 2, "OVEN2", 0.02, 12, dough),
+            (cookie, 2, "OVEN1", 0.05, 15, dough),
+            (cookie, 3, "PACK1", 0.025, 5, cookie_pack),
         ]
     return rows
 
@@ -190,7 +202,7 @@ def files() -> dict[str, str]:
              "unit_value"),
             _products()),
         "routings.csv": csv_text(
-            ("product", "step", "machine", "time_per_unit", "fixed_time"),
+            ("product", "step", "machine", "time_per_unit", "fixed_time", "max_wait"),
             _routings()),
         "machines.csv": csv_text(
             ("machine", "initial_state", "cost_per_hour"),

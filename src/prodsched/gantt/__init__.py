@@ -4,7 +4,9 @@ Two views of any schedule: machines (one row per machine, one bar per row of
 schedule.csv: runs coloured by family or product, setups hatched grey,
 downtime cross-hatched dark grey) and orders (one row per order, its due date
 marked, late orders in red). ``compare-modes --by-product`` adds the modes
-charts (:mod:`prodsched.gantt.modes_chart`). The HTML pages are single self-contained files
+charts (:mod:`prodsched.gantt.modes_chart`); a plant with shared resources
+gets the resources view (:mod:`prodsched.gantt.resources_chart`). The HTML
+pages are single self-contained files
 (no request to any host); the PNG figures label only the bars their labels
 fit in, so they stay legible at hundreds of lots.
 
@@ -22,10 +24,17 @@ from prodsched.gantt.figure import chart_figure, figure_png, gantt_figure
 from prodsched.gantt.files import GANTT_FILES, gantt_files, write_gantt
 from prodsched.gantt.html import chart_data, chart_html
 from prodsched.gantt.modes_chart import MODES_FILES, modes_figure, modes_files, modes_html
+from prodsched.gantt.resources_chart import (
+    RESOURCES_FILES,
+    resources_figure,
+    resources_files,
+    resources_html,
+)
 
 __all__ = [
     "GANTT_FILES",
     "MODES_FILES",
+    "RESOURCES_FILES",
     "Bar",
     "Chart",
     "Lane",
@@ -42,5 +51,8 @@ __all__ = [
     "modes_files",
     "modes_html",
     "order_chart",
+    "resources_figure",
+    "resources_files",
+    "resources_html",
     "write_gantt",
 ]

@@ -1,7 +1,9 @@
 """Every file a solve can write, gathered so they are written together, atomically.
 
-schedule.csv, orders_report.csv and kpis.json are always there; on request
-also ``schedule.xlsx``, the Parquet files and the Gantt charts. All of them
+schedule.csv, orders_report.csv and kpis.json are always there; for a plant
+with shared resources (resources.csv) also the resources view
+(``resources.html``, ``resources.png``); on request ``schedule.xlsx``, the
+Parquet files and the Gantt charts. All of them
 are staged first and renamed into place only once every one is on disk, so
 a folder never holds a chart of one schedule beside the CSV of another.
 """
@@ -20,7 +22,8 @@ XLSX_FILE = "schedule.xlsx"
 
 
 def output_files(schedule: Schedule, *, xlsx: bool = False, parquet: bool = False,
-                 gantt: bool = False, color_by: str = "family") -> dict[str, str | bytes]:
+                 gantt: bool = False, color_by: str = "family",
+                 resources: bool | None = None) -> dict[str, str | bytes]:
     """The files of a solve (name → content).
 
     Parameters
@@ -35,6 +38,9 @@ def output_files(schedule: Schedule, *, xlsx: bool = False, parquet: bool = Fals
         Add ``gantt.html``, ``gantt.png``, ``orders.html`` and ``orders.png``.
     color_by
         Colour of the Gantt bars: ``family`` or ``product``.
+    resources
+        Add ``resources.html`` and ``resources.png`` (each resource's load over
+        time); default: when the plant has resources.
 
     Raises
     ------
@@ -54,6 +60,10 @@ def output_files(schedule: Schedule, *, xlsx: bool = False, parquet: bool = Fals
         from prodsched.gantt.files import gantt_files
 
         files.update(gantt_files(schedule, color_by=color_by))
+    if resources if resources is not None else bool(schedule.plant.resources):
+        from prodsched.gantt.resources_chart import resources_files
+
+        files.update(resources_files(schedule))
     return files
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from prodsched.lots.auto import AutoChoice, choose_auto, machine_loads, product_profile
 from prodsched.lots.cutting import fifo_orders
+from prodsched.lots.fit import shift_fit
 from prodsched.lots.fixed import order_lots
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import Pinned, open_orders, pinned_work
@@ -119,8 +120,18 @@ def slot_count(product: Product, orders: list[Order], plant: Plant, extra: int) 
     to overlap — up to ``extra`` more, never more than making each order on
     its own (plus one per parallel machine) would need. With one machine,
     one step and one due date, more lots only add fixed times and changeovers.
+
+    On a plant with calendars, a lot may hold no more units than one run of
+    each non-pausing step can make within an available window before the due
+    dates (:func:`~prodsched.lots.fit.shift_fit`): the counts above are taken
+    with that as the largest lot, so the product gets at least the lots its
+    demand needs in lots that fit a shift. Without calendars (v1 plants) the
+    count is unchanged.
     """
-    _, high = product.lot_size_range()
+    low, high = product.lot_size_range()
+    fit = shift_fit(plant, product, orders)
+    if fit is not None and fit >= low and (high is None or fit < high):
+        high = fit
     demand = sum(o.quantity for o in orders)
     fewest = 1 if high is None else math.ceil(demand / high)
     steps = plant.routings[product.name]

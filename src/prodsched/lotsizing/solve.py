@@ -120,9 +120,23 @@ def solve_lotsizing(plant: Plant, request: SolveRequest,
         "stages": [s.__dict__ for s in run.stages],
         "plan_lots": len(expanded),
     })
+    if plant.bucket_length is None or grid.length != plant.bucket_length:
+        # the plant is not itself a bucket model (psp, trigeiro): the plan's
+        # proof holds for buckets of this length, not for every schedule
+        restrict(schedule.info, f"lot-sizing buckets of {grid.length} time units")
     schedule.extra_files["plan.csv"] = plan_csv(plan_rows(expanded))
     check_schedule(schedule)
     return schedule
+
+
+def restrict(info: SolveInfo, what: str) -> None:
+    """Mark a solve's result as proven only for a restricted model: status
+    ``feasible``, no bound, kpis.json ``restricted`` lists ``what``."""
+    info.details.setdefault("restricted", []).append(what)
+    info.details["restricted_model_bound"] = info.bound
+    if info.status == "optimal":
+        info.status = "feasible"
+    info.bound = None
 
 
 def _info(run: RunResult, objective: Any, t0: float, details: dict[str, Any]) -> SolveInfo:

@@ -1,6 +1,7 @@
 """The schedule: rows of schedule.csv, KPIs, the orders report, and their files."""
 
 from prodsched.schedule.kpis import Kpis, OrderOutcome, compute_kpis, order_outcomes
+from prodsched.schedule.resource_kpis import ResourceKpis, resource_kpis
 from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
 from prodsched.schedule.schedule import REPORT_COLUMNS, SCHEDULE_COLUMNS, Schedule, SolveInfo
 
@@ -10,10 +11,12 @@ __all__ = [
     "Kpis",
     "OrderOutcome",
     "PlacedOp",
+    "ResourceKpis",
     "Schedule",
     "ScheduleRow",
     "SolveInfo",
     "compute_kpis",
     "order_outcomes",
+    "resource_kpis",
     "rows_from_ops",
 ]

@@ -25,6 +25,7 @@ from prodsched.schedule.product_kpis import (
     kpi_horizon,
     product_kpis,
 )
+from prodsched.schedule.resource_kpis import ResourceKpis, resource_kpis
 from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
 
 SCHEDULE_COLUMNS = ("machine", "kind", "lot", "product", "mode", "step", "quantity", "orders",
@@ -97,6 +98,7 @@ class Schedule:
         self.outcomes: list[OrderOutcome] = order_outcomes(plant, self.rows)
         self.kpis: Kpis = compute_kpis(plant, self.rows, self.outcomes)
         self._products: tuple[int, int, dict[str, ProductKpis]] | None = None
+        self._resources: tuple[int, dict[str, ResourceKpis]] | None = None
 
     @property
     def status(self) -> str:
@@ -110,6 +112,14 @@ class Schedule:
         if self._products is None or self._products[:2] != key:
             self._products = (*key, product_kpis(self.plant, self.rows, self.outcomes))
         return self._products[2]
+
+    @property
+    def resources(self) -> dict[str, ResourceKpis]:
+        """Per-resource KPIs (:mod:`prodsched.schedule.resource_kpis`), by resource;
+        empty for a plant without resources.csv."""
+        if self._resources is None or self._resources[0] != id(self.rows):
+            self._resources = (id(self.rows), resource_kpis(self.plant, self.rows))
+        return self._resources[1]
 
     def kpis_dict(self) -> dict[str, Any]:
         """The content of kpis.json."""
@@ -133,6 +143,8 @@ class Schedule:
             out["changes"] = compute_changes(self.plant, self.rows).as_dict()
         out["products_horizon"] = float(kpi_horizon(self.plant, self.rows))
         out["products"] = {name: p.as_dict() for name, p in self.products.items()}
+        if self.plant.resources:
+            out["resources"] = {name: r.as_dict() for name, r in self.resources.items()}
         return out
 
     def to_dataframe(self) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from prodsched.validate.changes import (
 )
 from prodsched.validate.products import check_products
 from prodsched.validate.read import Bar, csv_records, read_header, whole
+from prodsched.validate.resources import check_resource_kpis
 from prodsched.validate.violation import Violation
 
 REPORT = "orders_report.csv"
@@ -197,6 +198,7 @@ def check_kpis(plant: Plant, kpis: dict[str, Any], bars: list[Bar], done: dict[s
         bad(f"solve_seconds {kpis['solve_seconds']!r} is not a number >= 0")
     _check_utilization(plant, kpis, bad)
     check_products(plant, kpis, bars, done, close, bad)
+    check_resource_kpis(plant, kpis, bars, zero, close, bad)
     check_changes(plant, kpis, bars, out)
 
 

@@ -6,14 +6,20 @@ it lies between on its machine: the run after it, and the run before that
 one (or the machine's initial state), found as :mod:`prodsched.validate.setups`
 finds the rule. A row holds its resources over ``[start, end)`` (pauses
 included); a row of length 0 holds nothing.
+
+kpis.json ``resources`` (per-resource figures) is checked here too, from the
+same holds.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from prodsched.plant.model import Plant, ResourceUse
 from prodsched.validate.read import SCHEDULE, Bar
@@ -92,3 +98,79 @@ def check_resources(plant: Plant, bars: list[Bar], out: list[Violation]) -> None
                     "10 resource", f"resource {resource} (capacity {found.capacity}) is held "
                     f"{load} at {plant.time_axis.format(Fraction(time))} by "
                     f"{', '.join(h.describe() for h in rows)}", SCHEDULE, held[k].bar.line))
+
+
+RESOURCE_FIGURES = ("capacity", "held", "utilization", "peak", "time_at_peak", "peak_start",
+                    "runs", "setups")
+"""The figures of kpis.json ``resources`` that the validator re-derives."""
+
+
+def expected_resource_figures(plant: Plant, bars: list[Bar],
+                              zero: Fraction) -> dict[str, dict[str, Fraction | int | None]]:
+    """Per resource of resources.csv, the figures kpis.json ``resources`` must give
+    (the README's definitions, "Shared resources"): the amount held × time,
+    utilisation over ``[0, makespan)``, the peak load, how long it lasts in all and
+    when it first begins (relative to time 0 ``zero``), and the rows holding it."""
+    makespan = max((b.end for b in bars if b.kind == "run"), default=zero) - zero
+    held_by = holds(plant, bars)
+    out: dict[str, dict[str, Fraction | int | None]] = {}
+    for name, resource in plant.resources.items():
+        held = held_by.get(name, [])
+        total = sum((h.amount * h.bar.length for h in held), Fraction(0))
+        change: dict[Fraction, int] = defaultdict(int)
+        for h in held:
+            change[h.bar.start] += h.amount
+            change[h.bar.end] -= h.amount
+        moments = sorted(change)
+        load, peak, at_peak, first = 0, 0, Fraction(0), None
+        for time, after in itertools.pairwise(moments):
+            load += change[time]
+            if load > peak:
+                peak, at_peak, first = load, Fraction(0), time
+            if load == peak and peak > 0:
+                at_peak += after - time
+        out[name] = {
+            "capacity": resource.capacity,
+            "held": total,
+            "utilization": total / (resource.capacity * makespan) if makespan > 0 else Fraction(0),
+            "peak": peak,
+            "time_at_peak": at_peak,
+            "peak_start": None if first is None else first - zero,
+            "runs": sum(1 for h in held if h.bar.kind == "run"),
+            "setups": sum(1 for h in held if h.bar.kind == "setup"),
+        }
+    return out
+
+
+def check_resource_kpis(plant: Plant, kpis: dict[str, Any], bars: list[Bar], zero: Fraction,
+                        close: Callable[[float | Fraction, float | Fraction], bool],
+                        bad: Callable[[str], None]) -> None:
+    """kpis.json ``resources`` (when given): one entry per resource of resources.csv,
+    whose figures agree with schedule.csv and the plant."""
+    given = kpis.get("resources")
+    if given is None:
+        return
+    if not isinstance(given, dict):
+        bad("resources is not an object of resource: figures")
+        return
+    for name in given:
+        if name not in plant.resources:
+            bad(f"resources lists {name!r}, which resources.csv does not define")
+    for name, want in expected_resource_figures(plant, bars, zero).items():
+        figures = given.get(name)
+        if not isinstance(figures, dict):
+            bad(f"resources has no figures for {name}, which resources.csv defines")
+            continue
+        for key in RESOURCE_FIGURES:
+            if key not in figures:
+                continue
+            got, target = figures[key], want[key]
+            if target is None or got is None:
+                if target is not got:
+                    bad(f"resources[{name}].{key} is {got!r}; schedule.csv gives "
+                        f"{'none' if target is None else f'{float(target):g}'}")
+                continue
+            if isinstance(got, bool) or not isinstance(got, int | float) or not close(got,
+                                                                                       target):
+                bad(f"resources[{name}].{key} is {got!r}; schedule.csv gives "
+                    f"{float(target):g}")
