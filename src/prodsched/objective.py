@@ -3,7 +3,9 @@
 Written as text on the command line and in the API:
 
 - one criterion: ``makespan``, ``weighted-tardiness``, ``total-tardiness``,
-  ``setup-time``, ``setup-cost``, ``holding-cost``, ``late-orders``;
+  ``setup-time``, ``setup-cost``, ``holding-cost``, ``late-orders``, and, when
+  re-planning from a previous plan, ``changes`` (its runs moved to another
+  machine or re-sequenced, :mod:`prodsched.schedule.changes`);
 - a weighted sum: ``weighted-tardiness=1,setup-cost=0.5``;
 - a lexicographic list, most important first: ``weighted-tardiness>setup-time``
   (each stage may itself be a weighted sum).
@@ -34,6 +36,7 @@ class Criterion(StrEnum):
     SETUP_COST = "setup-cost"
     HOLDING_COST = "holding-cost"
     LATE_ORDERS = "late-orders"
+    CHANGES = "changes"
 
 
 _KPI_OF = {
@@ -44,9 +47,13 @@ _KPI_OF = {
     Criterion.SETUP_COST: "total_setup_cost",
     Criterion.HOLDING_COST: "holding_cost",
     Criterion.LATE_ORDERS: "late_orders",
+    Criterion.CHANGES: "runs_changed",
 }
 
 DEFAULT_OBJECTIVE = "weighted-tardiness>setup-time"
+# The default when re-planning from a previous plan: no worse on tardiness, then
+# as few changes to the plan as that allows, then the least setup time.
+REPLAN_OBJECTIVE = "weighted-tardiness>changes>setup-time"
 
 # A criterion's part in a CP-SAT model: an exact coefficient times a variable
 # (or a constant, for what the model cannot change).

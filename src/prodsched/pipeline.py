@@ -43,15 +43,26 @@ from prodsched.feasibility import explain, missed_deadlines, preflight, relax_de
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
+from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
+from prodsched.lots.pinned import pinned_work
 from prodsched.lots.plan import LotPlan, plan_lots
+from prodsched.lots.previous import plan_with_previous
 from prodsched.lots.realize import realizations
 from prodsched.lots.restrictions import plan_restrictions
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.modes_report import mode_report
-from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
+from prodsched.objective import (
+    DEFAULT_OBJECTIVE,
+    REPLAN_OBJECTIVE,
+    Criterion,
+    Objective,
+    parse_objective,
+)
 from prodsched.plant.model import Plant
+from prodsched.plant.previous import parse_moment
 from prodsched.plant.setups import SetupTable
+from prodsched.replan import PreviousLike, attach_previous, best_valid, kept_orders
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
@@ -78,7 +89,7 @@ MERGE_SHARE = 0.05
 def solve(
     plant: Plant,
     *,
-    objective: str | Objective = DEFAULT_OBJECTIVE,
+    objective: str | Objective | None = None,
     time_limit: float = 30.0,
     workers: int = 0,
     seed: int = 0,
@@ -90,6 +101,8 @@ def solve(
     relax_deadlines: bool = False,
     model: str = "jobshop",
     bucket_length: int | None = None,
+    previous: PreviousLike | None = None,
+    now: int | str | None = None,
 ) -> Schedule:
     """Schedule a plant.
 
@@ -99,7 +112,8 @@ def solve(
         The plant, from :func:`prodsched.load_plant`.
     objective
         What to minimise, e.g. ``"makespan"``, ``"weighted-tardiness=1,setup-cost=0.5"``
-        or the lexicographic default ``"weighted-tardiness>setup-time"``.
+        or the lexicographic default ``"weighted-tardiness>setup-time"``
+        (``"weighted-tardiness>changes>setup-time"`` with ``previous``).
     time_limit
         Seconds for the whole solve (counted from ``started_at`` if given).
     workers
@@ -129,6 +143,16 @@ def solve(
     bucket_length
         The lot-sizing model's bucket length in time units (default: the
         plant's ``bucket_length``, else one chosen from the plant).
+    previous
+        The plan to re-plan: a :class:`Schedule`, or a folder with its
+        schedule.csv. Its rows that start before ``now`` are kept exactly
+        (unless the plant has a fixed.csv of its own); its other lots keep
+        their ids and are preferred on their machine and place (criterion
+        ``changes``); kpis.json gets ``changes`` and orders_report.csv
+        ``completion_moved`` (see :mod:`prodsched.replan`).
+    now
+        The moment of planning, in the plant's form (text) or time units;
+        default: plant.csv's ``now`` (required with ``previous``).
 
     Returns
     -------
@@ -144,6 +168,13 @@ def solve(
     PlantError
         When the plant's numbers are too large for CP-SAT to take them together.
     """
+    if previous is not None:
+        plant = attach_previous(plant, previous, now)
+    elif now is not None:
+        plant = replace(plant, now=parse_moment(now, plant.time_axis) if isinstance(now, str)
+                        else now)
+    if objective is None:
+        objective = REPLAN_OBJECTIVE if plant.previous is not None else DEFAULT_OBJECTIVE
     request = SolveRequest(
         objective=parse_objective(objective), time_limit=time_limit,
         settings=SolverSettings(workers=workers, seed=seed, gap=gap, log=log),
@@ -166,6 +197,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     """
     if request.model not in MODELS:
         raise UsageError(f"unknown model {request.model!r}; use one of {', '.join(MODELS)}")
+    if Criterion.CHANGES in request.objective.criteria and plant.previous is None:
+        raise UsageError("the criterion changes needs a previous plan (--previous, previous=)")
     if request.model == "lotsizing":
         if request.relax_deadlines:
             raise UsageError("relax_deadlines works with the job-shop model only")
@@ -181,7 +214,13 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     monitor = request.monitor or NoMonitor()
     stop = request.stop or (lambda: False)
     setups = SetupTable(plant)
-    plan = request.lot_plan or plan_lots(plant, request.modes, extra_slots=request.extra_slots)
+    warm_starts = list(request.warm_starts)
+    if request.lot_plan is not None:
+        plan = request.lot_plan
+    elif plant.previous is not None:  # yesterday's lots keep their ids
+        plan = plan_with_previous(plant, request.modes, extra_slots=request.extra_slots)
+    else:
+        plan = plan_lots(plant, request.modes, extra_slots=request.extra_slots)
     restricted = plan_restrictions(plant, plan)
     if request.lot_plan is not None:
         restricted.insert(0, "lot plan: given to the solve")
@@ -190,7 +229,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         raise InfeasibleError(conflicts)
     size = ModelSize.of(plant, plan, setups)
     large = is_large(size) if request.large is None else request.large
-    if large and not (request.extensions or request.warm_starts or request.lot_plan):
+    if large and not (request.extensions or warm_starts or request.lot_plan
+                      or plant.previous is not None):
         from prodsched.lns.route import StartBreaksRules, solve_large
 
         try:
@@ -199,10 +239,14 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         except StartBreaksRules:  # no dispatch schedule to start from: the full model
             pass
     monitor.phase("warm start")
+    kept: list[tuple[str, list[PlacedOp]]] = []
+    if plant.previous is not None or plan.pinned:  # the previous plan's order, after fixed work
+        kept = kept_orders(plant, plan, setups)
+        warm_starts += kept
     # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
     stopped = stop()
     warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
-                             request.objective, request.warm_starts,
+                             request.objective, warm_starts,
                              deadline=time.monotonic() if stopped
                              else t0 + WARM_SHARE * request.time_limit, plan=plan,
                              merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)
@@ -211,6 +255,10 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     # a warm start that breaks a rule of the plant is only a hint: no fallback, no stage
     # taken as 0 on its word
     usable = warm.meets_deadlines and follows_rules(plant, warm.best.lots, warm.best.ops)
+    if not usable and kept:  # a start that keeps the fixed work, when valid
+        own = best_valid(plant, kept, request.objective)
+        if own is not None:
+            warm.best, usable = own, True
     if warm.meets_deadlines and not usable:
         details["dispatch"]["breaks_rules"] = True
     budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,
@@ -347,6 +395,7 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
             t0: float, setups: SetupTable) -> Schedule:
     """Build the schedule (left-shifted when that is no worse), report objective
     and bound, and validate it."""
+    lots, ops = distinct_lot_ids(lots, ops, pinned_work(plant, setups).lots)
     schedule = Schedule(plant, lots, ops)
     shifted = Schedule(plant, lots, left_shift(plant, ops, setups))
     if objective.values(shifted.kpis) <= objective.values(schedule.kpis) and \

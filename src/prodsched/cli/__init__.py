@@ -13,6 +13,7 @@ from prodsched.cli.bench import bench_bks
 from prodsched.cli.gantt import gantt
 from prodsched.cli.modes import compare_modes_command
 from prodsched.cli.plants import example, generate
+from prodsched.cli.replan import freeze
 from prodsched.cli.resources import compare_resources_command
 from prodsched.cli.solve import solve
 from prodsched.cli.strategies import bench_strategies
@@ -30,7 +31,7 @@ def main() -> None:
     """
 
 
-for command in (solve, validate, example, generate, gantt, compare_modes_command,
+for command in (solve, freeze, validate, example, generate, gantt, compare_modes_command,
                 compare_resources_command, bench_bks, bench_strategies):
     main.add_command(command)
 

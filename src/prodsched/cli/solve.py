@@ -26,7 +26,7 @@ from prodsched.cli.common import (
 )
 from prodsched.cli.signals import Interrupt, Interrupted, exit_code
 from prodsched.errors import InfeasibleError, PlantError, UsageError
-from prodsched.objective import DEFAULT_OBJECTIVE, Objective, parse_objective
+from prodsched.objective import DEFAULT_OBJECTIVE, REPLAN_OBJECTIVE, Objective, parse_objective
 from prodsched.progress import ProgressLine
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ SHOWN_ORDERS = 12
 
 OBJECTIVE_HELP = (
     "What to minimise: one of makespan, weighted-tardiness, total-tardiness, setup-time, "
-    "setup-cost, holding-cost, late-orders; a weighted sum such as "
+    "setup-cost, holding-cost, late-orders, changes (with --previous); a weighted sum such as "
     "'weighted-tardiness=1,setup-cost=0.5'; or a lexicographic list, most important first, "
     f"such as '{DEFAULT_OBJECTIVE}' (the default for plants; benchmark formats default to "
     "their own criterion)."
@@ -93,6 +93,16 @@ def _format_names() -> list[str]:
               help="Lot-sizing bucket length in time units (minutes for date-time plants); "
                    "default: a day for date-time plants spanning days, else about 30 buckets "
                    "to the last due date.")
+@click.option("--previous", "previous_dir", default=None,
+              type=click.Path(exists=True, path_type=str),
+              help="Re-plan: the folder of the previous schedule (schedule.csv). Its rows "
+                   "starting before now are kept (unless the plant has its own fixed.csv), "
+                   "its other lots keep their ids and are preferred on their machine and "
+                   f"place; default objective '{REPLAN_OBJECTIVE}'. kpis.json gets changes, "
+                   "orders_report.csv completion_moved.")
+@click.option("--now", default=None,
+              help="The moment of planning (plant's time form); default: plant.csv's now. "
+                   "Required with --previous when the plant has no now.")
 @click.option("--log", is_flag=True, help="Show CP-SAT's own search log.")
 @click.option("--relax-deadlines", is_flag=True,
               help="Treat deadlines as due dates: schedule a plant whose deadlines cannot all "
@@ -102,7 +112,8 @@ def _format_names() -> list[str]:
               help="Print nothing but errors (no progress line, no summary).")
 def solve(source: str, out_dir: str, source_format: str, time_limit: float, workers: int,
           seed: int, objective: str | None, gap: float | None, start: str | None, gantt: bool,
-          xlsx: bool, parquet: bool, model: str | None, bucket: int | None, log: bool,
+          xlsx: bool, parquet: bool, model: str | None, bucket: int | None,
+          previous_dir: str | None, now: str | None, log: bool,
           relax_deadlines: bool, quiet: bool, **limit_values: object) -> None:
     """Schedule SOURCE (a plant folder or .xlsx workbook, or a benchmark file with
     --format) into --out.
@@ -128,6 +139,8 @@ def solve(source: str, out_dir: str, source_format: str, time_limit: float, work
         try:
             src = _read(source, source_format, start, objective, model, parquet, limits,
                         time_limit)
+            if previous_dir is not None or now is not None:
+                src = _replanned(src, previous_dir, now, objective)
         except Interrupted:
             fail(f"prodsched: {interrupt.name} while reading the plant; nothing was written",
                  exit_code(interrupt.signum or 2))
@@ -194,6 +207,27 @@ def _read(source: str, source_format: str, start: str | None, objective: str | N
                  f"it minimises {', '.join(sorted(c.value for c in SUPPORTED))}",
                  EXIT_BAD_INPUT)
     return src
+
+
+def _replanned(src: _Source, previous_dir: str | None, now: str | None,
+               objective: str | None) -> _Source:
+    """The source re-planned from ``previous_dir`` at ``now`` (or exit 2)."""
+    from prodsched.plant.previous import parse_moment
+    from prodsched.replan import attach_previous
+
+    try:
+        if previous_dir is None:
+            assert now is not None
+            plant = replace(src.plant, now=parse_moment(now, src.plant.time_axis))
+        else:
+            plant = attach_previous(src.plant, previous_dir, now)
+    except UsageError as err:
+        fail(f"prodsched: {err}", EXIT_BAD_INPUT)
+    except PlantError as err:
+        report_plant_error(err)
+    chosen = src.objective if objective is not None or previous_dir is None else _objective(
+        REPLAN_OBJECTIVE)
+    return replace(src, plant=plant, objective=chosen)
 
 
 def _objective(text: str) -> Objective:

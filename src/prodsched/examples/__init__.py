@@ -10,7 +10,7 @@ the tests.
 Examples
 --------
 >>> sorted(EXAMPLES)
-['bakery', 'bottling', 'crews', 'furniture', 'shifts', 'tiny']
+['bakery', 'bottling', 'crews', 'furniture', 'morning', 'shifts', 'tiny']
 >>> write_example("tiny", "plants/tiny")  # doctest: +SKIP
 PosixPath('plants/tiny')
 """
@@ -24,7 +24,7 @@ from types import ModuleType
 
 from prodsched.atomic import write_files_atomically
 from prodsched.errors import UsageError
-from prodsched.examples import bakery, bottling, crews, furniture, shifts, tiny
+from prodsched.examples import bakery, bottling, crews, furniture, morning, shifts, tiny
 from prodsched.generate.csvtext import write_plant_folder
 
 _MODULES: dict[str, ModuleType] = {
@@ -34,6 +34,7 @@ _MODULES: dict[str, ModuleType] = {
     "bottling": bottling,
     "crews": crews,
     "shifts": shifts,
+    "morning": morning,
 }
 
 EXAMPLES: dict[str, str] = {name: module.DESCRIPTION for name, module in _MODULES.items()}

@@ -28,6 +28,7 @@ header nav a { margin-right: 12px; }
   vertical-align: -1px; border: 1px solid #0003; }
 .legend i.setup { background: repeating-linear-gradient(45deg, $setup_fill 0 3px,
   $setup_edge 3px 4px); }
+.legend i.previous { background: none; border: 1px dashed #666; }
 .legend i.due { width: 3px; background: #222; border: none; }
 .legend i.due.late { background: var(--late); }
 .legend i.down { background: repeating-linear-gradient(45deg, $down_fill 0 3px,
@@ -54,6 +55,7 @@ rect.bar { stroke: #0006; stroke-width: 0.5; }
 rect.bar.setup { fill: url(#p-setup); stroke: $setup_edge; }
 rect.bar.down { fill: url(#p-down); stroke: $down_edge; }
 rect.bar.dim { opacity: 0.15; }
+rect.bar.previous { fill: #8881; stroke: #666; stroke-dasharray: 4 2; opacity: 0.6; }
 rect.bar:hover { stroke: #000; stroke-width: 1.5; }
 text.label { pointer-events: none; }
 line.due { stroke: #222; stroke-width: 2; }
@@ -214,6 +216,7 @@ function legend() {
   }
   const extra = [["setup", "setup", D.bars.some((b) => b[1] === "setup")],
                  ["down", "unavailable", D.bars.some((b) => b[1] === "down")],
+                 ["previous", "previous plan", D.bars.some((b) => b[1] === "previous")],
                  ["due", "due date", D.markers.length > 0],
                  ["due late", "due date (late order)", D.markers.some((m) => m[3])]];
   for (const [cls, text, shown] of extra) {

@@ -95,7 +95,8 @@ class Bar:
     lane
         Index of its lane in :attr:`Chart.lanes`.
     kind
-        ``run``, ``setup`` or ``down``.
+        ``run``, ``setup``, ``down``, or ``previous`` (a run of the plan a
+        re-plan started from, drawn faintly behind).
     start, end
         Time units from time 0; ``end`` exclusive.
     product, family
@@ -227,7 +228,7 @@ def machine_chart(schedule: Schedule) -> Chart:
             lane_of[row.machine] = len(lanes)
             lanes.append(Lane(row.machine, row.machine))
     families = {name: p.family for name, p in plant.products.items()}
-    bars = []
+    bars = _previous_bars(plant, lane_of, lanes)
     for row in schedule.rows:
         family = families.get(row.product, row.product)
         times = (("start", axis.format(row.start)), ("end", axis.format(row.end)),
@@ -252,6 +253,23 @@ def machine_chart(schedule: Schedule) -> Chart:
                         family, label, details))
     return Chart("machines", f"{plant.name}: machines", _subtitle(schedule), tuple(lanes),
                  tuple(bars), (), axis, families, "min" if axis.is_datetime else "")
+
+
+def _previous_bars(plant: Plant, lane_of: dict[str, int], lanes: list[Lane]) -> list[Bar]:
+    """A re-plan's previous runs after ``now`` (kind ``previous``, drawn faintly behind)."""
+    if plant.previous is None:
+        return []
+    axis = plant.time_axis
+    out = []
+    for run in plant.previous.replanned(plant.now):
+        if run.machine not in lane_of:
+            lane_of[run.machine] = len(lanes)
+            lanes.append(Lane(run.machine, run.machine))
+        details = (("previous plan", f"lot {run.lot}, step {run.step}"),
+                   ("start", axis.format(run.start)), ("end", axis.format(run.end)))
+        out.append(Bar(lane_of[run.machine], "previous", run.start, run.end, run.product,
+                       "", "", details))
+    return out
 
 
 def order_chart(schedule: Schedule) -> Chart:

@@ -136,11 +136,17 @@ def chart_figure(chart: Chart, *, color_by: str = "family", ax: Axes | None = No
 
 
 def _draw_bars(ax: Axes, chart: Chart, color_by: str, colors: dict[str, str], x: Any) -> None:
-    groups: dict[str, list[tuple[float, float, int, str]]] = {"run": [], "setup": [], "down": []}
+    groups: dict[str, list[tuple[float, float, int, str]]] = {
+        "run": [], "setup": [], "down": [], "previous": []}
     for bar in chart.bars:
         left, right = x(bar.start), x(bar.end)
         color = colors.get(chart.key_of(bar, color_by), "#999999")
         groups[bar.kind].append((left, right - left, bar.lane, color))
+    before = groups["previous"]  # a re-plan's previous runs: dashed outlines behind
+    if before:
+        ax.barh([b[2] for b in before], [b[1] for b in before], left=[b[0] for b in before],
+                height=BAR_HEIGHT + 0.15, color="none", edgecolor="#66666699",
+                linestyle="--", linewidth=0.6, zorder=0)
     runs = groups["run"]
     if runs:
         ax.barh([r[2] for r in runs], [r[1] for r in runs], left=[r[0] for r in runs],

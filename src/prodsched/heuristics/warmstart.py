@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from prodsched.lots.cutting import make_lots, smallest_lot
+from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import Pinned
 from prodsched.lots.plan import LotPlan
@@ -194,6 +195,7 @@ def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTa
                 for name, sz in {**sizes, product: merged}.items():
                     g = groups[name]
                     lots += make_lots(g.product, modes[name], g.orders, sz, slot_prefix(name))
+                lots = distinct_lot_ids(lots, [], pinned.lots)[0]  # not a fixed lot's id
                 trial = consider(f"merged / {rule}", [*pinned.lots, *lots],
                                  run_rule(plant, lots, setups, rule, pinned), True)
                 if trial.key <= best.key and len(merged) < len(current):

@@ -68,6 +68,8 @@ def add_criteria(model: cp_model.CpModel, shop: Shop, v: Variables, objective: O
         _tardiness(model, shop, v, c, Criterion.LATE_ORDERS in used)
     if Criterion.HOLDING_COST in used:
         _holding(model, shop, v, c)
+    if Criterion.CHANGES in used:
+        c.changes = change_terms(model, shop, v)
     return c
 
 
@@ -195,4 +197,44 @@ def _terms(shop: Shop, v: Variables, criterion: Criterion) -> Sequence[Term]:
         return ([(h.rate, h.early) for h in c.fixed_holding]
                 + [(h.rate, h.product) for h in c.slot_holding]
                 + ([(c.fixed_holding_cost, 1)] if c.fixed_holding_cost else []))
+    if criterion is Criterion.CHANGES:
+        return c.changes
     raise ValueError(criterion)
+
+
+def change_terms(m: cp_model.CpModel, shop: Shop, v: Variables) -> list[Term]:
+    """Criterion ``changes`` (:mod:`prodsched.schedule.changes`): per run of the
+    previous plan after ``now`` that the model has (same lot id and step),
+    ``present - kept``, where ``kept`` implies the run is on its previous
+    machine and, when its previous predecessor there is on that machine too,
+    starts no earlier than it."""
+    previous = shop.plant.previous
+    if previous is None:
+        return []
+    index = {(v.lots[op.lot_index].name, op.step_number): op for op in v.ops
+             if v.lots[op.lot_index].lot is not None}  # slot lots get new ids
+    out: list[Term] = []
+    for old in previous.replanned(shop.plant.now):
+        key = (old.lot, old.step or 1)
+        op = index.get(key)
+        if op is None:
+            continue
+        ml = v.lots[op.lot_index]
+        kept = m.new_bool_var(f"kept_{old.lot}_{key[1]}")
+        out += [(Fraction(1), ml.literal), (Fraction(-1), kept)]
+        alt = op.alternative(old.machine)
+        conditions = [lit for lit in (ml.present, alt.present if alt else None) if lit is not None]
+        m.add_bool_and(conditions).only_enforce_if(kept)
+        before = previous.predecessors.get(key)
+        other = index.get(before) if before is not None else None
+        on = other.alternative(old.machine) if other is not None else None
+        if alt is None:
+            m.add(kept == 0)
+        elif other is not None and on is not None:
+            if isinstance(other.start, int) and isinstance(op.start, int):
+                if other.start > op.start:
+                    m.add_bool_or([~kept, *([~on.present] if on.present is not None else [])])
+                continue
+            m.add(other.start <= op.start).only_enforce_if(
+                [kept, *([on.present] if on.present is not None else [])])
+    return out

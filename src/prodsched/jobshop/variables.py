@@ -267,7 +267,8 @@ class CriterionVars:
     ``fixed_tardiness``: tardiness of orders that only fixed lots complete;
     ``fixed_holding_cost``: holding cost of fixed lots; ``makespan_floor`` and
     ``completions``: what outside the model bounds the makespan and the
-    orders' completions.
+    orders' completions. ``changes``: the terms of criterion ``changes``
+    (:func:`prodsched.jobshop.criteria.change_terms`).
     """
 
     makespan: cp_model.IntVar | None = None
@@ -279,6 +280,7 @@ class CriterionVars:
     fixed_holding_cost: Fraction = Fraction(0)
     makespan_floor: int = 0
     completions: dict[str, int] = field(default_factory=dict)
+    changes: list[tuple[Fraction, cp_model.LinearExprT]] = field(default_factory=list)
 
 
 @dataclass

@@ -13,11 +13,12 @@ are scheduled from their first step that is not fixed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from prodsched.lots.cutting import cut, due_window_boundaries, make_lots, order_boundaries
 from prodsched.lots.fixed import order_lots
+from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import Pinned
 from prodsched.lots.plan import LotPlan, SlotGroup
@@ -103,7 +104,7 @@ def realizations(plan: LotPlan, cuts: tuple[str, ...] = CUTS,
             lots.extend(group_lots(g, how, mode))
         out.append(Realization(how, lots, True, Mode.MASS if has_auto else None, plan.pinned))
     if not (has_auto and evidence):
-        return out
+        return _own_ids(out, plan)
     for how in cuts:
         lots = list(plan.fixed)
         for g in plan.groups:
@@ -118,4 +119,11 @@ def realizations(plan: LotPlan, cuts: tuple[str, ...] = CUTS,
         else:
             lots.extend(group_lots(g, "per-order", g.mode))
     out.append(Realization("auto as one-off", lots, hintable, Mode.ONE_OFF, plan.pinned))
-    return out
+    return _own_ids(out, plan)
+
+
+def _own_ids(out: list[Realization], plan: LotPlan) -> list[Realization]:
+    """No cut lot takes the id of a lot of fixed.csv (:mod:`prodsched.lots.ids`)."""
+    if not plan.pinned:
+        return out
+    return [replace(r, lots=distinct_lot_ids(r.lots, [], plan.pinned.lots)[0]) for r in out]

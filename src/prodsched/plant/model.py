@@ -9,6 +9,7 @@ defines it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -182,6 +183,58 @@ class FixedRow:
 
 
 @dataclass(frozen=True)
+class PreviousPlan:
+    """The plan a re-plan starts from (``solve --previous``): its run and setup rows.
+
+    Rows are :class:`FixedRow` records (the columns of schedule.csv) in this
+    plant's time units; ``line`` is the row's line in ``source``. A run is
+    known by its lot id and step (lots keep their ids across plans, see the
+    README's "Planning every morning").
+    """
+
+    rows: tuple[FixedRow, ...]
+    source: str = "schedule.csv"
+
+    @cached_property
+    def runs(self) -> dict[tuple[str, int], FixedRow]:
+        """The run rows by ``(lot, step)``."""
+        return {(r.lot, r.step or 1): r for r in self.rows if r.kind == "run"}
+
+    @cached_property
+    def predecessors(self) -> dict[tuple[str, int], tuple[str, int]]:
+        """For each run, the run right before it on its machine (by start, then end)."""
+        by_machine: dict[str, list[FixedRow]] = {}
+        for r in self.runs.values():
+            by_machine.setdefault(r.machine, []).append(r)
+        out: dict[tuple[str, int], tuple[str, int]] = {}
+        for rows in by_machine.values():
+            rows.sort(key=lambda r: (r.start, r.end))
+            for a, b in itertools.pairwise(rows):
+                out[(b.lot, b.step or 1)] = (a.lot, a.step or 1)
+        return out
+
+    @cached_property
+    def lots(self) -> dict[str, FixedRow]:
+        """Each lot's first run row (its product, mode, quantity and allocations)."""
+        out: dict[str, FixedRow] = {}
+        for r in sorted(self.runs.values(), key=lambda r: (r.step or 1, r.start)):
+            out.setdefault(r.lot, r)
+        return out
+
+    def completions(self) -> dict[str, int]:
+        """Per order, the latest end of the runs that carry its units."""
+        out: dict[str, int] = {}
+        for r in self.runs.values():
+            for order_id, _ in r.allocations:
+                out[order_id] = max(out.get(order_id, r.end), r.end)
+        return out
+
+    def replanned(self, now: int | None) -> list[FixedRow]:
+        """The runs planned again: those starting at or after ``now`` (all without it)."""
+        return [r for r in self.runs.values() if now is None or r.start >= now]
+
+
+@dataclass(frozen=True)
 class Plant:
     """A validated, immutable plant.
 
@@ -217,6 +270,10 @@ class Plant:
     now
         The moment of planning (plant.csv): no other run or setup starts
         before it (``None``: no such moment).
+    previous
+        The plan this one re-plans (``solve --previous``), if any: lots of it
+        after ``now`` are preferred on their machine and place (criterion
+        ``changes``), and the reports say what changed.
     """
 
     orders: tuple[Order, ...]
@@ -233,6 +290,7 @@ class Plant:
     resources: dict[str, Resource] = field(default_factory=dict)
     fixed: tuple[FixedRow, ...] = ()
     now: int | None = None
+    previous: PreviousPlan | None = None
 
     @cached_property
     def order_by_id(self) -> dict[str, Order]:

@@ -11,6 +11,8 @@ Definitions (also in the README):
 - ``holding_cost``: for each lot and order it serves, units × the product's
   holding cost × the time from the lot's completion to the order's due date
   (when positive). Surplus units for ``STOCK`` carry no holding cost.
+- ``runs_changed``: with a previous plan, the runs of it moved to another
+  machine or re-sequenced (:mod:`prodsched.schedule.changes`); else 0.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fractions import Fraction
 
 from prodsched.lots.lot import STOCK
 from prodsched.plant.model import Plant
+from prodsched.schedule.changes import compute_changes
 from prodsched.schedule.rows import ScheduleRow
 
 
@@ -54,6 +57,7 @@ class Kpis:
     average_lot_size: float = 0.0
     units_to_stock: int = 0
     utilization: dict[str, float] = field(default_factory=dict)
+    runs_changed: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready values (fractions as floats)."""
@@ -111,6 +115,8 @@ def compute_kpis(plant: Plant, rows: list[ScheduleRow],
     k.units_to_stock = sum(u for r in runs if r.step == first_step.get(r.product)
                            for o, u in r.orders if o == STOCK)
     k.utilization = _utilization(plant, rows, k.makespan)
+    if plant.previous is not None:
+        k.runs_changed = compute_changes(plant, rows).runs_changed
     return k
 
 

@@ -16,6 +16,7 @@ from prodsched.atomic import write_files_atomically
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
 from prodsched.plant.values import format_number
+from prodsched.schedule.changes import completion_moves, compute_changes
 from prodsched.schedule.kpis import Kpis, OrderOutcome, compute_kpis, order_outcomes
 from prodsched.schedule.product_kpis import (
     PRODUCT_COLUMNS,
@@ -30,6 +31,8 @@ from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
 SCHEDULE_COLUMNS = ("machine", "kind", "lot", "product", "mode", "step", "quantity", "orders",
                     "start", "end")
 REPORT_COLUMNS = ("order_id", "product", "quantity", "due", "completion", "tardiness", "lots")
+# with a previous plan, orders_report.csv says how each order's completion moved
+MOVED_COLUMN = "completion_moved"
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 
 
@@ -136,6 +139,8 @@ class Schedule:
         out["time_zero"] = axis.format(0)
         out["makespan_end"] = axis.format(self.kpis.makespan)
         out.update(info.details)
+        if self.plant.previous is not None:
+            out["changes"] = compute_changes(self.plant, self.rows).as_dict()
         out["products_horizon"] = float(kpi_horizon(self.plant, self.rows))
         out["products"] = {name: p.as_dict() for name, p in self.products.items()}
         if self.plant.resources:
@@ -151,10 +156,25 @@ class Schedule:
                 frame[col] = pd.to_datetime(frame[col])
         return frame
 
+    @property
+    def report_columns(self) -> tuple[str, ...]:
+        """The columns of orders_report.csv (``completion_moved`` with a previous plan)."""
+        return REPORT_COLUMNS + ((MOVED_COLUMN,) if self.plant.previous is not None else ())
+
     def orders_dataframe(self) -> pd.DataFrame:
         """orders_report.csv as a DataFrame."""
         return pd.DataFrame.from_records(
-            [self._report_record(o) for o in self.outcomes], columns=list(REPORT_COLUMNS))
+            self._report_records(), columns=list(self.report_columns))
+
+    def _report_records(self) -> list[dict[str, Any]]:
+        records = [self._report_record(o) for o in self.outcomes]
+        if self.plant.previous is not None:
+            moves = completion_moves(self.plant,
+                                     {o.order_id: o.completion for o in self.outcomes})
+            for record in records:
+                moved = moves[record["order_id"]]
+                record[MOVED_COLUMN] = "" if moved is None else str(moved)
+        return records
 
     def products_dataframe(self) -> pd.DataFrame:
         """products_report.csv as a DataFrame (one row per product made)."""
@@ -184,8 +204,7 @@ class Schedule:
         model's plan.csv)."""
         return {
             "schedule.csv": _csv(SCHEDULE_COLUMNS, (self._row_record(r) for r in self.rows)),
-            "orders_report.csv": _csv(REPORT_COLUMNS,
-                                      (self._report_record(o) for o in self.outcomes)),
+            "orders_report.csv": _csv(self.report_columns, self._report_records()),
             "kpis.json": json.dumps(self.kpis_dict(), indent=2, default=_json_default) + "\n",
             PRODUCTS_REPORT: _csv(PRODUCT_COLUMNS,
                                   (_product_record(p) for p in self.products.values())),

@@ -10,6 +10,12 @@ from typing import Any
 
 from prodsched.plant.model import Order, Plant
 from prodsched.plant.values import parse_number
+from prodsched.validate.changes import (
+    MOVED_COLUMN,
+    check_changes,
+    moved_problem,
+    previous_completions,
+)
 from prodsched.validate.products import check_products
 from prodsched.validate.read import Bar, csv_records, read_header, whole
 from prodsched.validate.resources import check_resource_kpis
@@ -43,9 +49,13 @@ def check_report(plant: Plant, text: str, bars: list[Bar], done: dict[str, Bar],
     """orders_report.csv: one row per order, with product, quantity, due, completion,
     tardiness and lots as schedule.csv implies."""
     records = csv_records(text)
-    positions = read_header(records, REPORT_COLUMNS, REPORT, out)
+    first = text.removeprefix("\ufeff").split("\n", 1)[0]
+    moved = MOVED_COLUMN in [c.strip() for c in first.split(",")]
+    positions = read_header(records, REPORT_COLUMNS + ((MOVED_COLUMN,) if moved else ()),
+                            REPORT, out)
     if positions is None:
         return
+    before = previous_completions(plant) if moved and plant.previous is not None else None
     lots: dict[str, set[str]] = defaultdict(set)
     for bar in bars:
         if bar.kind == "run":
@@ -70,6 +80,10 @@ def check_report(plant: Plant, text: str, bars: list[Bar], done: dict[str, Bar],
         last = done.get(order.order_id)
         problems = _report_row(plant, order, cell, None if last is None else last.end,
                                tardiness(order, done), lots[order.order_id])
+        if before is not None:
+            problem = moved_problem(cell[MOVED_COLUMN], None if last is None else last.end,
+                                    before.get(order.order_id))
+            problems += [problem] if problem else []
         out.extend(Violation("9 report", f"order {order.order_id}: {p}", REPORT, line)
                    for p in problems)
     for order in plant.orders:
@@ -185,6 +199,7 @@ def check_kpis(plant: Plant, kpis: dict[str, Any], bars: list[Bar], done: dict[s
     _check_utilization(plant, kpis, bad)
     check_products(plant, kpis, bars, done, close, bad)
     check_resource_kpis(plant, kpis, bars, zero, close, bad)
+    check_changes(plant, kpis, bars, out)
 
 
 def _check_utilization(plant: Plant, kpis: dict[str, Any], bad: Callable[[str], None]) -> None:
