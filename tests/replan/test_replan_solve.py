@@ -166,12 +166,22 @@ def test_gantt_shows_the_previous_plan_behind(tmp_path: Path) -> None:
     assert (tmp_path / "gantt.png").stat().st_size > 0
 
 
-def test_morning_example_plans_around_its_fixed_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("large", [False, True], ids=["full-model", "large-plant-route"])
+def test_morning_example_plans_around_its_fixed_rows(tmp_path: Path, large: bool) -> None:
+    from prodsched.cpsat_runner import SolverSettings
     from prodsched.examples import write_example
+    from prodsched.objective import parse_objective
+    from prodsched.pipeline import solve_request
+    from prodsched.request import SolveRequest
 
     plant = prodsched.load_plant(write_example("morning", tmp_path / "morning"))
     assert plant.now == 480 and len(plant.fixed) == 4
-    schedule = prodsched.solve(plant, **SOLVE)
+    if large:  # the window search's own dispatch start keeps the fixed lots' ids apart too
+        request = SolveRequest(objective=parse_objective("weighted-tardiness>setup-time"),
+                               time_limit=8, settings=SolverSettings(workers=1), large=True)
+        schedule = solve_request(plant, request)
+    else:
+        schedule = prodsched.solve(plant, **SOLVE)
     assert_valid(schedule)
     fixed = {(r.machine, r.kind, r.lot, r.start, r.end) for r in plant.fixed}
     rows = {(r.machine, r.kind, r.lot, r.start, r.end) for r in schedule.rows}
