@@ -1,4 +1,4 @@
-"""Draw the Gantt images of README.md from the bundled bakery plant.
+"""Draw the Gantt images of README.md and docs/ from the bundled bakery plant.
 
     python docs/make_gantt_images.py
 

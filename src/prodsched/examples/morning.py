@@ -11,7 +11,7 @@ orders came in yesterday; ``O6`` is a rush order that arrived at 08:00 (due
 else before 08:00, and after ``B#1`` the cutter is set up for ``B`` (the
 changeover to the next product counts from there).
 
-See the README's "Planning every morning" for the freeze → solve
+See docs/replanning.md ("Planning every morning") for the freeze → solve
 ``--previous`` workflow that writes such files.
 """
 

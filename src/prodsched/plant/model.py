@@ -188,8 +188,8 @@ class PreviousPlan:
 
     Rows are :class:`FixedRow` records (the columns of schedule.csv) in this
     plant's time units; ``line`` is the row's line in ``source``. A run is
-    known by its lot id and step (lots keep their ids across plans, see the
-    README's "Planning every morning").
+    known by its lot id and step (lots keep their ids across plans, see
+    docs/replanning.md, "Planning every morning").
     """
 
     rows: tuple[FixedRow, ...]

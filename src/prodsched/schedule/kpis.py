@@ -1,6 +1,6 @@
 """KPIs and the orders report, computed from schedule rows alone.
 
-Definitions (also in the README):
+Definitions (also in docs/plant-format.md, "The schedule", and docs/decisions.md, "KPIs"):
 
 - ``makespan``: the latest run end, in time units from time 0.
 - completion of an order: the end of its last routing step (the latest end of

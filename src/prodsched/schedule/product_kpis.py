@@ -2,7 +2,7 @@
 
 Computed from the schedule's rows alone (and the plant's rates, values and
 orders), so that anyone can recompute them from schedule.csv. Definitions
-(also in the README, "Which mode fits?"); times are time units (minutes for
+(also in docs/modes.md, "Which mode fits?"); times are time units (minutes for
 date-time plants), ``cost_per_hour`` is per 60 time units:
 
 - ``units``: units made (the lots' quantities at the first step, surplus for

@@ -6,7 +6,7 @@ row follow from the plant). A run holds the resources of its routing row
 (product, step, machine) from its start to its end, pauses included; a setup
 row holds those of the setup rule between the run it precedes on its machine
 and the run before that one (or the machine's initial state). A row of length
-0 holds nothing. Definitions (also in the README, "Shared resources"); times
+0 holds nothing. Definitions (also in docs/resources.md, "Shared resources"); times
 are time units (minutes for date-time plants):
 
 - ``capacity``: how many units of the resource exist (resources.csv).

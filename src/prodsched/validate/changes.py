@@ -3,7 +3,7 @@
 When the plant carries the plan it re-plans (``Plant.previous``), kpis.json's
 ``changes`` (when present) and orders_report.csv's ``completion_moved``
 column (when present) must be what the two plans imply. Written from the
-README's definitions ("Planning every morning"), not from the code that
+definitions in docs/replanning.md ("Planning every morning"), not from the code that
 writes the reports:
 
 - runs are matched by lot id and step; the runs compared are the previous

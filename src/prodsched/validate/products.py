@@ -1,7 +1,7 @@
 """kpis.json ``products``: each product's figures agree with schedule.csv.
 
-Re-derived here from the bars and the plant alone (the README's definitions,
-"Which mode fits?"): units, lots, setups and setup time on the product's
+Re-derived here from the bars and the plant alone (the definitions in
+docs/modes.md, "Which mode fits?"): units, lots, setups and setup time on the product's
 account (a setup row belongs to the run it precedes), setup cost from the
 setup rules of each run sequence, machine cost (run time less downtime inside
 a paused run, plus setup time, times ``cost_per_hour`` / 60), holding cost,

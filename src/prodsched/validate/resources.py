@@ -108,7 +108,7 @@ RESOURCE_FIGURES = ("capacity", "held", "utilization", "peak", "time_at_peak", "
 def expected_resource_figures(plant: Plant, bars: list[Bar],
                               zero: Fraction) -> dict[str, dict[str, Fraction | int | None]]:
     """Per resource of resources.csv, the figures kpis.json ``resources`` must give
-    (the README's definitions, "Shared resources"): the amount held × time,
+    (the definitions in docs/resources.md, "Shared resources"): the amount held × time,
     utilisation over ``[0, makespan)``, the peak load, how long it lasts in all and
     when it first begins (relative to time 0 ``zero``), and the rows holding it."""
     makespan = max((b.end for b in bars if b.kind == "run"), default=zero) - zero
