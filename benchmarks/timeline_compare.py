@@ -48,10 +48,9 @@ def strategies(plants: list[Any] | None = None, objective: str | None = None
                ) -> dict[str, Any]:
     """Score, validity and seconds of every heuristic strategy on the six plants."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from strategies import PLANTS  # type: ignore[import-not-found]
-
     from prodsched.strategies import BENCH_OBJECTIVE, REGISTRY, StrategySettings, run_strategy
     from prodsched.validate import validate_texts
+    from strategies import PLANTS  # type: ignore[import-not-found]
 
     names = [n for n, s in REGISTRY.items() if s.kind == "heuristic"]
     out: dict[str, Any] = {}

@@ -25,6 +25,7 @@ from prodsched.lots.lot import STOCK
 from prodsched.plant.model import Plant
 from prodsched.schedule.changes import compute_changes
 from prodsched.schedule.rows import ScheduleRow
+from prodsched.timeline.calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -140,15 +141,18 @@ def _holding_cost(plant: Plant, runs: list[ScheduleRow]) -> Fraction:
 def _utilization(plant: Plant, rows: list[ScheduleRow], makespan: int) -> dict[str, float]:
     busy: dict[str, int] = defaultdict(int)
     down: dict[str, int] = defaultdict(int)
-    periods: dict[str, list[ScheduleRow]] = defaultdict(list)
+    periods: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for r in rows:
         if r.kind == "down":
             down[r.machine] += max(0, min(r.end, makespan) - max(r.start, 0))
-            periods[r.machine].append(r)
+            periods[r.machine].append((r.start, r.end))
+    # down rows are the plant's unavailable periods: sorted and disjoint per machine
+    calendars = {machine: Calendar(sorted(p)) for machine, p in periods.items()}
     for r in rows:
         if r.kind == "run":  # a run that pauses works outside the down rows inside it
-            busy[r.machine] += r.end - r.start - sum(
-                max(0, min(r.end, d.end) - max(r.start, d.start)) for d in periods[r.machine])
+            calendar = calendars.get(r.machine)
+            busy[r.machine] += r.end - r.start - (
+                0 if calendar is None else calendar.down_within(r.start, r.end))
     out = {}
     for machine in plant.machines:
         available = makespan - down[machine]

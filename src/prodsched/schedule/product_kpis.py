@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from prodsched.lots.lot import STOCK
 from prodsched.plant.model import Plant
 from prodsched.schedule.rows import ScheduleRow
+from prodsched.timeline.calendar import Calendar
 
 if TYPE_CHECKING:
     from prodsched.schedule.kpis import OrderOutcome
@@ -132,13 +133,13 @@ def product_kpis(plant: Plant, rows: list[ScheduleRow],
     outcomes_of: dict[str, list[OrderOutcome]] = defaultdict(list)
     for o in outcomes:
         outcomes_of[o.product].append(o)
-    down = {m: plant.unavailable(m) for m in {r.machine for r in rows if r.kind == "run"}}
+    down = {m: Calendar(plant.unavailable(m)) for m in {r.machine for r in rows if r.kind == "run"}}
     return {name: _one(plant, name, by_product[name], outcomes_of[name], down, horizon)
             for name in plant.products if name in by_product}
 
 
 def _one(plant: Plant, name: str, rows: list[ScheduleRow], outcomes: list[OrderOutcome],
-         down: dict[str, list[tuple[int, int]]], horizon: Fraction) -> ProductKpis:
+         down: dict[str, Calendar], horizon: Fraction) -> ProductKpis:
     product = plant.products[name]
     steps = plant.routings[name]
     first, last = steps[0].number, steps[-1].number
@@ -147,10 +148,10 @@ def _one(plant: Plant, name: str, rows: list[ScheduleRow], outcomes: list[OrderO
     lot_sizes = {r.lot: r.quantity or 0 for r in runs if r.step == first}
     units = sum(lot_sizes.values())
     to_stock = sum(u for r in runs if r.step == first for o, u in r.orders if o == STOCK)
-    run_time = sum((_worked(r, down.get(r.machine, [])) for r in runs), Fraction(0))
+    run_time = sum((_worked(r, down.get(r.machine)) for r in runs), Fraction(0))
     setup_time = sum(r.end - r.start for r in setups)
     rate = {m: plant.machines[m].cost_per_hour for m in {r.machine for r in rows}}
-    machine_cost = sum((_worked(r, down.get(r.machine, [])) * rate[r.machine] for r in runs),
+    machine_cost = sum((_worked(r, down.get(r.machine)) * rate[r.machine] for r in runs),
                        Fraction(0))
     machine_cost += sum((Fraction(r.end - r.start) * rate[r.machine] for r in setups),
                         Fraction(0))
@@ -217,7 +218,7 @@ def _due(plant: Plant, order_id: str) -> Fraction | None:
     return None if order is None else order.due
 
 
-def _worked(row: ScheduleRow, down: list[tuple[int, int]]) -> Fraction:
+def _worked(row: ScheduleRow, down: Calendar | None) -> Fraction:
     """The row's length less the machine's downtime inside it (a paused run)."""
-    inside = sum(max(0, min(end, row.end) - max(start, row.start)) for start, end in down)
+    inside = 0 if down is None else down.down_within(row.start, row.end)
     return Fraction(row.end - row.start - inside)

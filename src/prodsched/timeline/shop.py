@@ -44,9 +44,12 @@ from prodsched.timeline.machine import FixedBlock, MachineLine
 from prodsched.timeline.resources import Pool
 
 # The CP-SAT models (jobshop/, lns/submodel.py) keep each setup row right
-# before its run. Schedules that hint them or that they re-solve (warm starts,
-# the large-plant route) are built the same way while this is true; set it to
-# False once the models place setup rows freely (spec v2 semantics 1).
+# before its run on machines without unavailable time or resource-holding
+# changeovers (one interval covers both, jobshop.shop.Shop.split_setups), and
+# place it freely elsewhere. Schedules that hint them or that they re-solve
+# (warm starts, the large-plant route) keep setups adjacent everywhere, which
+# both kinds of machine accept; a per-machine choice (setups before a night
+# where the model splits them) is not built.
 MODEL_ADJACENT_SETUPS = True
 
 

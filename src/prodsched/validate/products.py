@@ -18,7 +18,7 @@ from typing import Any
 
 from prodsched.plant.model import Plant
 from prodsched.validate.read import STOCK, Bar
-from prodsched.validate.rules import by_machine, merged_downtime
+from prodsched.validate.rules import Downtime, by_machine, merged_downtime
 from prodsched.validate.setups import required_setup
 
 CHECKED = ("units", "units_to_stock", "lots", "setups", "setup_time", "run_time",
@@ -38,7 +38,7 @@ def expected_products(plant: Plant, bars: list[Bar],
         for run in on_machine:
             setup_cost[run.product] += required_setup(plant, machine, previous, run.product)[1]
             previous = run.product
-    down = {m: merged_downtime(plant, m) for m in plant.machines}
+    down = {m: Downtime(merged_downtime(plant, m)) for m in plant.machines}
     runs_of: dict[str, list[Bar]] = defaultdict(list)
     setups_of: dict[str, list[Bar]] = defaultdict(list)
     for b in bars:
@@ -58,8 +58,8 @@ def expected_products(plant: Plant, bars: list[Bar],
         first, last = steps[0].number, steps[-1].number
         sizes = {b.lot: b.quantity for b in mine if b.step == first}
         setups = setups_of.get(name, [])
-        run_time = sum((_worked(b, down.get(b.machine, [])) for b in mine), Fraction(0))
-        cost = sum((_worked(b, down.get(b.machine, [])) * _rate(plant, b) for b in mine),
+        run_time = sum((_worked(b, down.get(b.machine)) for b in mine), Fraction(0))
+        cost = sum((_worked(b, down.get(b.machine)) * _rate(plant, b) for b in mine),
                    Fraction(0)) + sum((b.length * _rate(plant, b) for b in setups), Fraction(0))
         held, holding = Fraction(0), Fraction(0)
         for b in mine:
@@ -144,7 +144,5 @@ def _rate(plant: Plant, bar: Bar) -> Fraction:
     return Fraction(0) if machine is None else machine.cost_per_hour
 
 
-def _worked(bar: Bar, down: list[tuple[int, int]]) -> Fraction:
-    inside = sum((max(Fraction(0), min(Fraction(e), bar.end) - max(Fraction(s), bar.start))
-                  for s, e in down), Fraction(0))
-    return bar.length - inside
+def _worked(bar: Bar, down: Downtime | None) -> Fraction:
+    return bar.length - (down.inside(bar.start, bar.end) if down is not None else 0)

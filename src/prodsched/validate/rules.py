@@ -63,6 +63,7 @@ def check_runs(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
     """Rule 2: each run is on an eligible machine and lasts at least its duration (for
     a run that may pause: works that long outside unavailable time, and neither starts
     nor ends inside it)."""
+    downtime: dict[str, Downtime] = {}
     for bar in bars:
         if bar.kind != "run" or bar.machine not in plant.machines:
             continue
@@ -78,17 +79,18 @@ def check_runs(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
             continue
         need = duration(option, bar.quantity)
         if option.can_pause:
-            _check_pausing_run(plant, bar, need, out)
+            if bar.machine not in downtime:
+                downtime[bar.machine] = Downtime(merged_downtime(plant, bar.machine))
+            _check_pausing_run(plant, bar, need, downtime[bar.machine], out)
         elif bar.length < need:
             out.append(_v("2 duration", f"lot {bar.lot} step {bar.step} on {bar.machine} lasts "
                           f"{bar.length}; {bar.quantity} units need {need}", bar))
 
 
-def _check_pausing_run(plant: Plant, bar: Bar, need: int, out: list[Violation]) -> None:
+def _check_pausing_run(plant: Plant, bar: Bar, need: int, downtime: Downtime,
+                       out: list[Violation]) -> None:
     """Rule 2 for a run that may pause over its machine's unavailable time."""
-    periods = merged_downtime(plant, bar.machine)
-    inside = sum((max(Fraction(0), min(Fraction(e), bar.end) - max(Fraction(s), bar.start))
-                  for s, e in periods), Fraction(0))
+    inside = downtime.inside(bar.start, bar.end)
     work = bar.length - inside
     span = f"[{_t(plant, bar.start)}, {_t(plant, bar.end)})"
     if work < need:
@@ -97,7 +99,9 @@ def _check_pausing_run(plant: Plant, bar: Bar, need: int, out: list[Violation]) 
                       f"works {work}{paused}; {bar.quantity} units need {need}", bar))
     if bar.length == 0:
         return
-    for s, e in periods:
+    for s, e in downtime.overlapping(bar.start, bar.end):
+        if not (s <= bar.start < e or s < bar.end <= e):
+            continue
         where = f"the unavailable period [{_t(plant, s)}, {_t(plant, e)}) of {bar.machine}"
         if s <= bar.start < e:
             out.append(_v("2 pause", f"lot {bar.lot} step {bar.step} {span} starts inside "
@@ -151,6 +155,29 @@ def _down_inside_pause(plant: Plant, a: Bar, b: Bar) -> bool:
     return False
 
 
+class Downtime:
+    """A machine's unavailable periods (sorted, disjoint: :func:`merged_downtime`),
+    asked which of them a time span meets, by bisection."""
+
+    def __init__(self, periods: list[tuple[int, int]]):
+        self.periods = periods
+        self.ends = [e for _, e in periods]
+
+    def overlapping(self, start: Fraction | int, end: Fraction | int) -> list[tuple[int, int]]:
+        """The periods that overlap ``[start, end)``."""
+        k = bisect.bisect_right(self.ends, start)   # the first period ending after start
+        out = []
+        while k < len(self.periods) and self.periods[k][0] < end:
+            out.append(self.periods[k])
+            k += 1
+        return out
+
+    def inside(self, start: Fraction | int, end: Fraction | int) -> Fraction:
+        """The time of ``[start, end)`` that lies in the periods."""
+        return sum((min(Fraction(e), Fraction(end)) - max(Fraction(s), Fraction(start))
+                    for s, e in self.overlapping(start, end)), Fraction(0))
+
+
 def merged_downtime(plant: Plant, machine: str) -> list[tuple[int, int]]:
     """The machine's unavailable periods (its own and ``*``), overlapping/touching ones joined."""
     merged: list[tuple[int, int]] = []
@@ -168,11 +195,11 @@ def check_calendar(plant: Plant, bars: list[Bar], out: list[Violation]) -> None:
     """No setup, and no run that cannot pause, overlaps its machine's downtime (runs
     that may pause: see :func:`check_runs`); down rows lie within the downtime."""
     periods = {m: merged_downtime(plant, m) for m in plant.machines}
+    period_starts = {m: [s for s, _ in spans] for m, spans in periods.items()}
     for bar in bars:
         if bar.machine not in periods or bar.length == 0 or pauses(plant, bar):
             continue
-        spans = periods[bar.machine]
-        starts = [s for s, _ in spans]
+        spans, starts = periods[bar.machine], period_starts[bar.machine]
         if bar.kind == "down":
             i = bisect.bisect_right(starts, bar.start) - 1
             if i < 0 or bar.end > spans[i][1]:
