@@ -47,6 +47,7 @@ from prodsched.lots.lot import STOCK
 from prodsched.plant.model import Plant
 from prodsched.schedule.rows import ScheduleRow
 from prodsched.timeline.calendar import Calendar
+from prodsched.timeline.shop import machine_calendars
 
 if TYPE_CHECKING:
     from prodsched.schedule.kpis import OrderOutcome
@@ -133,7 +134,7 @@ def product_kpis(plant: Plant, rows: list[ScheduleRow],
     outcomes_of: dict[str, list[OrderOutcome]] = defaultdict(list)
     for o in outcomes:
         outcomes_of[o.product].append(o)
-    down = {m: Calendar(plant.unavailable(m)) for m in {r.machine for r in rows if r.kind == "run"}}
+    down = machine_calendars(plant)
     return {name: _one(plant, name, by_product[name], outcomes_of[name], down, horizon)
             for name in plant.products if name in by_product}
 

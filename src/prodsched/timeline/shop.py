@@ -127,7 +127,7 @@ class Shop:
         self.earliest = plant.earliest
         self.adjacent_setups = adjacent_setups
         self.pool = Pool(plant.resources)
-        calendars = per_plant(plant, "calendars", _calendars)
+        calendars = machine_calendars(plant)
         self.lines = {name: MachineLine(name, calendars[name], state=m.initial_state)
                       for name, m in plant.machines.items()}
         for op in sorted(fixed, key=lambda op: (op.start, op.end)):
@@ -315,6 +315,11 @@ class Shop:
         """The placed operation of a placement of ``lot``'s step number ``step``."""
         return PlacedOp(lot, step, placement.machine, placement.start, placement.end,
                         placement.setup, placement.setup_start)
+
+
+def machine_calendars(plant: Plant) -> dict[str, Calendar]:
+    """Every machine's calendar, built once per plant (shared: read them, never change them)."""
+    return per_plant(plant, "calendars", _calendars)
 
 
 def _calendars(plant: Plant) -> dict[str, Calendar]:
