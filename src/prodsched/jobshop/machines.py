@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 from prodsched.jobshop.sequencing import add_group_entry_cuts, add_machine_sequence
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.variables import MachineSequence, Variables
+from prodsched.jobshop.variables import MachineSequence, Variables, all_constant
 
 # (machine, operations on it) → allowed circuit arcs, or None for all
 ArcFilter = Callable[[str, list[int]], set[tuple[int, int]] | None]
@@ -84,14 +84,19 @@ def add_no_overlap(model: cp_model.CpModel, shop: Shop, v: Variables, machine: s
     layers = downtime_layers(model, shop, v, machine) or [[]]
     if not separate:
         for layer in layers:
-            if len(busy) + len(layer) > 1:
-                model.add_no_overlap(busy + layer)
+            _no_overlap(model, busy + layer)
         return
-    if len(busy) > 1:
-        model.add_no_overlap(busy)
+    _no_overlap(model, busy)
     for layer in layers:
-        if layer and len(calendar) + len(layer) > 1:
-            model.add_no_overlap(calendar + layer)
+        if layer:
+            _no_overlap(model, calendar + layer)
+
+
+def _no_overlap(model: cp_model.CpModel, intervals: list[cp_model.IntervalVar]) -> None:
+    """A no-overlap, unless it has nothing to decide (see
+    :func:`~prodsched.jobshop.variables.all_constant`)."""
+    if len(intervals) > 1 and not all_constant(intervals):
+        model.add_no_overlap(intervals)
 
 
 def downtime_layers(model: cp_model.CpModel, shop: Shop, v: Variables, machine: str

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.variables import IntOrVar, Variables
+from prodsched.jobshop.variables import IntOrVar, Variables, all_constant
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def add_resources(model: cp_model.CpModel, shop: Shop, v: Variables,
                   outside: Sequence[Usage] = ()) -> None:
     """A cumulative per shared resource over the model's runs and changeovers and
     the constant ``outside`` usage (left out where the capacity can never be
-    exceeded)."""
+    exceeded, or where every interval and demand is a constant)."""
     if not shop.plant.uses_resources:
         return
     add_setup_demands(model, v)
@@ -78,7 +78,9 @@ def add_resources(model: cp_model.CpModel, shop: Shop, v: Variables,
     for resource, items in usage.items():
         known = shop.plant.resources.get(resource)
         capacity = known.capacity if known is not None else 1  # resources.csv's default
-        if sum(_upper(d) for _, d in items) <= capacity:
+        if sum(_upper(d) for _, d in items) <= capacity or (
+                all_constant([i for i, _ in items])
+                and all(isinstance(d, int) for _, d in items)):
             continue
         model.add_cumulative([i for i, _ in items], [d for _, d in items], capacity)
 

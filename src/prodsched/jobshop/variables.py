@@ -11,6 +11,7 @@ either way and leave out what only involves constants.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -23,6 +24,23 @@ from prodsched.plant.model import Mode, RoutingOption
 
 Literal = cp_model.IntVar  # a Boolean variable (or its negation)
 IntOrVar = int | cp_model.IntVar
+
+
+def is_constant(interval: cp_model.IntervalVar) -> bool:
+    """Whether an interval is fixed: always present, start and size constants."""
+    proto = interval.proto
+    return not (proto.enforcement_literal or proto.interval.start.vars
+                or proto.interval.size.vars or proto.interval.end.vars)
+
+
+def all_constant(intervals: Sequence[cp_model.IntervalVar]) -> bool:
+    """Whether every interval is fixed: a no-overlap or cumulative over them
+    constrains nothing the data has not decided, and is left out. (Besides, CP-SAT
+    9.15 without presolve, as the neighbourhood search solves, crashes — a
+    segmentation fault — on a plant-wide cumulative of capacity 1 whose
+    intervals are all fixed next to other scheduling constraints: the window of a
+    setup crew whose changeovers all lie outside it.)"""
+    return all(is_constant(i) for i in intervals)
 
 
 @dataclass
