@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from prodsched.heuristics.warmstart import WARM_RULES, choose_warm_start, dispatch_rules
+from prodsched.heuristics.warmstart import (
+    WARM_RULES,
+    choose_warm_start,
+    dispatch_rules,
+    run_rule,
+)
 from prodsched.lots.plan import plan_lots
 from prodsched.lots.realize import realizations
 from prodsched.objective import parse_objective
 from prodsched.plant import load_plant
 from prodsched.plant.setups import SetupTable
+from prodsched.schedule.schedule import Schedule
+from prodsched.timeline.shop import option_of
 from tests.conftest import assert_valid
 from tests.jobshop.test_hints import INSTANCES
 from tests.timeline.conftest import assert_v2
@@ -54,3 +61,24 @@ def test_warm_starts_keep_the_v2_rules(name):
                              parse_objective("weighted-tardiness>setup-time"))
     for option_schedule in [warm.best.schedule, *(c.schedule for c in warm.evidence.values())]:
         assert_v2(option_schedule)
+
+
+def test_a_pausing_plant_also_tries_its_best_rule_without_pauses():
+    plant = load_plant(INSTANCES / "shifts")
+    assert plant.uses_pauses and not plant.without_pauses().uses_pauses
+    warm = choose_warm_start(plant, realizations(plan_lots(plant)), SetupTable(plant),
+                             parse_objective("weighted-tardiness>setup-time"))
+    straight = [name for name in warm.scores if name.endswith(" / no pauses")]
+    assert len(straight) == 1
+    assert warm.best.key <= (0, tuple(warm.scores[straight[0]]))
+    # the schedule made without pauses is one of the pausing plant's: no run pauses in it
+    options = realizations(plan_lots(plant))
+    name = straight[0].removesuffix(" / no pauses")
+    option = next(o for o in options if name.startswith(o.name + " / "))
+    rule = name.rsplit(" / ", 1)[-1]
+    ops = run_rule(plant.without_pauses(), option.lots, SetupTable(plant), rule,
+                   option.pinned)
+    schedule = Schedule(plant, option.all_lots, ops)
+    assert_valid(schedule)
+    assert all(op.end - op.start == option_of(plant, op).duration(op.lot.quantity)
+               for op in ops if not op.fixed)

@@ -5,7 +5,12 @@ Every schedule comes from the one constructive scheduler
 deadlines first) becomes the model's complete hint. Fixed work (fixed.csv)
 is kept in every candidate and its lots are scheduled from their first step
 that is not fixed. For auto products, the best schedule of each single
-mode is kept as evidence for the mode the optimizer picks.
+mode is kept as evidence for the mode the optimizer picks. On a plant whose
+runs may pause, the best rule also runs with no run pausing (each such
+schedule is valid there too): pausing fills the end of a shift with a run
+that then waits overnight, which a dispatch rule cannot weigh against
+starting it the next morning, so the start is never worse than the same
+plant without pauses.
 """
 
 from __future__ import annotations
@@ -136,6 +141,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
         lots = list({op.lot.lot_id: op.lot for op in ops}.values())
         consider(name, lots, ops, True)
     evidence: dict[str, Candidate] = {}
+    made_by: dict[str, tuple[Realization, str]] = {}
     for option in options:
         for rule in dispatch_rules(len(option.lots)):
             name = f"{option.name} / {rule}"
@@ -146,11 +152,18 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
             c = consider(name, option.all_lots,
                          run_rule(plant, option.lots, setups, rule, option.pinned),
                          option.hintable)
+            made_by[name] = (option, rule)
             if option.auto_mode is not None:
                 mode = option.auto_mode.value
                 if mode not in evidence or c.key < evidence[mode].key:
                     evidence[mode] = c
     best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
+    if plant.uses_pauses and best.name in made_by:
+        option, rule = made_by[best.name]
+        straight = consider(f"{best.name} / no pauses", option.all_lots,
+                            run_rule(plant.without_pauses(), option.lots, setups, rule,
+                                     option.pinned), option.hintable)
+        best = min(best, straight, key=lambda c: c.key)
     if plan is not None and merge_seconds > 0:
         best = merge_descent(plant, plan, best, setups, consider, merge_seconds)
     scores = {c.name: [float(v) for v in c.values] for c in candidates}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
@@ -334,6 +334,21 @@ class Plant:
         return any(o.resources for steps in self.routings.values()
                    for st in steps for o in st.options) or any(
             r.resources for r in self.setup_rules)
+
+    @cached_property
+    def uses_pauses(self) -> bool:
+        """Whether some routing row's runs may pause (``can_pause``)."""
+        return any(o.can_pause for steps in self.routings.values()
+                   for st in steps for o in st.options)
+
+    def without_pauses(self) -> Plant:
+        """The same plant with no run allowed to pause: each of its schedules is one
+        of this plant's too (a run that may pause need not)."""
+        routings = {product: tuple(Step(st.number, tuple(replace(o, can_pause=False)
+                                                         for o in st.options))
+                                   for st in steps)
+                    for product, steps in self.routings.items()}
+        return replace(self, routings=routings)
 
     @property
     def earliest(self) -> int:
