@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.start import CANDIDATES, choose_start
+from prodsched.lns.start import CANDIDATES, FIRST_PORTFOLIO, choose_start
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
@@ -38,3 +38,24 @@ def test_the_start_keeps_the_v2_rules():
         start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE),
                              until=None, count=2)
         assert_v2(Schedule(plant, start.best.lots, start.best.ops))
+
+
+def test_the_first_schedule_handed_on_is_the_better_of_the_first_two(generated):
+    plant = generated["all-modes"]
+    shown = []
+    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None,
+                         count=len(CANDIDATES), on_best=shown.append)
+    first_two = [start.scores[f"{rule} / lots {window:g}"]
+                 for rule, window in CANDIDATES[:FIRST_PORTFOLIO]]
+    assert [float(v) for v in shown[0].key[1]] == min(first_two)
+    assert shown[-1] is start.best
+    assert all(b.key < a.key for a, b in zip(shown, shown[1:]))  # each one better
+
+
+def test_a_single_candidate_is_still_handed_on(generated):
+    plant = generated["all-modes"]
+    shown = []
+    choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None, count=1,
+                 on_best=shown.append)
+    assert len(shown) == 1
+    assert_valid(Schedule(plant, shown[0].lots, shown[0].ops))
