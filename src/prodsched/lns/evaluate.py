@@ -40,6 +40,12 @@ class Evaluator:
         self.holding = {name: p.holding_cost for name, p in plant.products.items()}
         self.deadline = {o.order_id: o.deadline for o in plant.orders if o.deadline is not None}
 
+    @property
+    def counts_holding(self) -> bool:
+        """Whether finished units held before their due date cost something here."""
+        return Criterion.HOLDING_COST in self.used and any(
+            rate > 0 for rate in self.holding.values())
+
     def criteria(self, ops: Iterable[PlacedOp]) -> dict[Criterion, Fraction]:
         """The value of every criterion the objective uses."""
         used = self.used

@@ -6,7 +6,7 @@ functions with everything outside the window fixed) from the current
 schedule as hint, puts the window's new machines, order and times into the schedule,
 re-times everything (:func:`~prodsched.timeline.retime.retime`, which also
 recomputes every changeover from the actual sequence; on plants with spec v2's
-rules the window's own placement is kept instead,
+rules, and where holding cost counts, the window's own placement is kept instead,
 :meth:`~prodsched.jobshop.window.WindowModel.placed`, valid by the window
 model's constraints) and keeps
 the result only when the objective, evaluated exactly over the whole plant,
@@ -134,8 +134,10 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     det_left = limits.deterministic_seconds
     stop = limits.stop or (lambda: False)
     # plants with spec v2's rules: the window's own placement is taken as it is, valid
-    # by the window model's constraints (next steps outside it stay put)
-    exact = plant.uses_v2_rules
+    # by the window model's constraints (next steps outside it stay put); so too where
+    # holding cost counts, as re-timing everything as early as possible would undo
+    # every lot the window delays towards its due date
+    exact = plant.uses_v2_rules or evaluator.counts_holding
     while not stop():
         left = limits.deadline - time.monotonic()
         if left < 0.2 or (det_left is not None and det_left <= 0):

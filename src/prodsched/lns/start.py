@@ -32,7 +32,6 @@ from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots, planned_releases
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import pinned_work
-from prodsched.objective import Criterion
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -110,9 +109,7 @@ def candidates(plant: Plant, evaluator: Evaluator
                ) -> list[tuple[str, float, float | None]]:
     """(rule, lot window, lead or ``None``) of every candidate, in the order tried."""
     plain: list[tuple[str, float, float | None]] = [(r, w, None) for r, w in CANDIDATES]
-    holds = Criterion.HOLDING_COST in evaluator.used and any(
-        p.holding_cost > 0 for p in plant.products.values())
-    if not holds:
+    if not evaluator.counts_holding:
         return plain
     return [*plain[:FIRST_PORTFOLIO], *HOLDING_CANDIDATES, *plain[FIRST_PORTFOLIO:]]
 
