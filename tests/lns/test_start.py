@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.start import CANDIDATES, FIRST_PORTFOLIO, choose_start
+from prodsched.lns.lots import aggregated_lots, planned_releases
+from prodsched.lns.start import (
+    CANDIDATES,
+    FIRST_PORTFOLIO,
+    HOLDING_CANDIDATES,
+    candidates,
+    choose_start,
+    mean_run,
+)
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
@@ -59,3 +67,26 @@ def test_a_single_candidate_is_still_handed_on(generated):
                  on_best=shown.append)
     assert len(shown) == 1
     assert_valid(Schedule(plant, shown[0].lots, shown[0].ops))
+
+
+def test_with_holding_cost_lots_released_towards_their_due_dates_compete(generated):
+    plant = generated["all-modes"]
+    holding = parse_objective("weighted-tardiness=1,setup-cost=1,holding-cost=1")
+    evaluator = Evaluator(plant, holding)
+    assert evaluator.counts_holding and not Evaluator(plant, OBJECTIVE).counts_holding
+    names = candidates(plant, evaluator)
+    assert names[FIRST_PORTFOLIO:FIRST_PORTFOLIO + len(HOLDING_CANDIDATES)] == list(
+        HOLDING_CANDIDATES)
+    assert len(candidates(plant, Evaluator(plant, OBJECTIVE))) == len(CANDIDATES)
+    start = choose_start(plant, SetupTable(plant), evaluator, until=None, count=len(names))
+    assert len(start.scores) == len(names)
+    # a lead-time candidate is a schedule of the plant's own lots (their own releases)
+    for rule, window, lead in HOLDING_CANDIDATES[:2]:
+        lots = aggregated_lots(plant, window * mean_run(plant))
+        released = planned_releases(plant, lots, lead)
+        assert any(a.release > b.release for a, b in zip(released, lots))
+        assert all(a.release >= b.release for a, b in zip(released, lots))
+    best = start.best
+    own = {lot.lot_id: lot for lot in best.lots}
+    assert all(op.lot is own[op.lot.lot_id] or op.fixed for op in best.ops)
+    assert_valid(Schedule(plant, best.lots, best.ops))
