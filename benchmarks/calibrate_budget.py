@@ -36,6 +36,7 @@ from prodsched.lots.realize import realizations
 from prodsched.objective import DEFAULT_OBJECTIVE, parse_objective
 from prodsched.pipeline import LARGE_MODEL, _finish
 from prodsched.plant.setups import SetupTable
+from prodsched.stop import Stop
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -56,7 +57,7 @@ def measure(name: str, folder: Path, max_arcs: int, search: float) -> dict[str, 
     build = time.monotonic() - started
     settings = SolverSettings(workers=1, seed=0, light_presolve=jm.size() > LARGE_MODEL)
     started = time.monotonic()
-    run = run_stages(jm.model, stages, settings, time.monotonic() + search)
+    run = run_stages(jm.model, stages, settings, Stop(time.monotonic() + search))
     wall = time.monotonic() - started
     det = sum(s.deterministic_seconds for s in run.stages)
     started = time.monotonic()

@@ -116,7 +116,9 @@ def _cell(row: dict[str, Any], key: str) -> str:
     value = row.get(key, "")
     if value is None or value == "":
         return "–"
-    return f"{value:g}" if isinstance(value, float) else str(value).replace("|", "/")
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+    return str(value).replace("|", "/")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from prodsched import cpsat_runner
 from prodsched.cpsat_runner import SolverSettings, run_stages
+from prodsched.stop import Stop
 
 
 def _conflict() -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
@@ -26,7 +27,7 @@ def _conflict() -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
 def test_without_stages_a_model_is_solved_for_any_solution():
     model, (a, _, c) = _conflict()
     model.add_assumptions([a, c])
-    run = run_stages(model, [], SolverSettings(workers=1), time.monotonic() + 10)
+    run = run_stages(model, [], SolverSettings(workers=1), Stop(time.monotonic() + 10))
     assert run.status == "feasible" and run.values is not None and run.value(a) == 1
     assert [s.name for s in run.stages] == ["feasibility"]
 
@@ -34,7 +35,7 @@ def test_without_stages_a_model_is_solved_for_any_solution():
 def test_an_infeasible_set_of_assumptions_comes_back_with_its_core():
     model, (a, b, c) = _conflict()
     model.add_assumptions([a, b, c])
-    run = run_stages(model, [], SolverSettings(workers=1), time.monotonic() + 10)
+    run = run_stages(model, [], SolverSettings(workers=1), Stop(time.monotonic() + 10))
     assert run.status == "infeasible" and run.values is None
     assert set(run.core) == {a.index, b.index}
 
@@ -68,8 +69,8 @@ def test_stop_ends_a_search_that_finds_no_solution(monkeypatch):
     for stages in ([], [("x", model.new_int_var(0, 5, "z"), 1)]):
         silent.stopped.clear()
         started = time.monotonic()
-        run = run_stages(model, stages, SolverSettings(workers=1), started + 30,
-                         stop=lambda t=started: time.monotonic() > t + 0.3)
+        run = run_stages(model, stages, SolverSettings(workers=1), Stop.make(
+            started + 30, requested=lambda t=started: time.monotonic() > t + 0.3))
         assert silent.stopped.is_set() and run.values is None
         assert time.monotonic() - started < 5
 
@@ -85,7 +86,7 @@ def test_the_settings_reach_the_solver():
 
     z = model.new_int_var(0, 5, "z")
     run_stages(model, [("z", z, 1)], SolverSettings(workers=1, seed=7, presolve=False),
-               time.monotonic() + 10, solver_hook=hook)
+               Stop.make(time.monotonic() + 10, solver_hook=hook))
     run_stages(model, [("z", z, 1)], SolverSettings(workers=1, seed=7),
-               time.monotonic() + 10, solver_hook=hook)
+               Stop.make(time.monotonic() + 10, solver_hook=hook))
     assert seen == [(False, 1, 7), (True, 1, 7)]

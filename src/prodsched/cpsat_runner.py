@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from prodsched.stop import Stop
+
 STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -58,9 +60,10 @@ class SolverSettings:
     log
         Print CP-SAT's own search log.
     deterministic_seconds
-        When set, limit the whole search (all stages) by CP-SAT's deterministic
-        time, so that runs repeat exactly with one worker; the wall-clock
-        deadline still applies as a safety (see :attr:`StageResult.limit`).
+        When set, the whole solve's budget in CP-SAT's deterministic time, so
+        that runs repeat exactly with one worker: the route turns it into the
+        :class:`~prodsched.stop.Stop` its searches run under (the wall-clock
+        deadline still applies as a safety, see :attr:`StageResult.limit`).
     light_presolve
         Cap presolve (one pass, short probing): for large models, where full
         presolve would take a large share of the time limit.
@@ -193,15 +196,13 @@ def run_stages(
     model: cp_model.CpModel,
     stages: Sequence[StageExpression],
     settings: SolverSettings,
-    deadline: float,
+    stop: Stop,
     *,
     at_zero: list[bool] | None = None,
     progress: ProgressHook | None = None,
-    stop: Callable[[], bool] | None = None,
-    solver_hook: SolverHook | None = None,
     stage_share: float = STAGE_SHARE,
 ) -> RunResult:
-    """Minimise ``stages`` lexicographically until ``deadline`` (``time.monotonic``).
+    """Minimise ``stages`` lexicographically until ``stop`` says so.
 
     Parameters
     ----------
@@ -211,7 +212,13 @@ def run_stages(
         stage: one search for any solution (the model's own objective, if
         any, is kept), e.g. under assumptions (see :attr:`RunResult.core`).
     settings
-        CP-SAT's parameters, and the deterministic budget of all stages.
+        CP-SAT's parameters.
+    stop
+        The wall deadline and deterministic budget of all stages; a requested
+        stop is polled between stages, at every solution and every
+        :data:`STOP_POLL_SECONDS` during a search (the search then ends with
+        what it has, ``interrupted``); the live solver is handed to its hook
+        while a stage runs, so that a signal handler can stop it.
     at_zero
         Per stage, true when the model's hint already makes it 0: the stage
         is then optimal without a search (0 is its lower bound) and is fixed
@@ -221,13 +228,6 @@ def run_stages(
     progress
         Called on every solution with the stage, seconds since the start,
         objective and bound.
-    stop
-        Polled between stages, at every solution and every
-        :data:`STOP_POLL_SECONDS` during a search: once true, the search ends
-        with what it has (``interrupted``).
-    solver_hook
-        Called with the live solver while a stage runs (and ``None`` after),
-        so that a signal handler can stop it.
     stage_share
         A stage before the last gets this share of what is left: of the
         deterministic budget, or else of the time (it then stops at its first
@@ -235,23 +235,22 @@ def run_stages(
     """
     result = RunResult()
     t0 = time.monotonic()
-    with polling(stop) as live:
+    with polling(stop.requested if stop.can_be_requested else None) as live:
         if not stages:
-            _satisfy(model, settings, deadline, result, live, solver_hook)
+            _satisfy(model, settings, stop, result, live)
             return result
-        _minimise(model, stages, settings, deadline, result, t0, at_zero, progress, stop,
-                  live, solver_hook, stage_share)
+        _minimise(model, stages, settings, stop, result, t0, at_zero, progress, live,
+                  stage_share)
     return result
 
 
 def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
-              settings: SolverSettings, deadline: float, result: RunResult, t0: float,
-              at_zero: list[bool] | None, progress: ProgressHook | None,
-              stop: Callable[[], bool] | None, live: SolverHook,
-              solver_hook: SolverHook | None, stage_share: float) -> None:
+              settings: SolverSettings, stop: Stop, result: RunResult, t0: float,
+              at_zero: list[bool] | None, progress: ProgressHook | None, live: SolverHook,
+              stage_share: float) -> None:
     """The stages one after the other (see :func:`run_stages`); fills ``result``."""
     statuses: list[str] = []
-    det_left = settings.deterministic_seconds
+    det_left = stop.deterministic_seconds
     assumed = False  # a stage was fixed at 0 on the hint's word, not by a search
     for k, (name, expr, scale) in enumerate(stages):
         last = k == len(stages) - 1
@@ -261,10 +260,10 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
             model.add(expr <= 0)
             assumed = True
             continue
-        if stop is not None and stop():
+        if stop():
             result.interrupted = True
             break
-        remaining = deadline - time.monotonic()
+        remaining = stop.left()
         if remaining <= 0.05 and result.values is not None:
             break
         budget = max(0.05, remaining)
@@ -274,7 +273,8 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
         det_budget = None if det_left is None else max(
             0.01, det_left if last else det_left * stage_share)
         solver = _solver(settings, budget, det_budget)
-        watcher = _Watcher(name, scale, t0, result, progress, stop)
+        watcher = _Watcher(name, scale, t0, result, progress,
+                           stop.requested if stop.can_be_requested else None)
         timer = None
         if not last and det_budget is None:
             timer = threading.Timer(remaining * stage_share, watcher.end_share, (solver,))
@@ -282,14 +282,14 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
             timer.start()
         started = time.monotonic()
         try:
-            status = _solve(model, solver, watcher, live, solver_hook)
+            status = _solve(model, solver, watcher, live, stop)
         finally:
             if timer is not None:
                 timer.cancel()
         response = solver.response_proto
         if det_left is not None:
             det_left = max(0.0, det_left - response.deterministic_time)
-        stopped = result.interrupted or (stop is not None and stop())
+        stopped = result.interrupted or stop()
         has_solution = status in ("optimal", "feasible")
         result.stages.append(StageResult(
             name, status,
@@ -315,13 +315,13 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
     result.status = "optimal" if complete and all(s == "optimal" for s in statuses) else "feasible"
 
 
-def _satisfy(model: cp_model.CpModel, settings: SolverSettings, deadline: float,
-             result: RunResult, live: SolverHook, solver_hook: SolverHook | None) -> None:
+def _satisfy(model: cp_model.CpModel, settings: SolverSettings, stop: Stop,
+             result: RunResult, live: SolverHook) -> None:
     """One search without stages: a solution, or a proof (and core) of infeasibility."""
-    budget = max(0.01, deadline - time.monotonic())
-    solver = _solver(settings, budget, settings.deterministic_seconds)
+    budget = max(0.01, stop.left())
+    solver = _solver(settings, budget, stop.deterministic_seconds)
     started = time.monotonic()
-    status = _solve(model, solver, None, live, solver_hook)
+    status = _solve(model, solver, None, live, stop)
     response = solver.response_proto
     result.stages.append(StageResult("feasibility", status, None, None,
                                      time.monotonic() - started,
@@ -334,18 +334,16 @@ def _satisfy(model: cp_model.CpModel, settings: SolverSettings, deadline: float,
 
 
 def _solve(model: cp_model.CpModel, solver: cp_model.CpSolver, watcher: _Watcher | None,
-           live: SolverHook, solver_hook: SolverHook | None) -> str:
+           live: SolverHook, stop: Stop) -> str:
     """One CP-SAT search, with the live solver handed to the hooks meanwhile; its
     status (:data:`STATUS_NAMES`)."""
     live(solver)
-    if solver_hook is not None:
-        solver_hook(solver)
+    stop.attach(solver)
     try:
         code = solver.solve(model, watcher)
     finally:
         live(None)
-        if solver_hook is not None:
-            solver_hook(None)
+        stop.attach(None)
     status = STATUS_NAMES.get(code, "unknown")
     if status == "invalid":
         raise ModelRejectedError(f"CP-SAT rejected the model: {model.validate()}")

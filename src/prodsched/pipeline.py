@@ -229,8 +229,10 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         raise InfeasibleError(conflicts)
     size = ModelSize.of(plant, plan, setups)
     large = is_large(size) if request.large is None else request.large
-    if large and not (request.extensions or warm_starts or request.lot_plan
-                      or plant.previous is not None):
+    # warm starts (the formats' heuristics, the strategies' seeds) go to the full model,
+    # unless the large-plant route is asked for: it then starts from the best of them
+    if large and not (request.extensions or request.lot_plan or plant.previous is not None
+                      or (warm_starts and request.large is not True)):
         from prodsched.lns.route import StartBreaksRules, solve_large
 
         try:
@@ -306,21 +308,20 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     at_zero = [v == 0 for v in warm.best.values] if usable else None
     if jm.size() > LARGE_MODEL:
         settings = replace(settings, light_presolve=True)
-    search_end = budget.end - reserve
-    if repeatable and settings.deterministic_seconds is None:
+    det = settings.deterministic_seconds
+    if repeatable and det is None:
         search = max(MIN_SEARCH, DETERMINISTIC_SEARCH_SHARE * request.time_limit
                      - size.build_seconds(max_arcs) - reserve)
-        settings = replace(settings, deterministic_seconds=round(
-            DETERMINISTIC_PER_SECOND * search, 3))
-    budget.notes["deterministic_seconds"] = settings.deterministic_seconds
+        det = round(DETERMINISTIC_PER_SECOND * search, 3)
+    budget.notes["deterministic_seconds"] = det
     if stop():
         details["interrupted"] = True
         return fallback("interrupted before CP-SAT started")
     monitor.phase("search")
     try:
-        run = run_stages(jm.model, stages, settings, search_end, at_zero=at_zero,
-                         progress=request.progress, stop=request.stop,
-                         solver_hook=request.solver_hook)
+        run = run_stages(jm.model, stages, settings,
+                         request.stopping(budget.end - reserve, det), at_zero=at_zero,
+                         progress=request.progress)
     except ModelRejectedError as err:
         raise _too_large(plant, err) from None
     monitor.phase("finish")

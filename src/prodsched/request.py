@@ -20,6 +20,7 @@ from prodsched.objective import Objective
 from prodsched.plant.model import Mode
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 
 __all__ = ["MODELS", "NoMonitor", "SolveMonitor", "SolveRequest"]
 
@@ -88,6 +89,12 @@ class SolveRequest:
     large: bool | None = None
     model: str = "jobshop"
     bucket_length: int | None = None
+
+    def stopping(self, deadline: float, deterministic_seconds: float | None = None) -> Stop:
+        """A :class:`~prodsched.stop.Stop` at ``deadline`` (and deterministic budget)
+        with this request's stop flag and solver hook."""
+        return Stop.make(deadline, requested=self.stop, solver_hook=self.solver_hook,
+                         deterministic_seconds=deterministic_seconds)
 
 
 class NoMonitor:

@@ -133,6 +133,24 @@ def test_crews_compared_at_one_and_three_crews():
     assert one.row()["utilization"] > three.row()["utilization"]
 
 
+def test_more_of_a_resource_never_shows_a_worse_objective():
+    plant = prodsched.load_plant(INSTANCES / "crews")
+    results = compare_resources(plant, "setup_crew", (3, 1, 2), time_limit=5,
+                                settings=SolverSettings(workers=2))
+    assert [r.capacity for r in results] == [3, 1, 2]  # in the order asked for
+    by_capacity = {r.capacity: r.schedule for r in results}
+    for schedule in by_capacity.values():
+        assert schedule is not None
+        assert_valid(schedule)
+    objective = {c: s.info.objective for c, s in by_capacity.items() if s is not None}
+    assert objective[3] <= objective[2] <= objective[1]
+    # each solve started from the schedules of the smaller capacities
+    tried = {c: set(s.info.details["dispatch"]["objectives"])
+             for c, s in by_capacity.items() if s is not None}
+    assert "setup_crew-1" not in tried[1]
+    assert {"setup_crew-1"} <= tried[2] and {"setup_crew-1", "setup_crew-2"} <= tried[3]
+
+
 def test_solve_writes_the_resources_view_with_the_other_files(make_plant, tmp_path):
     folder = make_plant(ONE_PRESS)
     out = tmp_path / "out"

@@ -18,6 +18,7 @@ from prodsched.objective import parse_objective
 from prodsched.plant.model import FixedRow, Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from tests.jobshop.v2 import check, option, plant, solve, v2_violations
 
 
@@ -71,7 +72,7 @@ def test_a_window_over_every_operation_finds_the_full_models_optimum(make, objec
     _, full, _ = solve(p, objective, plan=lots)
     wm = WindowModel(p, SetupTable(p), parse_objective(objective), state, _everything(state))
     run = run_stages(wm.model, wm.stages(), SolverSettings(workers=1),
-                     time.monotonic() + 30)
+                     Stop(time.monotonic() + 30))
     assert (run.status, full.status) == ("optimal", "optimal")
     assert [s.objective for s in run.stages] == [s.objective for s in full.stages]
     _, placed = decode(wm, run.value)
@@ -92,7 +93,7 @@ def test_every_window_keeps_the_v2_rules(soft):
         proto = wm.model.proto
         assert sorted(proto.solution_hint.vars) == list(range(len(proto.variables)))
         run = run_stages(wm.model, wm.stages(), SolverSettings(workers=1, presolve=False),
-                         time.monotonic() + 10)
+                         Stop(time.monotonic() + 10))
         assert run.values is not None
         solved += 1
         assert all(state.ops[k].fixed is False for k in wm.free)
@@ -149,6 +150,6 @@ def test_no_window_keeps_a_no_overlap_or_cumulative_with_nothing_to_decide():
             assert not all(is_constant(wm.model.get_interval_var_from_proto_index(i))
                            for i in members)
         run = run_stages(wm.model, wm.stages(), SolverSettings(workers=2, presolve=False),
-                         time.monotonic() + 10)
+                         Stop(time.monotonic() + 10))
         assert run.values is not None
     assert seen > 0

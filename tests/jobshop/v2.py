@@ -33,6 +33,7 @@ from prodsched.plant.model import (
 )
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from prodsched.validate import validate_texts
 
 
@@ -78,7 +79,7 @@ def solve(p: Plant, objective: str = "makespan", seconds: float = 30.0,
     """The full model of ``p`` solved (one worker) and decoded."""
     jm = JobShopModel(p, plan or plan_lots(p), SetupTable(p), parse_objective(objective))
     run = run_stages(jm.model, jm.stages(), SolverSettings(workers=1),
-                     time.monotonic() + seconds)
+                     Stop(time.monotonic() + seconds))
     assert run.values is not None, run.status
     lots, ops = decode(jm, run.value)
     return Schedule(p, lots, ops), run, jm

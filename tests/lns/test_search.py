@@ -7,12 +7,13 @@ import time
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
-from prodsched.lns.search import SearchLimits, improve
+from prodsched.lns.search import improve
 from prodsched.lns.start import RULES
 from prodsched.objective import parse_objective
 from prodsched.plant import load_plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 from tests.timeline.conftest import queue_schedule
 from tests.timeline.test_dispatch import ALTERNATING
@@ -26,7 +27,7 @@ def _search(plant, objective, rule, seconds, det=None, workers=2):
     seen = []
     best, values, stats = improve(
         plant, setups, parsed, lots, ops,
-        SearchLimits(deadline=time.monotonic() + seconds, deterministic_seconds=det),
+        Stop(time.monotonic() + seconds, deterministic_seconds=det),
         SolverSettings(workers=workers, seed=0),
         on_improve=lambda ops, values: seen.append(values))
     return lots, ops, best, values, stats, seen

@@ -10,13 +10,14 @@ from prodsched import load_plant
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
-from prodsched.lns.search import SearchLimits, improve
+from prodsched.lns.search import improve
 from prodsched.lots.lot import Lot
 from prodsched.lots.placed import PlacedOp
 from prodsched.objective import parse_objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 
 # A pauses on M1 and holds the operator, whom its second step (waiting at most 4)
@@ -66,7 +67,7 @@ def test_the_search_improves_a_v2_schedule_and_hands_on_only_valid_ones(make_pla
     seen: list[list[PlacedOp]] = []
     best, values, stats = improve(
         plant, setups, objective, lots, start,
-        SearchLimits(deadline=time.monotonic() + 5, deterministic_seconds=2.0),
+        Stop(time.monotonic() + 5, deterministic_seconds=2.0),
         SolverSettings(workers=1, seed=0), on_improve=lambda ops, _: seen.append(ops))
     evaluator = Evaluator(plant, objective)
     assert stats.improved > 0 and seen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots, planned_releases
 from prodsched.lns.start import (
@@ -57,7 +59,7 @@ def test_the_first_schedule_handed_on_is_the_better_of_the_first_two(generated):
                  for rule, window in CANDIDATES[:FIRST_PORTFOLIO]]
     assert [float(v) for v in shown[0].key[1]] == min(first_two)
     assert shown[-1] is start.best
-    assert all(b.key < a.key for a, b in zip(shown, shown[1:]))  # each one better
+    assert all(b.key < a.key for a, b in itertools.pairwise(shown))  # each one better
 
 
 def test_a_single_candidate_is_still_handed_on(generated):
@@ -81,11 +83,11 @@ def test_with_holding_cost_lots_released_towards_their_due_dates_compete(generat
     start = choose_start(plant, SetupTable(plant), evaluator, until=None, count=len(names))
     assert len(start.scores) == len(names)
     # a lead-time candidate is a schedule of the plant's own lots (their own releases)
-    for rule, window, lead in HOLDING_CANDIDATES[:2]:
+    for _rule, window, lead in HOLDING_CANDIDATES[:2]:
         lots = aggregated_lots(plant, window * mean_run(plant))
         released = planned_releases(plant, lots, lead)
-        assert any(a.release > b.release for a, b in zip(released, lots))
-        assert all(a.release >= b.release for a, b in zip(released, lots))
+        assert any(a.release > b.release for a, b in zip(released, lots, strict=True))
+        assert all(a.release >= b.release for a, b in zip(released, lots, strict=True))
     best = start.best
     own = {lot.lot_id: lot for lot in best.lots}
     assert all(op.lot is own[op.lot.lot_id] or op.fixed for op in best.ops)

@@ -18,6 +18,7 @@ from prodsched.lns.window import Neighbourhoods
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from prodsched.timeline.retime import retime
 from tests.conftest import assert_valid
 from tests.timeline.conftest import queue_schedule
@@ -59,7 +60,7 @@ def test_a_solved_window_put_back_gives_a_valid_schedule(generated, plant_name):
     for window in windows:
         wm = WindowModel(plant, setups, OBJECTIVE, state, window, soft=0.1)
         run = run_stages(wm.model, wm.stages(), SolverSettings(workers=1, presolve=False),
-                         time.monotonic() + 5.0)
+                         Stop(time.monotonic() + 5.0))
         assert run.values is not None
         moved = apply_moves(state, window, wm.moves(run.value))
         if moved is None:

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from prodsched.bench.check import OpTime
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.formats.shop import ShopInstance
+from prodsched.stop import Stop
 
 
 @dataclass
@@ -150,7 +151,7 @@ def solve_plain(instance: ShopInstance, time_limit: float, workers: int, seed: i
     plain = build_plain(instance)
     deadline = time.monotonic() + max(0.1, time_limit - (time.monotonic() - t0))
     run = run_stages(plain.model, [("makespan", plain.makespan, 1)],
-                     SolverSettings(workers=workers, seed=seed), deadline)
+                     SolverSettings(workers=workers, seed=seed), Stop(deadline))
     if run.values is None:
         return PlainResult(run.status, None, None, None)
     solution: list[list[OpTime]] = []

@@ -25,6 +25,7 @@ from prodsched.lots.plan import LotPlan
 from prodsched.objective import parse_objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
+from prodsched.stop import Stop
 
 # At most this many independent conflicts are looked for.
 MAX_CONFLICTS = 5
@@ -63,7 +64,7 @@ class _Assumptions:
         self.model.add_assumptions([lit.var for lit in lits])
         run = run_stages(self.model, [], SolverSettings(workers=self.workers or 1,
                                                         seed=self.seed),
-                         time.monotonic() + seconds, solver_hook=self.hook)
+                         Stop.make(time.monotonic() + seconds, solver_hook=self.hook))
         if run.values is not None:
             return None
         if run.status != "infeasible":

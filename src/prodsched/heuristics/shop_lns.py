@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.heuristics.tabu_shop import Jobs, Placement
+from prodsched.stop import Stop
 
 # One neighbourhood's solve takes at most this many seconds.
 NEIGHBOURHOOD_SECONDS = 2.0
@@ -182,8 +183,8 @@ def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: 
         for before, after in itertools.pairwise(kept):
             model.add(starts[after] >= ends[before])
     run = run_stages(model, [("makespan", makespan, 1)],
-                     SolverSettings(workers=workers, seed=seed), time.monotonic() + seconds,
-                     stop=stop)
+                     SolverSettings(workers=workers, seed=seed),
+                     Stop.make(time.monotonic() + seconds, requested=stop))
     if run.values is None:
         return None
     placement: Placement = []

@@ -32,7 +32,7 @@ from prodsched.budget import DETERMINISTIC_PER_SECOND, DETERMINISTIC_SEARCH_SHAR
 from prodsched.errors import NoScheduleError
 from prodsched.lns.checkpoint import Checked, Checkpointer
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.search import SearchLimits, improve
+from prodsched.lns.search import improve
 from prodsched.lns.start import CANDIDATE_PER_OP, Candidate, choose_start
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
@@ -132,6 +132,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     operations = sum(len(plant.routings[o.product]) for o in plant.orders)
     start = choose_start(
         plant, setups, evaluator, modes=request.modes, stop=request.stop, on_best=on_best,
+        given=request.warm_starts,
         until=None if budget.repeatable else t0 + START_SHARE * request.time_limit,
         count=max(1, int(START_SHARE * request.time_limit / (CANDIDATE_PER_OP * operations)))
         if budget.repeatable else None)
@@ -167,8 +168,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
 
     monitor.phase("search")
     ops, _, stats = improve(plant, setups, objective, best.lots, best.ops,
-                            SearchLimits(deadline=deadline, deterministic_seconds=det,
-                                         stop=request.stop, solver_hook=request.solver_hook),
+                            request.stopping(deadline, det),
                             request.settings, on_improve=improved, t0=t0)
     monitor.phase("finish")
     details["lns"] = {**stats.summary(),

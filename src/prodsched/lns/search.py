@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
-
-from ortools.sat.python import cp_model
 
 from prodsched.budget import DETERMINISTIC_PER_SECOND
 from prodsched.cpsat_runner import SolverSettings, run_stages
@@ -39,6 +37,7 @@ from prodsched.objective import Objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.stop import Stop
 from prodsched.timeline.retime import retime
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
@@ -87,24 +86,8 @@ class SearchStats:
                 "mean_window": round(sum(self.sizes) / len(self.sizes), 1) if self.sizes else 0}
 
 
-@dataclass
-class SearchLimits:
-    """When to stop: a clock deadline, a deterministic budget, a stop request.
-
-    ``deterministic_seconds``: when set, the sum of the sub-solves'
-    deterministic time bounds the search instead of the clock (with one
-    worker, the same plant then gives the same schedule); the clock
-    ``deadline`` still holds.
-    """
-
-    deadline: float
-    deterministic_seconds: float | None = None
-    stop: Callable[[], bool] | None = None
-    solver_hook: Callable[[cp_model.CpSolver | None], None] | None = None
-
-
 def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[Lot],
-            ops: list[PlacedOp], limits: SearchLimits, settings: SolverSettings,
+            ops: list[PlacedOp], stop: Stop, settings: SolverSettings,
             on_improve: Improved | None = None, t0: float | None = None
             ) -> tuple[list[PlacedOp], tuple[Fraction, ...], SearchStats]:
     """Improve ``ops`` window by window until a limit; return the best and its values.
@@ -115,8 +98,11 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
         The plant, its changeover lookup, what is minimised.
     lots, ops
         A complete, valid schedule.
-    limits
-        When to stop.
+    stop
+        When to stop: the clock deadline, and with a deterministic budget the
+        sum of the sub-solves' deterministic time bounds the search instead
+        (with one worker, the same plant then gives the same schedule; the
+        clock still holds).
     settings
         CP-SAT workers and seed for the sub-solves.
     on_improve
@@ -131,15 +117,14 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     hoods = Neighbourhoods(plant, seed=settings.seed)
     stats = SearchStats(trajectory=[(time.monotonic() - t0, float(values[0]))])
     size = START_SIZE
-    det_left = limits.deterministic_seconds
-    stop = limits.stop or (lambda: False)
+    det_left = stop.deterministic_seconds
     # plants with spec v2's rules: the window's own placement is taken as it is, valid
     # by the window model's constraints (next steps outside it stay put); so too where
     # holding cost counts, as re-timing everything as early as possible would undo
     # every lot the window delays towards its due date
     exact = plant.uses_v2_rules or evaluator.counts_holding
     while not stop():
-        left = limits.deadline - time.monotonic()
+        left = stop.left()
         if left < 0.2 or (det_left is not None and det_left <= 0):
             break
         window = _next_window(hoods, state, evaluator, size, stats.windows)
@@ -155,13 +140,11 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
         # a complete hint and a small model: presolve would cost more than it saves
         sub = SolverSettings(workers=settings.workers, seed=settings.seed, presolve=False)
         if det_left is None:
-            seconds = min(SUB_LIMIT, limits.deadline - solve_started)
+            window_stop = stop.within(SUB_LIMIT)
         else:  # repeatable: deterministic time decides, the clock is only a safety
-            seconds = min(WALL_SAFETY * SUB_LIMIT, limits.deadline - solve_started)
-            sub = replace(sub, deterministic_seconds=min(
-                det_left, DETERMINISTIC_PER_SECOND * SUB_LIMIT))
-        run = run_stages(wm.model, wm.stages(), sub, solve_started + seconds,
-                         solver_hook=limits.solver_hook, stage_share=STAGE_SHARE)
+            window_stop = stop.within(WALL_SAFETY * SUB_LIMIT).with_budget(
+                min(det_left, DETERMINISTIC_PER_SECOND * SUB_LIMIT))
+        run = run_stages(wm.model, wm.stages(), sub, window_stop, stage_share=STAGE_SHARE)
         seconds = time.monotonic() - solve_started
         stats.sub_seconds += seconds
         det = run.deterministic_seconds

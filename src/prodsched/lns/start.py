@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -124,7 +124,8 @@ def _own_lots(ops: list[PlacedOp], lots: list[Lot]) -> list[PlacedOp]:
 def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
                  until: float | None, count: int | None = None,
                  modes: dict[str, Mode] | None = None, stop: Callable[[], bool] | None = None,
-                 on_best: Callable[[Candidate], None] | None = None) -> Start:
+                 on_best: Callable[[Candidate], None] | None = None,
+                 given: Sequence[tuple[str, list[PlacedOp]]] = ()) -> Start:
     """Run the candidates; return the best.
 
     Parameters
@@ -141,15 +142,27 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
     on_best
         Called with the best of the first :data:`FIRST_PORTFOLIO` candidates,
         then with every new best one as soon as it exists.
+    given
+        Complete schedules ``(name, placed operations)`` that compete too (e.g.
+        ``SolveRequest.warm_starts``), considered before the dispatch rules.
     """
     unit = mean_run(plant)
     pinned = pinned_work(plant, setups)
     plans: dict[float, list[Lot]] = {}
     start: Start | None = None
+    for name, ops in given:
+        lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+        candidate = Candidate(name, lots, list(ops), (
+            0 if evaluator.meets_deadlines(ops) else 1, evaluator.values(ops)))
+        if start is None:
+            start = Start(candidate)
+        elif candidate.key < start.best.key:
+            start.best = candidate
+        start.scores[name] = [float(v) for v in candidate.key[1]]
     shown = False  # on_best called
     for n, (rule, window, lead) in enumerate(candidates(plant, evaluator)):
         name = f"{rule} / lots {window:g}" + ("" if lead is None else f" / lead {lead:g}")
-        if start is not None and (
+        if start is not None and n > 0 and (
                 (count is not None and n >= count) or (stop is not None and stop())
                 or (until is not None and time.monotonic() > until
                     and start.best.meets_deadlines)):

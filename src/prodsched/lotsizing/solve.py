@@ -100,9 +100,9 @@ def solve_lotsizing(plant: Plant, request: SolveRequest,
     build_seconds = time.monotonic() - build_started
     # the full LP (all constraints, level 2) is what bounds a lot-sizing model
     settings = replace(request.settings, linearization_level=2, subsolvers=("max_lp",))
-    run = run_stages(bm.model, stages, settings, t0 + request.time_limit,
-                     progress=request.progress, stop=request.stop,
-                     solver_hook=request.solver_hook)
+    run = run_stages(bm.model, stages, settings,
+                     request.stopping(t0 + request.time_limit, settings.deterministic_seconds),
+                     progress=request.progress)
     if run.values is None:
         if run.status == "infeasible":
             raise InfeasibleError([Conflict(
