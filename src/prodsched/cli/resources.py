@@ -41,8 +41,10 @@ def compare_resources_command(plant: str, resource: str, capacities: str,
 
     How many setup crews (operators, moulds) does the plant need? Where one
     more crew no longer lowers tardiness or makespan, the last one added is not
-    worth it. Exit codes: 0 done, 2 bad input (an unknown resource, a capacity
-    that is not a whole number >= 1).
+    worth it. Capacities are solved from the smallest up, each also starting
+    from the schedules found with less, so more never shows a worse objective.
+    Exit codes: 0 done, 2 bad input (an unknown resource, a capacity that is
+    not a whole number >= 1).
     """
     from prodsched.atomic import write_files_atomically
     from prodsched.cpsat_runner import SolverSettings
