@@ -22,6 +22,7 @@ from fractions import Fraction
 from ortools.sat.python import cp_model
 
 from prodsched.errors import UsageError
+from prodsched.plant.model import Plant
 from prodsched.plant.values import parse_number
 from prodsched.schedule.kpis import Kpis
 
@@ -97,6 +98,13 @@ class Objective:
 
 def _num(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else str(float(value))
+
+
+def counts_holding(objective: Objective, plant: Plant) -> bool:
+    """Whether finished units held before their due date cost something: the
+    objective counts holding cost and some product has a rate."""
+    return Criterion.HOLDING_COST in objective.criteria and any(
+        p.holding_cost > 0 for p in plant.products.values())
 
 
 def parse_objective(text: str | Objective) -> Objective:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from prodsched.errors import InvalidScheduleError
 from prodsched.lns.checkpoint import Checkpointer
 
 
@@ -96,3 +97,25 @@ def test_an_invalid_schedule_is_never_handed_on_and_the_error_is_kept():
     assert handed == []
     with pytest.raises(ValueError):
         raise checkpointer.error  # type: ignore[misc]
+
+
+def test_a_schedule_the_validator_rejects_is_listed_and_the_newest_valid_one_stays():
+    class Rejects(Slow):
+        def __call__(self, payload):  # type: ignore[no-untyped-def]
+            if payload == 2:
+                raise InvalidScheduleError("internal error: the schedule breaks 1 rule(s)")
+            return super().__call__(payload)
+
+    handed = []
+    checkpointer = Checkpointer(Rejects(0.0), lambda s, f: handed.append(s), every=0.0)
+    first = checkpointer.offer(1)
+    assert checkpointer.result_for(first, timeout=2) == "schedule 1"
+    second = checkpointer.offer(2)
+    assert checkpointer.result_for(second, timeout=2) is None
+    latest = checkpointer.latest()
+    assert latest is not None and latest.version == first and checkpointer.error is None
+    assert [(v, "breaks 1 rule" in text) for v, text in checkpointer.rejected] == [(second, True)]
+    third = checkpointer.offer(3)  # the checkpointer goes on after a rejection
+    assert checkpointer.result_for(third, timeout=2) == "schedule 3"
+    checkpointer.close()
+    assert handed == ["schedule 1", "schedule 3"]

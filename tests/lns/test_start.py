@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.lots import aggregated_lots, planned_releases
+from prodsched.lns.lots import aggregated_lots
 from prodsched.lns.start import (
     CANDIDATES,
     FIRST_PORTFOLIO,
@@ -14,6 +14,7 @@ from prodsched.lns.start import (
     choose_start,
     mean_run,
 )
+from prodsched.lots.release import planned_releases
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule

@@ -10,7 +10,9 @@ runs may pause, the best rule also runs with no run pausing (each such
 schedule is valid there too): pausing fills the end of a shift with a run
 that then waits overnight, which a dispatch rule cannot weigh against
 starting it the next morning, so the start is never worse than the same
-plant without pauses.
+plant without pauses. Where holding cost counts, it also runs with lots
+released towards their due dates (:mod:`prodsched.lots.release`): a rule
+that starts every lot as soon as it may makes most of them far too early.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import Pinned
 from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import Realization, slot_prefix
-from prodsched.objective import Objective
+from prodsched.lots.release import planned_releases, with_own_lots
+from prodsched.objective import Objective, counts_holding
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -36,6 +39,9 @@ from prodsched.timeline.dispatch import dispatch
 from prodsched.timeline.rules import RuleFactory, serial, setup_ties
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
+# Where holding cost counts, the best rule also runs with lots released this many
+# times their work before their due dates (:mod:`prodsched.lots.release`).
+LEADS = (4, 8, 16)
 # Above this many lots, only two dispatch rules run per realization.
 MANY_LOTS = 400
 # The warm start's rules (names as reported in kpis.json): ``plain-edd`` places
@@ -164,6 +170,15 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                             run_rule(plant.without_pauses(), option.lots, setups, rule,
                                      option.pinned), option.hintable)
         best = min(best, straight, key=lambda c: c.key)
+    if counts_holding(objective, plant) and best.name in made_by:
+        option, rule = made_by[best.name]
+        base = best.name
+        for lead in LEADS:
+            released = planned_releases(plant, option.lots, lead)
+            ops = with_own_lots(run_rule(plant, released, setups, rule, option.pinned),
+                                option.lots)
+            best = min(best, consider(f"{base} / lead {lead:g}", option.all_lots, ops,
+                                      option.hintable), key=lambda c: c.key)
     if plan is not None and merge_seconds > 0:
         best = merge_descent(plant, plan, best, setups, consider, merge_seconds)
     scores = {c.name: [float(v) for v in c.values] for c in candidates}

@@ -6,7 +6,9 @@ A :class:`Checkpointer` keeps the newest best schedule offered; a background
 thread turns it into a :class:`~prodsched.schedule.schedule.Schedule`,
 validates it and passes it to the ``checkpoint`` hook (the command line
 writes it, atomically), then takes the newest again — at most one every
-``every`` seconds. Only validated schedules ever reach the hook.
+``every`` seconds. Only validated schedules ever reach the hook; an offered
+schedule the validator rejects is listed in ``rejected`` (with the rules it
+breaks) and the newest valid one stays.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prodsched.errors import InvalidScheduleError
 from prodsched.schedule.schedule import Schedule
 
 # A validated schedule and the files it renders to.
@@ -56,6 +59,7 @@ class Checkpointer:
         self.done: Done | None = None
         self.busy_with: int | None = None
         self.error: BaseException | None = None
+        self.rejected: list[tuple[int, str]] = []
         self.seconds: list[float] = []
         self._cond = threading.Condition()
         self._hooking = threading.Lock()
@@ -140,6 +144,13 @@ class Checkpointer:
             started = time.monotonic()
             try:
                 checked = self.make(payload)
+            except InvalidScheduleError as err:  # kept: the newest valid one stays
+                with self._cond:
+                    self.rejected.append((version, str(err)))
+                    self.busy_with = None
+                    self._last = time.monotonic()
+                    self._cond.notify_all()
+                continue
             except BaseException as err:  # reported to the solve, which raises it
                 with self._cond:
                     self.error = err

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from prodsched.lots.lot import STOCK
-from prodsched.objective import Criterion, Objective
+from prodsched.objective import Criterion, Objective, counts_holding
 from prodsched.plant.model import Plant
 from prodsched.schedule.rows import PlacedOp
 
@@ -43,8 +43,7 @@ class Evaluator:
     @property
     def counts_holding(self) -> bool:
         """Whether finished units held before their due date cost something here."""
-        return Criterion.HOLDING_COST in self.used and any(
-            rate > 0 for rate in self.holding.values())
+        return counts_holding(self.objective, self.plant)
 
     def criteria(self, ops: Iterable[PlacedOp]) -> dict[Criterion, Fraction]:
         """The value of every criterion the objective uses."""

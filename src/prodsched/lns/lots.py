@@ -69,26 +69,3 @@ def aggregated_lots(plant: Plant, window: float | Fraction = 0,
         plant = replace(plant, products=products)
     return plant_lots(plant, demand_points(float(window)))
 
-
-def planned_releases(plant: Plant, lots: list[Lot], lead: float) -> list[Lot]:
-    """The lots with their first step released no earlier than their due date minus
-    ``lead`` times their own work (MRP's lead-time offsetting).
-
-    A dispatch rule starts every lot as soon as it may, so on a plant where
-    finished units cost holding until their due date, most lots are made far
-    too early. Offsetting the release from the due date by a multiple of the
-    lot's work (its steps on their fastest machines) makes them close to when
-    they are needed; ``lead`` is the allowance for queues and changeovers, and
-    the better multiple is found by trying several. Lots without due date
-    keep their release.
-    """
-    out = []
-    for lot in lots:
-        if lot.due is None:
-            out.append(lot)
-            continue
-        work = sum(min(o.duration(lot.quantity) for o in step.options)
-                   for step in plant.routings[lot.product])
-        planned = int(lot.due - Fraction(lead) * work)
-        out.append(replace(lot, release=planned) if planned > lot.release else lot)
-    return out

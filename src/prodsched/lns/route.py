@@ -29,7 +29,7 @@ from fractions import Fraction
 from typing import Any
 
 from prodsched.budget import DETERMINISTIC_PER_SECOND, DETERMINISTIC_SEARCH_SHARE, Budget
-from prodsched.errors import NoScheduleError
+from prodsched.errors import InvalidScheduleError, NoScheduleError
 from prodsched.lns.checkpoint import Checked, Checkpointer
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.search import improve
@@ -195,6 +195,9 @@ def _final(checkpointer: Checkpointer, make: Make, best: Payload, version: int |
            budget: Budget, validate_seconds: float, details: dict[str, Any]) -> Schedule:
     """The best schedule, validated: the checkpointer's when it has it (or is about to),
     else validated now; when there is no time left for that, the newest validated one.
+    Should the validator reject the best one (a fault of the search), the newest
+    validated one is returned and kpis.json says what was rejected (``rejected``:
+    checkpoints; ``rejected_final``: the best one).
 
     ``version`` is the best schedule's version at the checkpointer (``None``:
     found too late to be offered).
@@ -203,16 +206,29 @@ def _final(checkpointer: Checkpointer, make: Make, best: Payload, version: int |
         if version is not None:
             ready = checkpointer.result_for(version, timeout=max(0.0, budget.left()))
             if ready is not None:
-                return _finalised(ready, details, budget)
+                return _finalised(ready, _rejected(checkpointer, details), budget)
         if checkpointer.error is not None:
             raise checkpointer.error
         done = checkpointer.latest()
         if done is None or budget.left() >= validate_seconds:
             checkpointer.close()
-            return make(best, final=True)[0]
-        return _finalised(done.schedule, details, budget)
+            _rejected(checkpointer, details)
+            try:
+                return make(best, final=True)[0]
+            except InvalidScheduleError as err:
+                if done is None:
+                    raise
+                details["rejected_final"] = str(err)
+        return _finalised(done.schedule, _rejected(checkpointer, details), budget)
     finally:
         checkpointer.close()
+
+
+def _rejected(checkpointer: Checkpointer, details: dict[str, Any]) -> dict[str, Any]:
+    """``details`` with the schedules the validator rejected, if any (kpis.json)."""
+    if checkpointer.rejected:
+        details["rejected"] = [f"version {v}: {text}" for v, text in checkpointer.rejected]
+    return details
 
 
 def _finalised(schedule: Schedule, details: dict[str, Any], budget: Budget) -> Schedule:

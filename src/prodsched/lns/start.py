@@ -24,14 +24,15 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.lots import aggregated_lots, planned_releases
+from prodsched.lns.lots import aggregated_lots
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import pinned_work
+from prodsched.lots.release import planned_releases, with_own_lots
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -55,7 +56,7 @@ CANDIDATES: tuple[tuple[str, float], ...] = (
 )
 # When finished units cost holding (the objective counts it and some product
 # has a rate): candidates whose lots are released their work times ``lead``
-# before their due date (:func:`~prodsched.lns.lots.planned_releases`), tried
+# before their due date (:func:`~prodsched.lots.release.planned_releases`), tried
 # right after the first portfolio: (rule, lot window, lead).
 HOLDING_CANDIDATES: tuple[tuple[str, float, float], ...] = (
     ("atcs", 25, 8), ("atcs", 5, 8), ("atcs", 25, 16), ("lazy-30", 25, 8), ("atcs", 0, 8),
@@ -112,13 +113,6 @@ def candidates(plant: Plant, evaluator: Evaluator
     if not evaluator.counts_holding:
         return plain
     return [*plain[:FIRST_PORTFOLIO], *HOLDING_CANDIDATES, *plain[FIRST_PORTFOLIO:]]
-
-
-def _own_lots(ops: list[PlacedOp], lots: list[Lot]) -> list[PlacedOp]:
-    """``ops`` with each lot replaced by the one of ``lots`` with its id."""
-    by_id = {lot.lot_id: lot for lot in lots}
-    return [replace(op, lot=by_id[op.lot.lot_id]) if op.lot.lot_id in by_id else op
-            for op in ops]
 
 
 def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
@@ -179,9 +173,10 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
             ops = dispatch(plant, setups, plans[window], RULES[rule], pinned=pinned,
                            exact=False, adjacent_setups=MODEL_ADJACENT_SETUPS)
         else:  # dispatched with planned releases, kept with the lots' own
-            ops = _own_lots(dispatch(plant, setups, planned_releases(plant, plans[window], lead),
-                                     RULES[rule], pinned=pinned, exact=False,
-                                     adjacent_setups=MODEL_ADJACENT_SETUPS), plans[window])
+            released = planned_releases(plant, plans[window], lead)
+            ops = with_own_lots(dispatch(plant, setups, released, RULES[rule], pinned=pinned,
+                                         exact=False, adjacent_setups=MODEL_ADJACENT_SETUPS),
+                                plans[window])
         values = evaluator.values(ops)
         candidate = Candidate(name, lots, ops, (0 if evaluator.meets_deadlines(ops) else 1,
                                                 values))
