@@ -50,27 +50,15 @@ def test_the_issue_plant_is_solved_without_tardiness(make_plant):
     assert schedule.kpis.weighted_tardiness == 0  # was 3541 with two widget slots
 
 
-def test_a_plant_without_calendar_sets_no_limit(make_plant):
-    no_calendar = {k: v for k, v in ISSUE_PLANT.items() if k != "calendar.csv"}
-    plant = load_plant(make_plant(no_calendar))
-    widget = plant.products["widget"]
-    assert shift_fit(plant, widget, list(plant.orders)) is None
-    # the count without calendars: min(fewest + 6, each order on its own + 0)
-    assert {g.product.name: g.slots for g in plan_lots(plant).groups}["widget"] == 2
-
-
-def test_pausing_steps_get_the_slots_of_lots_that_fit_a_shift(make_plant):
-    # a lot that pauses needs no shift-sized lots, but a schedule where nothing pauses
-    # is valid too and needs them: the slot count makes room for it
+def test_a_pausing_step_or_a_plant_without_calendar_sets_no_limit(make_plant):
     pausing = dict(ISSUE_PLANT)
     pausing["routings.csv"] = ("product,step,machine,time_per_unit,fixed_time,can_pause\n"
                                "widget,1,PRESS,1,30,yes\nwidget,2,PACK,0.5,10,yes\n"
                                "gadget,1,PRESS,1.2,30,yes\ngadget,2,PACK,0.5,10,yes\n")
-    plant = load_plant(make_plant(pausing))
-    widget = plant.products["widget"]
-    assert shift_fit(plant, widget, list(plant.orders), pauses=True) is None
-    assert shift_fit(plant, widget, list(plant.orders)) == 900
-    slots = {g.product.name: g.slots for g in plan_lots(plant).groups}
-    assert slots["widget"] == 3
-    assert slots == {g.product.name: g.slots
-                     for g in plan_lots(plant.without_pauses()).groups}
+    no_calendar = {k: v for k, v in ISSUE_PLANT.items() if k != "calendar.csv"}
+    for files in (pausing, no_calendar):
+        plant = load_plant(make_plant(files))
+        widget = plant.products["widget"]
+        assert shift_fit(plant, widget, list(plant.orders)) is None
+        # the count without calendars: min(fewest + 6, each order on its own + 0)
+        assert {g.product.name: g.slots for g in plan_lots(plant).groups}["widget"] == 2

@@ -10,13 +10,6 @@ for the first window long enough (after the last night, if any). The lot
 plan gives such a product at least as many lot slots as its demand needs in
 lots of that size (:func:`prodsched.lots.plan.slot_count`).
 
-For the count of lot slots, steps that may pause count as if they could
-not: a schedule in which no run pauses is one of the plant's too, and it
-needs lots that fit a shift; with fewer slots the model could not hold it,
-and the pausing plant could lose to the same plant without pauses for lack
-of lots (issue 20's press plant with every step pausing: two widget slots
-instead of three). Unused slots are simply absent.
-
 Only windows that begin before the product's last due date (or deadline)
 count: the endless window after the calendar's last downtime would make any
 lot fit, but only late. A product without due dates, or a plant without
@@ -59,14 +52,10 @@ def option_fit(option: RoutingOption, window: int, product: Product) -> int:
     return max(0, units // product.lot_multiple * product.lot_multiple)
 
 
-def shift_fit(plant: Plant, product: Product, orders: list[Order], *,
-              pauses: bool = False) -> int | None:
+def shift_fit(plant: Plant, product: Product, orders: list[Order]) -> int | None:
     """The most units one lot of ``product`` can hold and still have every
-    step run inside one available window of some machine before the
-    product's last due date; ``None`` when the calendar sets no such limit.
-
-    ``pauses``: steps that may pause set no limit (else they count as if they
-    could not pause; see the module).
+    non-pausing step run inside one available window of some machine before
+    the product's last due date; ``None`` when the calendar sets no such limit.
     """
     if not plant.downtimes:
         return None
@@ -78,7 +67,7 @@ def shift_fit(plant: Plant, product: Product, orders: list[Order], *,
     end = max(dues)
     fit: int | None = None
     for step in plant.routings[product.name]:
-        if pauses and any(option.can_pause for option in step.options):
+        if any(option.can_pause for option in step.options):
             continue
         if any(not plant.unavailable(option.machine) for option in step.options):
             continue  # a machine that is always up: no limit from this step

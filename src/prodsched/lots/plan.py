@@ -121,13 +121,12 @@ def slot_count(product: Product, orders: list[Order], plant: Plant, extra: int) 
     its own (plus one per parallel machine) would need. With one machine,
     one step and one due date, more lots only add fixed times and changeovers.
 
-    On a plant with calendars, the counts above are taken with the most units
-    one run of each step can make within an available window before the due
-    dates as the largest lot (:func:`~prodsched.lots.fit.shift_fit`; steps
-    that may pause count as if they could not, so that every schedule without
-    pauses has its lots), so the product gets at least the lots its demand
-    needs in lots that fit a shift. Without calendars (v1 plants) the count is
-    unchanged.
+    On a plant with calendars, a lot may hold no more units than one run of
+    each non-pausing step can make within an available window before the due
+    dates (:func:`~prodsched.lots.fit.shift_fit`): the counts above are taken
+    with that as the largest lot, so the product gets at least the lots its
+    demand needs in lots that fit a shift. Without calendars (v1 plants) the
+    count is unchanged.
     """
     low, high = product.lot_size_range()
     fit = shift_fit(plant, product, orders)
