@@ -37,7 +37,6 @@ from prodsched.errors import (
     NoScheduleError,
     PlantError,
     Problem,
-    ProdschedError,
     UsageError,
 )
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
@@ -84,11 +83,6 @@ __all__ = [
 LARGE_MODEL = 20_000
 # Share of the time limit for merging lots of the warm start (merge descent).
 MERGE_SHARE = 0.05
-# A plant whose runs may pause is first solved with no run pausing for this
-# share of the time limit; that schedule (valid with pauses too) then competes
-# for the warm start of the full model (see _pause_free_start).
-PAUSE_FREE_SHARE = 0.3
-
 
 
 def solve(
@@ -245,8 +239,6 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                             request)
         except StartBreaksRules:  # no dispatch schedule to start from: the full model
             pass
-    if plant.uses_pauses and not (request.extensions or request.lot_plan or stop()):
-        warm_starts += _pause_free_start(plant, plan, request, budget)
     monitor.phase("warm start")
     kept: list[tuple[str, list[PlacedOp]]] = []
     if plant.previous is not None or plan.pinned:  # the previous plan's order, after fixed work
@@ -383,30 +375,6 @@ def _too_large(plant: Plant, err: ModelRejectedError) -> PlantError:
                                "the plant's numbers are too large to schedule together "
                                "(weights, costs or times with many digits, or a very long "
                                f"time span): {reason}")])
-
-
-def _pause_free_start(plant: Plant, plan: LotPlan, request: SolveRequest, budget: Budget
-                      ) -> list[tuple[str, list[PlacedOp]]]:
-    """The plant solved with no run pausing (same lots), for :data:`PAUSE_FREE_SHARE`
-    of the time limit, as a warm start (none when time is short or it has none).
-
-    The model where runs may pause holds every schedule of the one where they
-    may not, but it is larger (each pausing run is placed against every
-    unavailable period of its machine), so CP-SAT searches it more slowly: on
-    a 50-order three-shift plant, 60 s found weighted tardiness 562 with
-    pauses allowed and 0 without. The smaller model's schedule is a start the
-    full model then only has to improve.
-    """
-    seconds = PAUSE_FREE_SHARE * request.time_limit
-    if budget.left() < 2 * seconds:
-        return []
-    inner = replace(request, time_limit=seconds, started_at=None, progress=None,
-                    monitor=None, checkpoint=None, large=False, warm_starts=(), lot_plan=plan)
-    try:
-        schedule = solve_request(plant.without_pauses(), inner)
-    except (ProdschedError, InvalidScheduleError):  # e.g. a fixed row that pauses
-        return []
-    return [("without pauses (CP-SAT)", list(schedule.ops))]
 
 
 def _model_stats(jm: JobShopModel, build_seconds: float) -> dict[str, Any]:
