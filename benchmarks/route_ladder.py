@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += [f"**{args.label}**", ""]
     lines += [
         f"Objective `{OBJECTIVE}`, {args.time_limit:g} s per solve, {args.workers} workers, "
-        f"seed {args.seed}; plants `{config(0, args.seed).model_dump(exclude={'orders'})}` "
+        f"seed {args.seed}; plants `{config(1, args.seed).model_dump(exclude={'orders'})}` "
         "with products = min(100, max(8, N/20)), families = max(3, products/5), machines = "
         "min(50, max(5, N/40)). Gap: default against the better forced route (goal: at most "
         "2 %). Timings on a shared machine.", "",

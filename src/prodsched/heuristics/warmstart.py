@@ -164,25 +164,32 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                 if mode not in evidence or c.key < evidence[mode].key:
                     evidence[mode] = c
     best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
-    if plant.uses_pauses and best.name in made_by:
-        option, rule = made_by[best.name]
-        straight = consider(f"{best.name} / no pauses", option.all_lots,
-                            run_rule(plant.without_pauses(), option.lots, setups, rule,
-                                     option.pinned), option.hintable)
-        best = min(best, straight, key=lambda c: c.key)
-    if counts_holding(objective, plant) and best.name in made_by:
+    if best.name in made_by:  # the best rule once more on variants of the plant or lots
         option, rule = made_by[best.name]
         base = best.name
-        for lead in LEADS:
-            released = planned_releases(plant, option.lots, lead)
-            ops = with_own_lots(run_rule(plant, released, setups, rule, option.pinned),
+        for suffix, variant, lots in _variants(plant, objective, option.lots):
+            ops = with_own_lots(run_rule(variant, lots, setups, rule, option.pinned),
                                 option.lots)
-            best = min(best, consider(f"{base} / lead {lead:g}", option.all_lots, ops,
+            best = min(best, consider(f"{base} / {suffix}", option.all_lots, ops,
                                       option.hintable), key=lambda c: c.key)
     if plan is not None and merge_seconds > 0:
         best = merge_descent(plant, plan, best, setups, consider, merge_seconds)
     scores = {c.name: [float(v) for v in c.values] for c in candidates}
     return Warmstart(best, scores, evidence, skipped)
+
+
+def _variants(plant: Plant, objective: Objective, lots: list[Lot]
+              ) -> list[tuple[str, Plant, list[Lot]]]:
+    """(name, plant to dispatch on, lots to dispatch) worth a try beside the plain
+    dispatch: without pauses where runs may pause, lots released towards their due
+    dates where holding counts (see the module)."""
+    out: list[tuple[str, Plant, list[Lot]]] = []
+    if plant.uses_pauses:
+        out.append(("no pauses", plant.without_pauses(), lots))
+    if counts_holding(objective, plant):
+        out += [(f"lead {lead:g}", plant, planned_releases(plant, lots, lead))
+                for lead in LEADS]
+    return out
 
 
 def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTable,
