@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from prodsched.stop import Stop
+from prodsched.stop import SolverHook, Stop
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
@@ -39,8 +39,6 @@ STOP_POLL_SECONDS = 0.1
 
 # progress(stage_name, elapsed_seconds, objective, bound)
 ProgressHook = Callable[[str, float, float, float], None]
-# Given the live solver while it runs, and None after (e.g. for a signal handler).
-SolverHook = Callable[[cp_model.CpSolver | None], None]
 # (name, integer expression, scale): a stage whose value is expression / scale.
 StageExpression = tuple[str, cp_model.LinearExprT, int]
 
@@ -235,7 +233,7 @@ def run_stages(
     """
     result = RunResult()
     t0 = time.monotonic()
-    with polling(stop.requested if stop.can_be_requested else None) as live:
+    with polling(stop.flag) as live:
         if not stages:
             _satisfy(model, settings, stop, result, live)
             return result
@@ -273,8 +271,7 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
         det_budget = None if det_left is None else max(
             0.01, det_left if last else det_left * stage_share)
         solver = _solver(settings, budget, det_budget)
-        watcher = _Watcher(name, scale, t0, result, progress,
-                           stop.requested if stop.can_be_requested else None)
+        watcher = _Watcher(name, scale, t0, result, progress, stop.flag)
         timer = None
         if not last and det_budget is None:
             timer = threading.Timer(remaining * stage_share, watcher.end_share, (solver,))

@@ -15,11 +15,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+
+from ortools.sat.python import cp_model
 
 # Given the live CP-SAT solver while it runs, and None after (e.g. for a
 # signal handler that stops it).
-SolverHook = Callable[[Any], None]
+SolverHook = Callable[[cp_model.CpSolver | None], None]
 
 
 def _never() -> bool:
@@ -65,10 +66,6 @@ class Stop:
         """Seconds to the deadline (``inf`` without one)."""
         return self.deadline - time.monotonic()
 
-    def over(self) -> bool:
-        """Whether stopping was requested or the deadline has passed."""
-        return self.requested() or time.monotonic() >= self.deadline
-
     def until(self, deadline: float) -> Stop:
         """The same, ending by ``deadline`` at the latest."""
         return replace(self, deadline=min(self.deadline, deadline))
@@ -81,15 +78,12 @@ class Stop:
         """The same with another deterministic budget (``None``: none)."""
         return replace(self, deterministic_seconds=deterministic_seconds)
 
-    def attach(self, solver: Any) -> None:
+    def attach(self, solver: cp_model.CpSolver | None) -> None:
         """Hand the live solver (``None``: the search ended) to the hook."""
         if self.solver_hook is not None:
             self.solver_hook(solver)
 
     @property
-    def can_be_requested(self) -> bool:
-        """Whether some caller may ask for a stop (a flag was given)."""
-        return self.requested is not _never
-
-
-NEVER = Stop()
+    def flag(self) -> Callable[[], bool] | None:
+        """The stop flag to poll, ``None`` when no caller can ask for a stop."""
+        return None if self.requested is _never else self.requested

@@ -115,6 +115,13 @@ def candidates(plant: Plant, evaluator: Evaluator
     return [*plain[:FIRST_PORTFOLIO], *HOLDING_CANDIDATES, *plain[FIRST_PORTFOLIO:]]
 
 
+def _candidate(name: str, lots: list[Lot], ops: list[PlacedOp], evaluator: Evaluator
+               ) -> Candidate:
+    """A schedule as a candidate: its key is missed deadlines first, then the objective."""
+    return Candidate(name, lots, ops, (0 if evaluator.meets_deadlines(ops) else 1,
+                                       evaluator.values(ops)))
+
+
 def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
                  until: float | None, count: int | None = None,
                  modes: dict[str, Mode] | None = None, stop: Callable[[], bool] | None = None,
@@ -146,8 +153,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
     start: Start | None = None
     for name, ops in given:
         lots = list({op.lot.lot_id: op.lot for op in ops}.values())
-        candidate = Candidate(name, lots, list(ops), (
-            0 if evaluator.meets_deadlines(ops) else 1, evaluator.values(ops)))
+        candidate = _candidate(name, lots, list(ops), evaluator)
         if start is None:
             start = Start(candidate)
         elif candidate.key < start.best.key:
@@ -169,17 +175,13 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
         else:
             start_lots = 0.0
         lots = [*pinned.lots, *plans[window]]
-        if lead is None:
-            ops = dispatch(plant, setups, plans[window], RULES[rule], pinned=pinned,
-                           exact=False, adjacent_setups=MODEL_ADJACENT_SETUPS)
-        else:  # dispatched with planned releases, kept with the lots' own
-            released = planned_releases(plant, plans[window], lead)
-            ops = with_own_lots(dispatch(plant, setups, released, RULES[rule], pinned=pinned,
-                                         exact=False, adjacent_setups=MODEL_ADJACENT_SETUPS),
-                                plans[window])
-        values = evaluator.values(ops)
-        candidate = Candidate(name, lots, ops, (0 if evaluator.meets_deadlines(ops) else 1,
-                                                values))
+        ops = dispatch(plant, setups, plans[window] if lead is None
+                       else planned_releases(plant, plans[window], lead),
+                       RULES[rule], pinned=pinned, exact=False,
+                       adjacent_setups=MODEL_ADJACENT_SETUPS)
+        if lead is not None:  # dispatched with planned releases, kept with the lots' own
+            ops = with_own_lots(ops, plans[window])
+        candidate = _candidate(name, lots, ops, evaluator)
         better = start is None or candidate.key < start.best.key
         if start is None:
             start = Start(candidate)
@@ -189,7 +191,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
         if on_best is not None and n + 1 >= FIRST_PORTFOLIO and (better or not shown):
             on_best(start.best)
             shown = True
-        start.scores[name] = [float(v) for v in values]
+        start.scores[name] = [float(v) for v in candidate.key[1]]
         start.seconds[name] = time.monotonic() - began
     assert start is not None
     if on_best is not None and not shown:  # fewer than FIRST_PORTFOLIO ran
