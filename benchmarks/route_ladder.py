@@ -11,6 +11,7 @@ inside the pipeline.
 
 Run:  python benchmarks/route_ladder.py [--orders 50,100,200,500,1000,2000,5000]
           [--time-limit 60] [--workers 2] [--seed 1] [--label TEXT]
+          [--objective weighted-tardiness=1,setup-cost=1,holding-cost=1]
 Writes benchmarks/results/route_ladder.csv and .md (date, commit, versions), or into --out.
 """
 
@@ -48,10 +49,10 @@ def config(orders: int, seed: int) -> GeneratorConfig:
 
 
 def solve(plant: Plant, large: bool | None, time_limit: float, workers: int,
-          seed: int) -> dict[str, Any]:
+          seed: int, objective: str = OBJECTIVE) -> dict[str, Any]:
     """One solve: objective, route taken, status, seconds (or the error)."""
     started = time.monotonic()
-    request = SolveRequest(objective=parse_objective(OBJECTIVE), time_limit=time_limit,
+    request = SolveRequest(objective=parse_objective(objective), time_limit=time_limit,
                            started_at=started, large=large,
                            settings=SolverSettings(workers=workers, seed=seed))
     try:
@@ -68,13 +69,14 @@ def solve(plant: Plant, large: bool | None, time_limit: float, workers: int,
             "seconds": round(time.monotonic() - started, 1), "note": ""}
 
 
-def run_size(orders: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
+def run_size(orders: int, time_limit: float, workers: int, seed: int,
+             objective: str = OBJECTIVE) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         plant = load_plant(write_plant(config(orders, seed), Path(tmp) / f"plant{orders}"))
         operations = sum(len(plant.routings[o.product]) for o in plant.orders)
         row: dict[str, Any] = {"orders": orders, "operations": operations}
         for name, large in ROUTES.items():
-            result = solve(plant, large, time_limit, workers, seed)
+            result = solve(plant, large, time_limit, workers, seed, objective)
             for key, value in result.items():
                 row[f"{name}_{key}"] = value
             print(orders, name, result, flush=True)
@@ -104,10 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--label", default="")
+    parser.add_argument("--objective", default=OBJECTIVE)
     parser.add_argument("--name", default="route_ladder")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    rows = [run_size(int(n), args.time_limit, args.workers, args.seed)
+    rows = [run_size(int(n), args.time_limit, args.workers, args.seed, args.objective)
             for n in args.orders.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(args.out / f"{args.name}.csv", rows)
@@ -116,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.label:
         lines += [f"**{args.label}**", ""]
     lines += [
-        f"Objective `{OBJECTIVE}`, {args.time_limit:g} s per solve, {args.workers} workers, "
+        f"Objective `{args.objective}`, {args.time_limit:g} s per solve, {args.workers} workers, "
         f"seed {args.seed}; plants `{config(1, args.seed).model_dump(exclude={'orders'})}` "
         "with products = min(100, max(8, N/20)), families = max(3, products/5), machines = "
         "min(50, max(5, N/40)). Gap: default against the better forced route (goal: at most "

@@ -16,10 +16,10 @@ LIMIT = 10.0
 UNSEEN = {
     # full model: 8 machines, routings of up to 3 steps with alternatives,
     # setups, calendars, date-times, every mode
-    "full-model": GeneratorConfig(orders=60, machines=8, max_steps=3, alternatives=2,
+    "full-model": GeneratorConfig(orders=25, machines=8, max_steps=3, alternatives=2,
                                   setup_ratio=0.5, due_tightness=0.6, calendar=True,
                                   datetimes=True, seed=7771),
-    # above 300 operations: the large-plant route
+    # above 160 operations: the large-plant route
     "large-route": GeneratorConfig(orders=200, products=10, families=4, machines=8,
                                    max_steps=3, alternatives=2, setup_ratio=0.5,
                                    due_tightness=0.6, calendar=True, datetimes=True,

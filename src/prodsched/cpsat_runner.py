@@ -267,7 +267,7 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
         budget = max(0.05, remaining)
         model.minimize(expr)
         if result.values is not None:
-            _hint_all(model, result.values)
+            hint_all(model, result.values)
         det_budget = None if det_left is None else max(
             0.01, det_left if last else det_left * stage_share)
         solver = _solver(settings, budget, det_budget)
@@ -347,7 +347,7 @@ def _solve(model: cp_model.CpModel, solver: cp_model.CpSolver, watcher: _Watcher
     return status
 
 
-def _hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
     """Hint every variable at ``values`` (a previous stage's solution)."""
     model.clear_hints()
     proto = model.proto

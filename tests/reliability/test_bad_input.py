@@ -327,7 +327,7 @@ def test_output_folder_of_an_earlier_run_is_untouched(tmp_path):
 
 
 def test_numbers_too_large_for_the_solver_together(tmp_path):
-    rows = "".join(f"o{i},A,5000,{i},,999999999999,\n" for i in range(140))
+    rows = "".join(f"o{i},A,5000,{i},,999999999999,\n" for i in range(70))
     folder = write_files(tmp_path / "plant", {
         **BASE, "orders.csv": ORDERS_HEAD + rows,
         "routings.csv": routings("A,1,M1,100,", "A,2,M3,1,", "B,1,M1,3,"),

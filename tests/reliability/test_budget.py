@@ -94,7 +94,7 @@ def test_such_a_plant_solves(make_plant):
 
 
 def test_a_limit_too_short_for_cp_sat_gives_the_dispatch_schedule(tmp_path):
-    plant = generated(tmp_path, 150)
+    plant = generated(tmp_path, 45)  # the full model's route
     schedule = solve(plant, time_limit=0.2, workers=2)
     assert_valid(schedule)
     details = schedule.info.details

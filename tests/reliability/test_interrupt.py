@@ -25,9 +25,10 @@ from tests.reliability.conftest import cli
 
 @pytest.fixture(scope="module")
 def busy_plant(tmp_path_factory) -> Path:
-    """A plant CP-SAT cannot finish in seconds (changeovers, calendars, 120 orders)."""
-    config = GeneratorConfig(orders=120, machines=4, max_steps=2, alternatives=2,
-                             setup_ratio=0.5, calendar=True, seed=2)
+    """A plant CP-SAT cannot finish in seconds (changeovers, calendars, 60 orders), small
+    enough for the full model (the large-plant route has its own interrupt tests)."""
+    config = GeneratorConfig(orders=60, machines=4, max_steps=2, alternatives=2,
+                             due_tightness=0.3, setup_ratio=0.5, calendar=True, seed=2)
     return write_plant(config, tmp_path_factory.mktemp("busy") / "plant")
 
 

@@ -352,9 +352,13 @@ class BucketModel:
             deadline = item.cumulative(self.grid, "deadline")
             released = item.cumulative(self.grid, "release")
             spare = item.surplus_allowance()
-            made_so_far = cp_model.LinearExpr.sum([])
+            # units made by the end of each bucket, one variable per bucket: a running
+            # sum written out would give the balances O(buckets²) terms
+            made_so_far: cp_model.LinearExprT = 0
             for b in range(self.grid.count):
-                made_so_far = cp_model.LinearExpr.sum([made_so_far, *per.get((i, b), [])])
+                total = m.new_int_var(0, item.demand + spare, f"made_{item.name}_{b}")
+                m.add(total == cp_model.LinearExpr.sum([made_so_far, *per.get((i, b), [])]))
+                made_so_far = total
                 m.add(made_so_far <= released[b] + spare)
                 if deadline[b]:
                     m.add(made_so_far >= deadline[b])

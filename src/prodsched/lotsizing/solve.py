@@ -11,12 +11,13 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from prodsched.cpsat_runner import RunResult, run_stages
+from prodsched.cpsat_runner import RunResult
 from prodsched.errors import Conflict, InfeasibleError, NoScheduleError
 from prodsched.lotsizing.expand import PlannedLot, expand, plan_rows
 from prodsched.lotsizing.grid import make_grid
 from prodsched.lotsizing.items import Item, plan_items
 from prodsched.lotsizing.model import BucketModel
+from prodsched.lotsizing.windows import search_plan
 from prodsched.objective import parse_objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
@@ -96,13 +97,13 @@ def solve_lotsizing(plant: Plant, request: SolveRequest,
     grid = make_grid(plant, bucket_length, busiest_load(plant, items, setups))
     build_started = time.monotonic()
     bm = BucketModel(plant, items, grid, setups, objective.criteria)
-    stages = [(str(s), *bm.stage_expression(s)) for s in objective.stages]
     build_seconds = time.monotonic() - build_started
     # the full LP (all constraints, level 2) is what bounds a lot-sizing model
     settings = replace(request.settings, linearization_level=2, subsolvers=("max_lp",))
-    run = run_stages(bm.model, stages, settings,
-                     request.stopping(t0 + request.time_limit, settings.deterministic_seconds),
-                     progress=request.progress)
+    run, windows = search_plan(
+        bm, objective.stages, settings,
+        request.stopping(t0 + request.time_limit, settings.deterministic_seconds),
+        progress=request.progress)
     if run.values is None:
         if run.status == "infeasible":
             raise InfeasibleError([Conflict(
@@ -118,6 +119,7 @@ def solve_lotsizing(plant: Plant, request: SolveRequest,
                   "items": len(items), "lot_variables": len(bm.lots),
                   "build_seconds": round(build_seconds, 3)},
         "stages": [s.__dict__ for s in run.stages],
+        "windows": windows.as_dict(),
         "plan_lots": len(expanded),
     })
     if plant.bucket_length is None or grid.length != plant.bucket_length:

@@ -1,0 +1,211 @@
+"""Searching the lot-sizing model: the whole model first, then fix-and-optimise
+over windows of buckets.
+
+On long horizons (100–200 buckets) one CP-SAT search of the whole bucket
+model finds its bound and first plans quickly but improves them slowly: every
+move has to be found among all buckets at once. Fix-and-optimise (Helber and
+Sahling's name for it in lot sizing) solves the same model again with the
+decisions of every bucket outside a window of consecutive buckets fixed at
+the best plan's values: a small model CP-SAT often proves optimal within a
+second or two. The window slides over the horizon, half a window at a time,
+and grows while its models are proved quickly (shrinks when not), so its size
+follows what the solver can prove rather than a tuned constant.
+
+Only the decisions are fixed (whether a lot is made, its quantity and run
+time, the order inside its bucket); stock, backlog and the machine's set-up
+state follow from them and stay free, so a window may end in another state
+and the next bucket's first changeover is priced accordingly. Every window
+model is the full model with some variables fixed: each plan it returns is a
+plan of the full model, and the whole model's bound stays a bound.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from prodsched.cpsat_runner import (
+    ProgressHook,
+    RunResult,
+    SolverSettings,
+    StageExpression,
+    StageResult,
+    hint_all,
+    run_stages,
+)
+from prodsched.lotsizing.model import BucketModel
+from prodsched.objective import Stage
+from prodsched.stop import Stop
+
+# The whole model's share of the time (or of the deterministic budget); it
+# keeps going past it until it has a first plan.
+WHOLE_SHARE = 0.3
+# A window model's share of the time left, and the range of its seconds.
+WINDOW_SHARE, WINDOW_MIN_SECONDS, WINDOW_MAX_SECONDS = 0.1, 0.5, 10.0
+# The first window: this share of the buckets (at least MIN_WIDTH buckets).
+FIRST_WIDTH_SHARE, MIN_WIDTH = 0.2, 2
+# A window proved optimal within this share of its time grows by GROW; one not
+# proved shrinks by the same factor.
+QUICK_SHARE, GROW = 0.5, 1.5
+
+
+@dataclass
+class WindowStats:
+    """What the window search did (for kpis.json)."""
+
+    windows: int = 0
+    improved: int = 0
+    proved: int = 0
+    width: int = 0
+    seconds: float = 0.0
+    whole_proved: bool = False
+
+    def as_dict(self) -> dict[str, float | int | bool]:
+        """The statistics as a plain dict."""
+        return {"windows": self.windows, "improved": self.improved, "proved": self.proved,
+                "last_width": self.width, "seconds": round(self.seconds, 3),
+                "proved_whole_horizon": self.whole_proved}
+
+
+def decisions_by_bucket(bm: BucketModel) -> dict[int, list[int]]:
+    """Variable indices of each bucket's decisions: lots made, their quantity and run
+    time, and their order inside the bucket."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for lot in bm.lots:
+        out[lot.bucket] += [lot.made.index, lot.quantity.index, lot.duration.index]
+    for seq in bm.sequences:
+        found = list(seq.first.values()) + list(seq.last.values())
+        found += [lit for _, _, lit in seq.arcs]
+        if seq.busy is not None:
+            found.append(seq.busy)
+        out[seq.bucket] += [v.index for v in found]
+    return out
+
+
+def stage_values(bm: BucketModel, stages: Sequence[Stage], values: list[int]
+                 ) -> tuple[Fraction, ...]:
+    """The plan's value in each stage of the objective."""
+    def value(var: object) -> int:
+        index = var.index  # type: ignore[attr-defined]
+        return values[index] if index >= 0 else 1 - values[-index - 1]
+
+    return tuple(sum((w * c * value(v) for crit, w in stage.terms
+                      for c, v in bm.criterion_terms(crit)), Fraction(0)) for stage in stages)
+
+
+def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettings,
+                stop: Stop, progress: ProgressHook | None = None
+                ) -> tuple[RunResult, WindowStats]:
+    """The best plan found: the whole model for a share of the time, then windows.
+
+    Parameters
+    ----------
+    bm
+        The bucket model (its CP-SAT model gets the whole search's stage
+        constraints; windows work on copies).
+    stages
+        The objective's stages, in order.
+    settings
+        CP-SAT's parameters, for the whole model and the windows.
+    stop
+        When the search ends (wall deadline, deterministic budget, stop flag).
+    progress
+        Called at every better plan.
+    """
+    expressions = [(str(s), *bm.stage_expression(s)) for s in stages]
+    started = time.monotonic()
+    whole = _whole(bm, expressions, settings, stop, progress)
+    stats = WindowStats()
+    if whole.values is None or whole.status == "optimal" or whole.interrupted:
+        return whole, stats
+    values = whole.values
+    best = stage_values(bm, stages, values)
+    buckets = decisions_by_bucket(bm)
+    count = max(buckets, default=0) + 1
+    width = min(count, max(MIN_WIDTH, math.ceil(FIRST_WIDTH_SHARE * count)))
+    det_left = stop.deterministic_seconds
+    det_window = None if det_left is None else det_left * WINDOW_SHARE
+    begin = 0
+    windows_started = time.monotonic()
+    while not stop() and count > 1:
+        seconds = min(WINDOW_MAX_SECONDS, max(WINDOW_MIN_SECONDS, WINDOW_SHARE * stop.left()))
+        if stop.left() < WINDOW_MIN_SECONDS or (det_left is not None and det_left <= 0):
+            break
+        low = min(begin, count - width)
+        window = range(low, low + width)
+        model = bm.model.clone()
+        for b, indices in buckets.items():
+            if b in window:
+                continue
+            for i in indices:
+                domain = model.proto.variables[i].domain
+                domain.clear()
+                domain.extend([values[i], values[i]])
+        hint_all(model, values)
+        window_stop = stop.within(seconds).with_budget(
+            None if det_window is None or det_left is None else min(det_window, det_left))
+        run = run_stages(model, expressions, settings, window_stop)
+        if det_left is not None:
+            det_left -= run.deterministic_seconds
+        stats.windows += 1
+        proved = run.status == "optimal"
+        stats.proved += proved
+        if run.values is not None:
+            found = stage_values(bm, stages, run.values)
+            if found < best:
+                values, best = run.values, found
+                stats.improved += 1
+                if progress is not None:
+                    progress(str(stages[-1]), time.monotonic() - started, float(best[-1]),
+                             float("nan"))
+        if proved and width == count:
+            stats.whole_proved = True  # the whole horizon at once, proved
+            break
+        begin = 0 if window.stop >= count else low + max(1, width // 2)
+        if proved and run.seconds < QUICK_SHARE * seconds:
+            width = min(count, math.ceil(width * GROW))
+        elif not proved:
+            width = max(MIN_WIDTH, math.floor(width / GROW))
+    stats.width = width
+    stats.seconds = time.monotonic() - windows_started
+    names = [name for name, _, _ in expressions]
+    return _result(whole, values, best, names, stats.whole_proved), stats
+
+
+def _whole(bm: BucketModel, expressions: Sequence[StageExpression], settings: SolverSettings,
+           stop: Stop, progress: ProgressHook | None) -> RunResult:
+    """The whole model for its share, or until its first plan."""
+    share = stop.with_budget(None if stop.deterministic_seconds is None
+                             else stop.deterministic_seconds * WHOLE_SHARE)
+    if math.isfinite(stop.left()):
+        share = share.within(WHOLE_SHARE * stop.left())
+    run = run_stages(bm.model, expressions, settings, share, progress=progress)
+    if run.values is None and run.status in ("unknown", "feasible") and not run.interrupted:
+        run = run_stages(bm.model, expressions, settings, stop, progress=progress)
+    return run
+
+
+def _result(whole: RunResult, values: list[int], best: tuple[Fraction, ...],
+            names: list[str], proved: bool) -> RunResult:
+    """The whole model's run with the best plan's values and stage values; a stage's
+    bound is kept only while every stage before it kept its value (it was proved
+    under that value). ``proved``: a window over every bucket was solved to
+    optimality, so every stage is optimal."""
+    stages: list[StageResult] = []
+    same = True
+    for k, name in enumerate(names):
+        stage = whole.stages[k] if k < len(whole.stages) else StageResult(
+            name, "feasible", None, None, 0.0)
+        value = float(best[k])
+        bound = float(best[k]) if proved else (stage.bound if same else None)
+        if stage.objective is None or value != stage.objective:
+            same = False
+        status = "optimal" if bound is not None and value <= bound + 1e-9 else "feasible"
+        stages.append(replace(stage, objective=value, bound=bound, status=status))
+    status = "optimal" if stages and all(s.status == "optimal" for s in stages) else "feasible"
+    return replace(whole, values=values, stages=stages, status=status)
+
