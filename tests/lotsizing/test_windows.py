@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,27 @@ def test_a_plan_from_windows_expands_to_a_valid_schedule(tmp_path, monkeypatch):
     assert stats["windows"] >= 1
     plan = list(csv.DictReader(io.StringIO(schedule.render()["plan.csv"])))
     assert sum(int(r["quantity"]) for r in plan) == len(schedule.plant.orders)
+
+
+def test_on_the_clock_the_whole_model_hands_over_when_it_stalls(tmp_path, monkeypatch):
+    path, _ = random_psp(tmp_path, 1, 60, 6, 45)
+    bm, objective = bucket_model(read_psp(path))
+    started: list[float] = []
+    whole = windows._whole
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        run = whole(*args, **kwargs)
+        started.append(run.stages[-1].objective)
+        return run
+
+    monkeypatch.setattr(windows, "_whole", recording)
+    monkeypatch.setattr(windows, "WHOLE_SHARE", 0.05)
+    monkeypatch.setattr(windows, "STALL_SHARE", 0.02)
+    settings = SolverSettings(workers=1, linearization_level=2)
+    run, stats = windows.search_plan(bm, objective.stages, settings,
+                                     Stop.make(time.monotonic() + 8.0))
+    assert run.values is not None and started
+    assert not run.interrupted  # stalling is not a stop the caller asked for
+    assert run.status == "optimal" or stats.windows >= 1
+    assert run.stages[-1].objective <= started[0]
+    assert windows.stage_values(bm, objective.stages, run.values) == (run.stages[-1].objective,)

@@ -1,5 +1,5 @@
-"""Searching the lot-sizing model: the whole model first, then fix-and-optimise
-over windows of buckets.
+"""Searching the lot-sizing model: the whole model until it stalls, then
+fix-and-optimise over windows of buckets.
 
 On long horizons (100–200 buckets) one CP-SAT search of the whole bucket
 model finds its bound and first plans quickly but improves them slowly: every
@@ -9,7 +9,9 @@ decisions of every bucket outside a window of consecutive buckets fixed at
 the best plan's values: a small model CP-SAT often proves optimal within a
 second or two. The window slides over the horizon, half a window at a time,
 and grows while its models are proved quickly (shrinks when not), so its size
-follows what the solver can prove rather than a tuned constant.
+follows what the solver can prove rather than a tuned constant. The windows
+start only once the whole model stalls (no better plan for a tenth of the
+time), so a search that still improves is left alone.
 
 Only the decisions are fixed (whether a lot is made, its quantity and run
 time, the order inside its bucket); stock, backlog and the machine's set-up
@@ -41,9 +43,10 @@ from prodsched.lotsizing.model import BucketModel
 from prodsched.objective import Stage
 from prodsched.stop import Stop
 
-# The whole model's share of the time (or of the deterministic budget); it
-# keeps going past it until it has a first plan.
-WHOLE_SHARE = 0.3
+# The whole model's least share of the time (with a deterministic budget: its
+# share of it); past it, the whole model goes on until no better plan came for
+# STALL_SHARE of the time, and always until its first plan.
+WHOLE_SHARE, STALL_SHARE = 0.2, 0.1
 # A window model's share of the time left, and the range of its seconds.
 WINDOW_SHARE, WINDOW_MIN_SECONDS, WINDOW_MAX_SECONDS = 0.1, 0.5, 10.0
 # The first window: this share of the buckets (at least MIN_WIDTH buckets).
@@ -119,8 +122,9 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     expressions = [(str(s), *bm.stage_expression(s)) for s in stages]
     started = time.monotonic()
     whole = _whole(bm, expressions, settings, stop, progress)
+    whole.interrupted = stop()  # not when it stopped because it stalled
     stats = WindowStats()
-    if whole.values is None or whole.status == "optimal" or whole.interrupted:
+    if whole.values is None or whole.status == "optimal" or stop():
         return whole, stats
     values = whole.values
     best = stage_values(bm, stages, values)
@@ -178,15 +182,30 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
 
 def _whole(bm: BucketModel, expressions: Sequence[StageExpression], settings: SolverSettings,
            stop: Stop, progress: ProgressHook | None) -> RunResult:
-    """The whole model for its share, or until its first plan."""
-    share = stop.with_budget(None if stop.deterministic_seconds is None
-                             else stop.deterministic_seconds * WHOLE_SHARE)
-    if math.isfinite(stop.left()):
-        share = share.within(WHOLE_SHARE * stop.left())
-    run = run_stages(bm.model, expressions, settings, share, progress=progress)
-    if run.values is None and run.status in ("unknown", "feasible") and not run.interrupted:
-        run = run_stages(bm.model, expressions, settings, stop, progress=progress)
-    return run
+    """The whole model until it stalls: at least WHOLE_SHARE of the time, then until no
+    better plan came for STALL_SHARE of the time (and always until its first plan).
+    With a deterministic budget (repeatable runs), WHOLE_SHARE of it."""
+    if stop.deterministic_seconds is not None or not math.isfinite(stop.left()):
+        share = stop.with_budget(None if stop.deterministic_seconds is None
+                                 else stop.deterministic_seconds * WHOLE_SHARE)
+        run = run_stages(bm.model, expressions, settings, share, progress=progress)
+        if run.values is None and run.status in ("unknown", "feasible") and not stop():
+            run = run_stages(bm.model, expressions, settings, stop, progress=progress)
+        return run
+    earliest, stall = time.monotonic() + WHOLE_SHARE * stop.left(), STALL_SHARE * stop.left()
+    last: list[float] = []  # when the last better plan came (none yet: go on)
+
+    def seen(stage: str, seconds: float, objective: float, bound: float) -> None:
+        last[:] = [time.monotonic()]
+        if progress is not None:
+            progress(stage, seconds, objective, bound)
+
+    def stalled() -> bool:
+        t = time.monotonic()
+        return stop() or (bool(last) and t >= earliest and t - last[0] >= stall)
+
+    return run_stages(bm.model, expressions, settings, replace(stop, requested=stalled),
+                      progress=seen)
 
 
 def _result(whole: RunResult, values: list[int], best: tuple[Fraction, ...],
