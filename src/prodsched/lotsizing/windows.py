@@ -164,8 +164,9 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
                 values, best = run.values, found
                 stats.improved += 1
                 if progress is not None:
+                    bound = whole.stages[-1].bound if whole.stages else None
                     progress(str(stages[-1]), time.monotonic() - started, float(best[-1]),
-                             float("nan"))
+                             float(best[-1]) if bound is None else bound)
         if proved and width == count:
             stats.whole_proved = True  # the whole horizon at once, proved
             break
