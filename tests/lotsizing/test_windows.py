@@ -51,6 +51,20 @@ def one_worker(deterministic: float) -> SolverSettings:
     return SolverSettings(workers=1, linearization_level=2, deterministic_seconds=deterministic)
 
 
+def record_whole(monkeypatch) -> list[float]:  # type: ignore[no-untyped-def]
+    """The whole model's last-stage objective, recorded each time it runs."""
+    started: list[float] = []
+    whole = windows._whole
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        run = whole(*args, **kwargs)
+        started.append(run.stages[-1].objective)
+        return run
+
+    monkeypatch.setattr(windows, "_whole", recording)
+    return started
+
+
 def test_stage_values_are_what_the_solver_minimised(tmp_path):
     path, _ = random_psp(tmp_path, 3, 12, 3, 8)
     bm, objective = bucket_model(read_psp(path))
@@ -72,15 +86,7 @@ def test_every_bucket_has_its_decisions(tmp_path):
 def test_windows_never_end_worse_than_the_whole_model_left_them(tmp_path, monkeypatch, seed):
     path, _ = random_psp(tmp_path, seed, 40, 5, 30)
     bm, objective = bucket_model(read_psp(path))
-    started: list[float] = []
-    whole = windows._whole
-
-    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
-        run = whole(*args, **kwargs)
-        started.append(run.stages[-1].objective)
-        return run
-
-    monkeypatch.setattr(windows, "_whole", recording)
+    started = record_whole(monkeypatch)
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.02)
     run, stats = windows.search_plan(bm, objective.stages, one_worker(3.0),
                                      Stop.make(deterministic_seconds=3.0))
@@ -121,15 +127,7 @@ def test_a_plan_from_windows_expands_to_a_valid_schedule(tmp_path, monkeypatch):
 def test_on_the_clock_the_whole_model_hands_over_when_it_stalls(tmp_path, monkeypatch):
     path, _ = random_psp(tmp_path, 1, 60, 6, 45)
     bm, objective = bucket_model(read_psp(path))
-    started: list[float] = []
-    whole = windows._whole
-
-    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
-        run = whole(*args, **kwargs)
-        started.append(run.stages[-1].objective)
-        return run
-
-    monkeypatch.setattr(windows, "_whole", recording)
+    started = record_whole(monkeypatch)
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.05)
     monkeypatch.setattr(windows, "STALL_SHARE", 0.02)
     settings = SolverSettings(workers=1, linearization_level=2)
