@@ -84,8 +84,7 @@ def large(orders: int = 1000, count: int | None = None) -> dict[str, Any]:
 
     plant = _plant(plant_config(orders, 1), f"large-{orders}")
     evaluator = Evaluator(plant, parse_objective(LARGE_OBJECTIVE))
-    start = choose_start(plant, SetupTable(plant), evaluator, until=None,
-                         count=count or len(CANDIDATES))
+    start = choose_start(plant, SetupTable(plant), evaluator, count=count or len(CANDIDATES))
     out = {name: {"objective": start.scores[name][0], "seconds": round(start.seconds[name], 3)}
            for name in start.scores}
     out["best"] = {"name": start.best.name, "objective": start.scores[start.best.name][0]}

@@ -66,6 +66,7 @@ from prodsched.replan import PreviousLike, attach_previous, best_valid, kept_ord
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.stop import Stop
 from prodsched.timeline.retime import left_shift
 from prodsched.validate.check import check_schedule, follows_rules
 
@@ -248,8 +249,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     stopped = stop()
     warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
                              request.objective, warm_starts,
-                             deadline=time.monotonic() if stopped
-                             else t0 + WARM_SHARE * request.time_limit, plan=plan,
+                             stop=Stop(time.monotonic() if stopped
+                                       else t0 + WARM_SHARE * request.time_limit), plan=plan,
                              merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)
     skipped = warm.skipped
     details: dict[str, Any] = {"dispatch": warm.summary()}
@@ -356,10 +357,10 @@ def _explain(plant: Plant, plan: LotPlan, setups: SetupTable, request: SolveRequ
              budget: Budget) -> list[Conflict]:
     """The conflicting deadlines, by CP-SAT under assumptions, in the time left."""
     # at least half a second, within the bound the command promises (limit × 1.1 + 1 s)
-    conflicts = explain(plant, plan, setups, max(budget.end - 0.2, time.monotonic() + 0.5),
+    conflicts = explain(plant, plan, setups,
+                        request.stopping(max(budget.end - 0.2, time.monotonic() + 0.5)),
                         workers=request.settings.workers, seed=request.settings.seed,
-                        extensions=request.extensions, stop=request.stop,
-                        solver_hook=request.solver_hook)
+                        extensions=request.extensions)
     if conflicts:
         return conflicts
     with_deadlines = tuple(o.order_id for o in plant.orders if o.deadline is not None)

@@ -66,6 +66,11 @@ class Stop:
         """Seconds to the deadline (``inf`` without one)."""
         return self.deadline - time.monotonic()
 
+    def over(self) -> bool:
+        """Whether a search should end now: its deadline has passed or stopping was
+        requested (the deterministic budget is CP-SAT's to count)."""
+        return self.left() <= 0 or self.requested()
+
     def until(self, deadline: float) -> Stop:
         """The same, ending by ``deadline`` at the latest."""
         return replace(self, deadline=min(self.deadline, deadline))
@@ -87,3 +92,8 @@ class Stop:
     def flag(self) -> Callable[[], bool] | None:
         """The stop flag to poll, ``None`` when no caller can ask for a stop."""
         return None if self.requested is _never else self.requested
+
+
+# A stop that never comes (no deadline, never requested): the default of an optional
+# ``stop`` argument.
+NO_STOP = Stop()

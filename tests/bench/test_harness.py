@@ -136,13 +136,14 @@ def test_the_harness_hands_its_seed_and_workers_to_the_formats_warm_starts(tmp_p
 
     import prodsched.formats as formats
     from prodsched.bench.run import run_instance
+    from prodsched.stop import NO_STOP
 
     fjs = tmp_path / "f.fjs"
     fjs.write_text("3 3 2\n2 2 1 4 2 2 1 3 5\n2 1 2 3 2 1 2 3 4\n1 2 1 3 3 1\n")
     real = formats.get_format("fjsp")
     seen: list = []
 
-    def recording(plant, time_limit, *, seed=0, workers=1, stop=None):
+    def recording(plant, time_limit, *, seed=0, workers=1, stop=NO_STOP):
         seen.append((seed, workers))
         return real.warm_starts(plant, time_limit, seed=seed, workers=workers, stop=stop)
 

@@ -14,6 +14,7 @@ from prodsched.cli import main
 from prodsched.feasibility import explain, preflight, relax_deadlines
 from prodsched.lots.plan import plan_lots
 from prodsched.plant.setups import SetupTable
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 
 # Two one-off orders, each fine alone: both need K for 3 after M or N for 3, by 6.
@@ -28,7 +29,7 @@ SUBTLE = {
 
 def explained(plant):
     plan = plan_lots(plant)
-    return explain(plant, plan, SetupTable(plant), time.monotonic() + 20, workers=1)
+    return explain(plant, plan, SetupTable(plant), Stop(time.monotonic() + 20), workers=1)
 
 
 def test_preflight_misses_it_and_the_solver_names_both_orders(make_plant):

@@ -4,7 +4,6 @@ shops and flexible job shops, usable as warm starts."""
 from __future__ import annotations
 
 import itertools
-import math
 import random
 
 from prodsched.bench.check import check_solution
@@ -20,6 +19,7 @@ from prodsched.heuristics.makespan_rules import (
 )
 from prodsched.lots.fixed import lots_per_order
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 from tests.formats.sdst_tiny import sdst_text
 
@@ -75,8 +75,8 @@ def test_restarts_are_repeatable_and_at_least_as_good_as_the_plain_rule():
     rng = random.Random(2)
     jobs = random_jobs(rng, 8, 4, False)
     _, plain = giffler_thompson(jobs, 4)
-    first = best_of_restarts(jobs, 4, deadline=math.inf, seed=3, max_restarts=40)
-    assert first == best_of_restarts(jobs, 4, deadline=math.inf, seed=3, max_restarts=40)
+    first = best_of_restarts(jobs, 4, Stop(), seed=3, max_restarts=40)
+    assert first == best_of_restarts(jobs, 4, Stop(), seed=3, max_restarts=40)
     assert first[1] <= plain
 
 
@@ -96,7 +96,7 @@ def test_lower_bound_is_the_longest_job_or_the_busiest_machine():
     jobs = [[[(0, 4)], [(1, 1)]], [[(0, 3)]], [[(1, 2), (0, 9)]]]
     # job 0 takes 5; machine 0 has 4 + 3 = 7 fixed; spread (7 + 1 + 2) / 2 = 5
     assert lower_bound(jobs, 2) == 7
-    _, span = best_of_restarts(jobs, 2, deadline=math.inf, max_restarts=10)
+    _, span = best_of_restarts(jobs, 2, Stop(), max_restarts=10)
     assert span == 7
 
 

@@ -10,6 +10,7 @@ from prodsched.heuristics.resequence import assigned_plant, makespan_of, reseque
 from prodsched.lots.fixed import lots_per_order
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 
 # 3 jobs on 3 machines; every operation has two or three eligible machines
@@ -71,7 +72,7 @@ def test_a_poor_sequence_is_shortened_on_the_same_machines(tmp_path):
 def test_no_solve_without_time_or_once_stopped(tmp_path):
     plant, placed = serial_schedule(tmp_path)
     assert resequence(plant, placed, 0.1) is placed
-    assert resequence(plant, placed, 10.0, stop=lambda: True) is placed
+    assert resequence(plant, placed, 10.0, stop=Stop.make(requested=lambda: True)) is placed
 
 
 def test_a_stop_ends_the_live_search_even_between_solutions(tmp_path, monkeypatch):
@@ -97,6 +98,7 @@ def test_a_stop_ends_the_live_search_even_between_solutions(tmp_path, monkeypatc
 
     monkeypatch.setattr(pipeline, "solve_request", solve_request)
     started = time.monotonic()
-    result = resequence(plant, placed, 30.0, stop=lambda: time.monotonic() > started + 0.5)
+    stop = Stop.make(requested=lambda: time.monotonic() > started + 0.5)
+    result = resequence(plant, placed, 30.0, stop=stop)
     assert stopped.is_set() and time.monotonic() - started < 5.0
     assert result is placed

@@ -13,6 +13,7 @@ from prodsched.bench.check import check_solution
 from prodsched.heuristics import shop_lns as lns
 from prodsched.heuristics.makespan_rules import giffler_thompson
 from prodsched.heuristics.shop_lns import shop_lns
+from prodsched.stop import Stop
 from tests.heuristics.test_tabu_shop import flexible_jobs, instance_of, proven_optima
 
 
@@ -27,7 +28,7 @@ def test_results_are_feasible_and_never_worse_than_the_start(zero):
         m = rng.randint(1, 4)
         jobs = flexible_jobs(rng, rng.randint(1, 6), m, zero=zero)
         start, start_span = giffler_thompson(jobs, m)
-        placement, span = shop_lns(jobs, m, start, time.monotonic() + 0.3,
+        placement, span = shop_lns(jobs, m, start, Stop(time.monotonic() + 0.3),
                                    seed=rng.randint(0, 99))
         assert check_solution(instance_of(jobs, m), placement, span) == []
         assert span == span_of(placement) <= start_span
@@ -38,7 +39,7 @@ def test_reaches_the_optimum_cp_sat_proves():
     for jobs, instance, optimum in proven_optima(6):
         start, start_span = giffler_thompson(jobs, 3)
         began = time.monotonic()
-        placement, span = shop_lns(jobs, 3, start, began + 30, floor=optimum, seed=1)
+        placement, span = shop_lns(jobs, 3, start, Stop(began + 30), floor=optimum, seed=1)
         assert check_solution(instance, placement, span) == []
         assert span == optimum
         assert time.monotonic() - began < 29  # ended at the optimum, not the deadline
@@ -50,7 +51,8 @@ def test_stop_returns_the_start_at_once():
     jobs = flexible_jobs(random.Random(9), 6, 4)
     start, start_span = giffler_thompson(jobs, 4)
     began = time.monotonic()
-    assert shop_lns(jobs, 4, start, began + 60, stop=lambda: True) == (start, start_span)
+    stop = Stop.make(began + 60, requested=lambda: True)
+    assert shop_lns(jobs, 4, start, stop) == (start, start_span)
     assert time.monotonic() - began < 1.0
 
 
@@ -60,8 +62,8 @@ def test_a_stop_ends_the_live_neighbourhood_solve(monkeypatch):
     jobs = flexible_jobs(random.Random(2), 30, 6)
     start, start_span = giffler_thompson(jobs, 6)
     asked = time.monotonic() + 0.5
-    placement, span = shop_lns(jobs, 6, start, time.monotonic() + 60,
-                               stop=lambda: time.monotonic() > asked)
+    stop = Stop.make(time.monotonic() + 60, requested=lambda: time.monotonic() > asked)
+    placement, span = shop_lns(jobs, 6, start, stop)
     assert time.monotonic() - asked < 1.5
     assert check_solution(instance_of(jobs, 6), placement, span) == []
     assert span <= start_span
@@ -72,7 +74,7 @@ def test_kept_operations_keep_their_machine_and_order():
     jobs = flexible_jobs(rng, 8, 3)
     start, start_span = giffler_thompson(jobs, 3)
     free = {(0, i) for i in range(len(jobs[0]))}
-    found = lns._solve_neighbourhood(jobs, 3, start, free, 5.0, 1, 1, None)
+    found = lns._solve_neighbourhood(jobs, 3, start, free, 5.0, 1, 1, Stop())
     assert found is not None
     placement, proved = found
     assert proved and span_of(placement) <= start_span

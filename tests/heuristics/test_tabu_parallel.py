@@ -3,7 +3,6 @@ child process ended when the caller stops or a search reaches the lower bound.""
 
 from __future__ import annotations
 
-import math
 import random
 import time
 
@@ -14,6 +13,7 @@ from prodsched.heuristics import tabu_parallel
 from prodsched.heuristics.makespan_rules import giffler_thompson, lower_bound
 from prodsched.heuristics.tabu_parallel import parallel_tabu_search, tabu_beside
 from prodsched.heuristics.tabu_shop import tabu_search
+from prodsched.stop import Stop
 from tests.heuristics.test_tabu_shop import flexible_jobs, instance_of
 
 
@@ -42,9 +42,9 @@ def test_keeps_the_best_of_the_seeded_searches(children):
     for _ in range(3):
         jobs = flexible_jobs(rng, 8, 4)
         start, start_span = giffler_thompson(jobs, 4)
-        placement, span = parallel_tabu_search(jobs, 4, start, math.inf, seed=5, workers=3,
+        placement, span = parallel_tabu_search(jobs, 4, start, Stop(), seed=5, workers=3,
                                                max_iterations=150)
-        alone = [tabu_search(jobs, 4, start, math.inf, seed=s, max_iterations=150)[1]
+        alone = [tabu_search(jobs, 4, start, Stop(), seed=s, max_iterations=150)[1]
                  for s in (5, 6, 7)]
         assert span == min(alone) <= start_span
         assert check_solution(instance_of(jobs, 4), placement, span) == []
@@ -57,9 +57,9 @@ def test_one_worker_is_the_plain_search(children):
     rng = random.Random(3)
     jobs = flexible_jobs(rng, 6, 3)
     start, _ = giffler_thompson(jobs, 3)
-    placement, span = parallel_tabu_search(jobs, 3, start, math.inf, seed=2, workers=1,
+    placement, span = parallel_tabu_search(jobs, 3, start, Stop(), seed=2, workers=1,
                                            max_iterations=200)
-    alone, alone_span, _ = tabu_search(jobs, 3, start, math.inf, seed=2, max_iterations=200)
+    alone, alone_span, _ = tabu_search(jobs, 3, start, Stop(), seed=2, max_iterations=200)
     assert (placement, span) == (alone, alone_span)
     assert children == []
 
@@ -69,8 +69,8 @@ def test_stop_ends_every_search_at_once(children):
     jobs = flexible_jobs(rng, 12, 5)
     start, start_span = giffler_thompson(jobs, 5)
     asked = time.monotonic() + 0.5
-    placement, span = parallel_tabu_search(jobs, 5, start, time.monotonic() + 60, seed=1,
-                                           workers=2, stop=lambda: time.monotonic() > asked)
+    stop = Stop.make(time.monotonic() + 60, requested=lambda: time.monotonic() > asked)
+    placement, span = parallel_tabu_search(jobs, 5, start, stop, seed=1, workers=2)
     assert time.monotonic() - asked < 2.0
     assert span <= start_span
     assert check_solution(instance_of(jobs, 5), placement, span) == []
@@ -82,7 +82,7 @@ def test_a_start_at_the_lower_bound_returns_without_waiting_for_the_deadline(chi
     start, start_span = giffler_thompson(jobs, 2)
     assert start_span == lower_bound(jobs, 2)
     began = time.monotonic()
-    placement, span = parallel_tabu_search(jobs, 2, start, began + 60, floor=start_span,
+    placement, span = parallel_tabu_search(jobs, 2, start, Stop(began + 60), floor=start_span,
                                            workers=2)
     assert time.monotonic() - began < 2.0
     assert (placement, span) == (start, start_span)
@@ -97,8 +97,8 @@ def test_a_child_that_cannot_start_leaves_the_callers_search(monkeypatch):
     rng = random.Random(5)
     jobs = flexible_jobs(rng, 6, 3)
     start, _ = giffler_thompson(jobs, 3)
-    got = parallel_tabu_search(jobs, 3, start, math.inf, seed=4, workers=2, max_iterations=100)
-    alone, alone_span, _ = tabu_search(jobs, 3, start, math.inf, seed=4, max_iterations=100)
+    got = parallel_tabu_search(jobs, 3, start, Stop(), seed=4, workers=2, max_iterations=100)
+    alone, alone_span, _ = tabu_search(jobs, 3, start, Stop(), seed=4, max_iterations=100)
     assert got == (alone, alone_span)
 
 
@@ -115,8 +115,8 @@ def test_a_child_whose_search_fails_is_left_out(monkeypatch):
         return started(cls, (payload[0], payload[1], broken, *payload[3:]))
 
     monkeypatch.setattr(tabu_parallel._Child, "started", classmethod(corrupting))
-    got = parallel_tabu_search(jobs, 3, start, math.inf, seed=4, workers=2, max_iterations=100)
-    alone, alone_span, _ = tabu_search(jobs, 3, start, math.inf, seed=4, max_iterations=100)
+    got = parallel_tabu_search(jobs, 3, start, Stop(), seed=4, workers=2, max_iterations=100)
+    alone, alone_span, _ = tabu_search(jobs, 3, start, Stop(), seed=4, max_iterations=100)
     assert len(payloads) == 1 and got == (alone, alone_span)
 
 
@@ -130,7 +130,7 @@ def test_beside_the_callers_search_a_child_runs_tabu_search(children):
         polls.append(finished())
         return start, start_span
 
-    child, mine = tabu_beside(jobs, 4, start, time.monotonic() + 1.0, other, seed=3)
+    child, mine = tabu_beside(jobs, 4, start, Stop(time.monotonic() + 1.0), other, seed=3)
     assert mine == (start, start_span) and polls == [False]
     assert child is not None
     placement, span = child
@@ -149,8 +149,8 @@ def test_beside_a_stop_ends_both_searches(children):
             time.sleep(0.01)
         return start, start_span
 
-    child, mine = tabu_beside(jobs, 5, start, time.monotonic() + 60, other,
-                              stop=lambda: time.monotonic() > asked)
+    stop = Stop.make(time.monotonic() + 60, requested=lambda: time.monotonic() > asked)
+    child, mine = tabu_beside(jobs, 5, start, stop, other)
     assert time.monotonic() - asked < 2.0
     assert mine == (start, start_span)
     assert child is None  # not waited for
@@ -167,7 +167,7 @@ def test_beside_a_child_at_the_lower_bound_ends_the_callers_search(children):
             time.sleep(0.01)
         return [], 99
 
-    child, mine = tabu_beside(jobs, 2, start, began + 60, other, floor=start_span)
+    child, mine = tabu_beside(jobs, 2, start, Stop(began + 60), other, floor=start_span)
     assert time.monotonic() - began < 5.0
     assert child == (start, start_span) and mine == ([], 99)
     assert all_ended(children)

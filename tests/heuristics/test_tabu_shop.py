@@ -3,7 +3,6 @@ instances CP-SAT proves, stoppable, and the warm start of flexible benchmark pla
 
 from __future__ import annotations
 
-import math
 import random
 import time
 
@@ -18,6 +17,7 @@ from prodsched.heuristics.makespan_rules import giffler_thompson, makespan_warm_
 from prodsched.heuristics.tabu_shop import tabu_search
 from prodsched.lots.fixed import lots_per_order
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 from tests.heuristics.test_makespan_rules import as_text
 
@@ -48,7 +48,7 @@ def test_results_are_feasible_and_never_worse_than_the_start(zero):
         m = rng.randint(1, 4)
         jobs = flexible_jobs(rng, rng.randint(1, 6), m, zero=zero)
         start, start_span = giffler_thompson(jobs, m)
-        placement, span, _ = tabu_search(jobs, m, start, math.inf, max_iterations=300,
+        placement, span, _ = tabu_search(jobs, m, start, Stop(), max_iterations=300,
                                          seed=rng.randint(0, 99))
         assert check_solution(instance_of(jobs, m), placement, span) == []
         assert span == max((end for ops in placement for _, _, end in ops), default=0)
@@ -72,7 +72,7 @@ def test_reaches_the_optimum_cp_sat_proves():
     improved = 0
     for jobs, instance, optimum in proven_optima(8):
         start, start_span = giffler_thompson(jobs, 3)
-        placement, span, _ = tabu_search(jobs, 3, start, math.inf, max_iterations=2000,
+        placement, span, _ = tabu_search(jobs, 3, start, Stop(), max_iterations=2000,
                                          floor=optimum, seed=1)
         assert check_solution(instance, placement, span) == []
         assert span == optimum
@@ -84,7 +84,7 @@ def test_is_repeatable_for_a_seed():
     rng = random.Random(8)
     jobs = flexible_jobs(rng, 6, 4)
     start, _ = giffler_thompson(jobs, 4)
-    runs = [tabu_search(jobs, 4, start, math.inf, max_iterations=500, seed=3) for _ in range(2)]
+    runs = [tabu_search(jobs, 4, start, Stop(), max_iterations=500, seed=3) for _ in range(2)]
     assert runs[0] == runs[1]
 
 
@@ -92,7 +92,8 @@ def test_stop_returns_the_start_at_once():
     rng = random.Random(9)
     jobs = flexible_jobs(rng, 6, 4)
     start, start_span = giffler_thompson(jobs, 4)
-    placement, span, iterations = tabu_search(jobs, 4, start, math.inf, stop=lambda: True)
+    placement, span, iterations = tabu_search(jobs, 4, start,
+                                              Stop.make(requested=lambda: True))
     assert (span, iterations) == (start_span, 0)
     assert check_solution(instance_of(jobs, 4), placement, span) == []
 
@@ -101,7 +102,7 @@ def test_a_start_against_the_job_order_is_rejected():
     # one machine, one job of two operations, the second placed first
     jobs = [[[(0, 2)], [(0, 3)]]]
     with pytest.raises(ValueError, match="cycle"):
-        tabu_search(jobs, 1, [[(0, 3, 5), (0, 0, 3)]], math.inf, max_iterations=1)
+        tabu_search(jobs, 1, [[(0, 3, 5), (0, 0, 3)]], Stop(), max_iterations=1)
 
 
 def test_flexible_plants_get_the_tabu_warm_start_and_plain_job_shops_do_not(tmp_path):
@@ -128,7 +129,7 @@ def test_the_tabu_schedule_is_resequenced_and_kept_when_shorter(tmp_path, monkey
     plant = read_fjsp(fjs)
     calls: list = []
 
-    def one_at_a_time(jobs, n_machines, start, deadline, **kwargs):
+    def one_at_a_time(jobs, n_machines, start, stop, **kwargs):
         # a stand-in for tabu search with a poorly sequenced schedule: the start's
         # machines, every operation after the previous one has ended
         clock, out = 0, []
@@ -198,17 +199,17 @@ def test_with_more_workers_the_search_ahead_runs_on_with_all_of_them(tmp_path, m
     index = {m: k for k, m in enumerate(plant.machines)}
     jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
              for step in plant.routings[lot.product]] for lot in lots_per_order(plant)]
-    tabu_found = tabu_search(jobs, 3, giffler_thompson(jobs, 3)[0], math.inf,
+    tabu_found = tabu_search(jobs, 3, giffler_thompson(jobs, 3)[0], Stop(),
                              max_iterations=50)[:2]
     lns_span = tabu_found[1] + {"lns": -1, "tabu": 1, "tie": 0, "no child": 0}[ahead]
     runs_on: list = []
 
-    def race(jobs, n_machines, start, deadline, other, **kwargs):
-        other(lambda: True)  # the caller's LNS, stopped at once
+    def race(jobs, n_machines, start, stop, other, **kwargs):
+        other(Stop.make(requested=lambda: True))  # the caller's LNS, stopped at once
         return (None if ahead == "no child" else tabu_found), (tabu_found[0], lns_span)
 
     def recording(name):
-        def run(jobs, n_machines, start, deadline, **kwargs):
+        def run(jobs, n_machines, start, stop, **kwargs):
             runs_on.append((name, start, kwargs["workers"]))
             return start, max(end for ops in start for _, _, end in ops)
         return run
@@ -265,8 +266,8 @@ def test_with_two_workers_a_stop_ends_both_searches_at_once(tmp_path, monkeypatc
     plant = read_fjsp(fjs)
     asked = time.monotonic() + 1.0
     # with 600 s the searches would run for minutes; the stop ends them instead
-    [(name, ops)] = rules.makespan_warm_starts(plant, 600.0, workers=2,
-                                               stop=lambda: time.monotonic() > asked)
+    [(name, ops)] = rules.makespan_warm_starts(
+        plant, 600.0, workers=2, stop=Stop.make(requested=lambda: time.monotonic() > asked))
     assert time.monotonic() - asked < 5.0
     assert name in ("mwkr+lns", "mwkr+tabu")
     assert_valid(Schedule(plant, lots_per_order(plant), ops))

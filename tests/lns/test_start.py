@@ -27,7 +27,7 @@ OBJECTIVE = parse_objective("weighted-tardiness=1,setup-cost=1")
 
 def test_every_candidate_runs_and_the_best_is_valid(generated):
     plant = generated["all-modes"]
-    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None,
+    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE),
                          count=len(CANDIDATES))
     assert len(start.scores) == len(CANDIDATES) and not start.skipped
     assert_valid(Schedule(plant, start.best.lots, start.best.ops))
@@ -35,8 +35,7 @@ def test_every_candidate_runs_and_the_best_is_valid(generated):
 
 def test_fixed_work_is_kept_and_pinned_lots_continue():
     plant = fixed_plant()
-    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None,
-                         count=3)
+    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), count=3)
     best = start.best
     assert sorted((op.lot.lot_id, op.start, op.end) for op in best.ops if op.fixed) == [
         ("a1", 10, 40), ("f2", 200, 230)]
@@ -46,15 +45,14 @@ def test_fixed_work_is_kept_and_pinned_lots_continue():
 
 def test_the_start_keeps_the_v2_rules():
     for plant in V2_PLANTS.values():
-        start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE),
-                             until=None, count=2)
+        start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), count=2)
         assert_v2(Schedule(plant, start.best.lots, start.best.ops))
 
 
 def test_the_first_schedule_handed_on_is_the_better_of_the_first_two(generated):
     plant = generated["all-modes"]
     shown = []
-    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None,
+    start = choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE),
                          count=len(CANDIDATES), on_best=shown.append)
     first_two = [start.scores[f"{rule} / lots {window:g}"]
                  for rule, window in CANDIDATES[:FIRST_PORTFOLIO]]
@@ -66,7 +64,7 @@ def test_the_first_schedule_handed_on_is_the_better_of_the_first_two(generated):
 def test_a_single_candidate_is_still_handed_on(generated):
     plant = generated["all-modes"]
     shown = []
-    choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), until=None, count=1,
+    choose_start(plant, SetupTable(plant), Evaluator(plant, OBJECTIVE), count=1,
                  on_best=shown.append)
     assert len(shown) == 1
     assert_valid(Schedule(plant, shown[0].lots, shown[0].ops))
@@ -81,7 +79,7 @@ def test_with_holding_cost_lots_released_towards_their_due_dates_compete(generat
     assert names[FIRST_PORTFOLIO:FIRST_PORTFOLIO + len(HOLDING_CANDIDATES)] == list(
         HOLDING_CANDIDATES)
     assert len(candidates(plant, Evaluator(plant, OBJECTIVE))) == len(CANDIDATES)
-    start = choose_start(plant, SetupTable(plant), evaluator, until=None, count=len(names))
+    start = choose_start(plant, SetupTable(plant), evaluator, count=len(names))
     assert len(start.scores) == len(names)
     # a lead-time candidate is a schedule of the plant's own lots (their own releases)
     for _rule, window, lead in HOLDING_CANDIDATES[:2]:

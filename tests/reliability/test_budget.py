@@ -13,6 +13,7 @@ from prodsched.lots.plan import plan_lots
 from prodsched.lots.realize import CUTS, realizations
 from prodsched.objective import parse_objective
 from prodsched.plant.setups import SetupTable
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 
 
@@ -54,10 +55,10 @@ def test_warm_start_past_its_deadline_still_gives_a_hint(tmp_path):
     plan = plan_lots(plant)
     objective = parse_objective("weighted-tardiness")
     options = realizations(plan)
-    warm = choose_warm_start(plant, options, setups, objective, deadline=time.monotonic() - 1)
+    warm = choose_warm_start(plant, options, setups, objective, stop=Stop(time.monotonic() - 1))
     assert warm.best.hintable
     assert len(warm.scores) == 1 and len(warm.skipped) >= 1
-    full = choose_warm_start(plant, options, setups, objective, deadline=time.monotonic() + 60)
+    full = choose_warm_start(plant, options, setups, objective, stop=Stop(time.monotonic() + 60))
     assert full.skipped == [] and len(full.scores) == len(warm.scores) + len(warm.skipped)
 
 

@@ -278,11 +278,14 @@ def _with_warm_starts(request: SolveRequest, src: _Source, interrupt: Interrupt,
                       time_limit: float) -> SolveRequest:
     """The request with the format's warm starts, made in the worker thread so that
     Ctrl-C stops a long heuristic and keeps its schedule."""
+    from prodsched.stop import Stop
+
     if src.warm_starts is None:
         return request
     interrupt.phase("warm start")
     made = src.warm_starts(src.plant, time_limit, seed=request.settings.seed,
-                           workers=request.settings.workers, stop=interrupt.requested)
+                           workers=request.settings.workers,
+                           stop=Stop.make(requested=interrupt.requested))
     return replace(request, warm_starts=made)
 
 

@@ -13,12 +13,12 @@ independent conflicts are reported at once.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from prodsched.cpsat_runner import SolverHook, SolverSettings, run_stages
+from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.errors import Conflict
 from prodsched.jobshop.builder import JobShopModel, ModelExtension
 from prodsched.lots.plan import LotPlan
@@ -43,18 +43,15 @@ class _Literal:
 
 
 class _Assumptions:
-    """Solving one model under subsets of its literals, within a deadline."""
+    """Solving one model under subsets of its literals, until ``stop`` ends it."""
 
-    def __init__(self, model: cp_model.CpModel, deadline: float, workers: int, seed: int,
-                 stop: Callable[[], bool] | None, solver_hook: SolverHook | None):
-        self.model, self.deadline = model, deadline
+    def __init__(self, model: cp_model.CpModel, stop: Stop, workers: int, seed: int):
+        self.model, self.stop = model, stop
         self.workers, self.seed = workers, seed
-        self.stop, self.hook = stop, solver_hook
 
     def left(self) -> float:
-        if self.stop is not None and self.stop():
-            return 0.0
-        return self.deadline - time.monotonic()
+        """Seconds left (0 once a stop is requested)."""
+        return 0.0 if self.stop() else self.stop.left()
 
     def core(self, lits: Sequence[_Literal], seconds: float) -> list[_Literal] | bool | None:
         """A sufficient conflicting subset; ``None`` when feasible; ``False`` when unknown."""
@@ -64,7 +61,8 @@ class _Assumptions:
         self.model.add_assumptions([lit.var for lit in lits])
         run = run_stages(self.model, [], SolverSettings(workers=self.workers or 1,
                                                         seed=self.seed),
-                         Stop.make(time.monotonic() + seconds, solver_hook=self.hook))
+                         Stop.make(time.monotonic() + seconds,
+                                   solver_hook=self.stop.solver_hook))
         if run.values is not None:
             return None
         if run.status != "infeasible":
@@ -88,15 +86,14 @@ class _Assumptions:
         return current
 
 
-def explain(plant: Plant, plan: LotPlan, setups: SetupTable, deadline: float, *,
-            workers: int = 1, seed: int = 0, extensions: Sequence[ModelExtension] = (),
-            stop: Callable[[], bool] | None = None, solver_hook: SolverHook | None = None
+def explain(plant: Plant, plan: LotPlan, setups: SetupTable, stop: Stop, *,
+            workers: int = 1, seed: int = 0, extensions: Sequence[ModelExtension] = ()
             ) -> list[Conflict]:
-    """Conflicting sets of deadlines (and downtimes), until ``deadline`` (``time.monotonic``).
+    """Conflicting sets of deadlines (and downtimes), until ``stop``'s deadline.
 
-    ``stop`` ends the search early (what is found so far is returned);
-    ``solver_hook`` is given each live solver, as in
-    :func:`~prodsched.cpsat_runner.run_stages`.
+    A stop ``stop`` requests ends the search early (what is found so far is
+    returned; its flag is checked between solves); its solver hook is given
+    each live solver, as in :func:`~prodsched.cpsat_runner.run_stages`.
 
     Returns
     -------
@@ -108,7 +105,7 @@ def explain(plant: Plant, plan: LotPlan, setups: SetupTable, deadline: float, *,
                       deadline_literals=True)
     lits = [_Literal(var, order_id=order_id) for order_id, var in jm.deadline_literal.items()]
     lits += [_Literal(var, downtime=k) for k, var in jm.downtime_literal.items()]
-    solver = _Assumptions(jm.model, deadline, workers, seed, stop, solver_hook)
+    solver = _Assumptions(jm.model, stop, workers, seed)
     conflicts: list[Conflict] = []
     active = list(lits)
     while len(conflicts) < MAX_CONFLICTS and any(lit.order_id for lit in active):

@@ -15,22 +15,24 @@ from prodsched.errors import UsageError
 from prodsched.jobshop.builder import ModelExtension
 from prodsched.plant.model import Plant
 from prodsched.schedule.rows import PlacedOp
+from prodsched.stop import NO_STOP, Stop
 
 
 class WarmStarts(Protocol):
     """``warm_starts(plant, time_limit, seed=..., workers=..., stop=...)``: complete
     schedules ``(name, placed operations)``; ``seed`` is the solve's random seed (that of
     the heuristics' random choices); ``workers`` is the solve's worker count (heuristics
-    may run that many searches in parallel); ``stop`` (polled by long heuristics) asks
-    them to return what they have."""
+    may run that many searches in parallel); ``stop`` (a :class:`~prodsched.stop.Stop`,
+    its flag polled by long heuristics) asks them to return what they have, and its
+    deadline, if any, ends them."""
 
     def __call__(self, plant: Plant, time_limit: float, *, seed: int = 0, workers: int = 1,
-                 stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
+                 stop: Stop = NO_STOP) -> list[tuple[str, list[PlacedOp]]]:
         ...
 
 
 def no_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, workers: int = 1,
-                   stop: Callable[[], bool] | None = None) -> list[tuple[str, list[PlacedOp]]]:
+                   stop: Stop = NO_STOP) -> list[tuple[str, list[PlacedOp]]]:
     """The default of a format without heuristics of its own: none."""
     return []
 
@@ -56,11 +58,11 @@ class InstanceFormat:
         Constraints the format adds to the job-shop model (for example one
         job order on every machine).
     warm_starts
-        ``warm_starts(plant, time_limit, seed=0, workers=1, stop=None)``: complete schedules
-        ``(name, placed operations)`` that compete with the dispatch rules as
-        the warm start (see :class:`~prodsched.pipeline.SolveRequest`). It may
-        use part of ``time_limit`` (the whole solve's seconds) and returns
-        early, with what it has, once ``stop()`` is true.
+        ``warm_starts(plant, time_limit, seed=0, workers=1, stop=NO_STOP)``: complete
+        schedules ``(name, placed operations)`` that compete with the dispatch rules
+        as the warm start (see :class:`~prodsched.pipeline.SolveRequest`). It may
+        use part of ``time_limit`` (the whole solve's seconds) and returns early,
+        with what it has, once ``stop`` requests it or at its deadline.
     """
 
     name: str

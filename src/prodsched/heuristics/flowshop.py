@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import math
 import random
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
+
+from prodsched.stop import Stop
 
 IntArray = NDArray[np.int64]
 
@@ -192,7 +193,7 @@ def neh(fs: FlowShop, order: Sequence[int] | None = None) -> list[int]:
 
 
 def _local_search(fs: FlowShop, perm: list[int], value: int, rng: random.Random,
-                  deadline: float | None) -> tuple[list[int], int]:
+                  stop: Stop | None) -> tuple[list[int], int]:
     """Insertion local search: move jobs to their best position until none improves."""
     e, q = heads(fs, perm), tails(fs, perm)
     improved = True
@@ -201,7 +202,7 @@ def _local_search(fs: FlowShop, perm: list[int], value: int, rng: random.Random,
         jobs = list(perm)
         rng.shuffle(jobs)
         for job in jobs:
-            if deadline is not None and time.monotonic() >= deadline:
+            if stop is not None and stop.over():
                 return perm, value
             t = perm.index(job)
             rest = perm[:t] + perm[t + 1:]
@@ -216,7 +217,7 @@ def _local_search(fs: FlowShop, perm: list[int], value: int, rng: random.Random,
 
 
 def iterated_greedy(fs: FlowShop, start: list[int] | None = None, *, seed: int = 0,
-                    deadline: float | None = None, max_iterations: int | None = None,
+                    stop: Stop | None = None, max_iterations: int | None = None,
                     destroy: int = 4, temperature: float = 0.5) -> tuple[list[int], int]:
     """Ruiz–Stützle iterated greedy with insertion local search.
 
@@ -226,8 +227,9 @@ def iterated_greedy(fs: FlowShop, start: list[int] | None = None, *, seed: int =
         The first sequence (default: :func:`neh`).
     seed
         Seed of the random choices (same seed and iterations, same result).
-    deadline
-        ``time.monotonic()`` at which to stop.
+    stop
+        Ends the search at its deadline or once it requests a stop
+        (``None``: only ``max_iterations`` does).
     max_iterations
         Stop after this many destruction–reconstruction rounds.
     destroy
@@ -241,18 +243,18 @@ def iterated_greedy(fs: FlowShop, start: list[int] | None = None, *, seed: int =
     tuple of (list of int, int)
         The best sequence found and its makespan.
     """
-    if deadline is None and max_iterations is None:
+    if stop is None and max_iterations is None:
         raise ValueError("give a deadline or a number of iterations")
     rng = random.Random(seed)
     current = list(start) if start is not None else neh(fs)
     value = makespan(fs, current)
-    current, value = _local_search(fs, current, value, rng, deadline)
+    current, value = _local_search(fs, current, value, rng, stop)
     best, best_value = list(current), value
     mean_op = (float(fs.p.sum()) + float(fs.setup.mean(axis=0).sum())) / (fs.n * fs.m)
     threshold = temperature * mean_op / 10
     iteration = 0
     while (max_iterations is None or iteration < max_iterations) and (
-            deadline is None or time.monotonic() < deadline):
+            stop is None or not stop.over()):
         iteration += 1
         partial = list(current)
         removed = [partial.pop(rng.randrange(len(partial)))
@@ -260,7 +262,7 @@ def iterated_greedy(fs: FlowShop, start: list[int] | None = None, *, seed: int =
         for job in removed:
             t, _ = best_insertion(fs, partial, job)
             partial.insert(t, job)
-        candidate, span = _local_search(fs, partial, makespan(fs, partial), rng, deadline)
+        candidate, span = _local_search(fs, partial, makespan(fs, partial), rng, stop)
         if span < value:
             current, value = candidate, span
             if span < best_value:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
 
 from prodsched.budget import repeatable_by_default
 from prodsched.heuristics.resequence import makespan_of, resequence
@@ -24,6 +23,7 @@ from prodsched.lots.fixed import lots_per_order
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.stop import NO_STOP, Stop
 
 # Share of the time limit spent on restarts.
 WARM_START_SHARE = 0.05
@@ -138,19 +138,19 @@ def lower_bound(jobs: Jobs, n_machines: int) -> int:
     return max(longest_job, max(load, default=0), spread)
 
 
-def best_of_restarts(jobs: Jobs, n_machines: int, deadline: float, seed: int = 0,
-                     noise: float = 0.3, max_restarts: int = MAX_RESTARTS,
-                     stop: Callable[[], bool] | None = None) -> tuple[Placement, int]:
-    """The plain MWKR schedule, then noisy restarts until ``deadline``; the best one.
+def best_of_restarts(jobs: Jobs, n_machines: int, stop: Stop, seed: int = 0,
+                     noise: float = 0.3, max_restarts: int = MAX_RESTARTS
+                     ) -> tuple[Placement, int]:
+    """The plain MWKR schedule, then noisy restarts until ``stop`` ends them; the best one.
 
-    Stops early when a schedule reaches :func:`lower_bound` or ``stop()`` is true.
+    Stops early when a schedule reaches :func:`lower_bound`, and at ``stop``'s
+    deadline or once it requests a stop (:meth:`~prodsched.stop.Stop.over`).
     """
     best, value = giffler_thompson(jobs, n_machines)
     floor = lower_bound(jobs, n_machines)
     rng = random.Random(seed)
     restarts = 0
-    while (value > floor and time.monotonic() < deadline and restarts < max_restarts
-           and not (stop and stop())):
+    while value > floor and restarts < max_restarts and not stop.over():
         restarts += 1
         placement, span = giffler_thompson(jobs, n_machines, noise, rng)
         if span < value:
@@ -159,8 +159,7 @@ def best_of_restarts(jobs: Jobs, n_machines: int, deadline: float, seed: int = 0
 
 
 def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, workers: int = 1,
-                         stop: Callable[[], bool] | None = None
-                         ) -> list[tuple[str, list[PlacedOp]]]:
+                         stop: Stop = NO_STOP) -> list[tuple[str, list[PlacedOp]]]:
     """An MWKR Giffler–Thompson schedule of a plain job shop, improved by tabu search
     or large neighbourhood search when operations have a choice of machines
     (none for other plants).
@@ -180,13 +179,16 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
       large neighbourhood search run side by side until ``COMPARE_SHARE``, and
       the one ahead runs on with every worker until
       ``IMPROVE_SHARE`` (:func:`_tabu_or_lns`; either ends sooner at the lower
-      bound or once ``stop()`` is true).
+      bound or once ``stop`` requests it).
 
     CP-SAT then sequences that schedule's machine assignment exactly
     (:func:`resequence`, for at most ``RESEQUENCE_SHARE`` of ``time_limit``; with
     one worker its whole share, limited by deterministic time), and the rest is
     left to CP-SAT on the whole problem with the result as the hint (a schedule
     at its lower bound goes there as it is).
+
+    Every part also ends at ``stop``'s deadline (if earlier than its share), and
+    polls its stop flag.
     """
     started = time.monotonic()
     setups = SetupTable(plant)
@@ -203,7 +205,7 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     repeatable = repeatable_by_default(workers)
     n_ops = max(1, sum(len(ops) for ops in jobs))
     placement, _ = best_of_restarts(
-        jobs, len(machines), started + budget, seed, stop=stop,
+        jobs, len(machines), stop.until(started + budget), seed,
         max_restarts=int(RESTART_OPS_PER_SECOND * budget / n_ops) if repeatable else MAX_RESTARTS)
     flexible = any(len(options) > 1 for ops in jobs for options in ops)
     floor = lower_bound(jobs, len(machines))
@@ -211,8 +213,8 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
     if flexible and repeatable:
         tabu_seconds = TABU_SHARE * time_limit - budget
         placement, _ = parallel_tabu_search(
-            jobs, len(machines), placement, started + TABU_SHARE * time_limit, floor=floor,
-            seed=seed, workers=workers, stop=stop,
+            jobs, len(machines), placement, stop.until(started + TABU_SHARE * time_limit),
+            floor=floor, seed=seed, workers=workers,
             max_iterations=int(TABU_OPS_PER_SECOND * max(tabu_seconds, 0) / n_ops))
         label = "mwkr+tabu"
     elif flexible:
@@ -235,7 +237,7 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
 
 def _tabu_or_lns(jobs: Jobs, n_machines: int, start: Placement, floor: int, started: float,
                  time_limit: float, *, seed: int, workers: int,
-                 stop: Callable[[], bool] | None) -> tuple[Placement, str, bool]:
+                 stop: Stop) -> tuple[Placement, str, bool]:
     """A flexible job shop's schedule by tabu search or large neighbourhood search,
     whichever is ahead at ``COMPARE_SHARE`` of ``time_limit``, its label, and whether
     it is proved optimal.
@@ -253,17 +255,16 @@ def _tabu_or_lns(jobs: Jobs, n_machines: int, start: Placement, floor: int, star
                         workers=workers, stop=stop)
     if probe is not None and probe[1]:
         return probe[0], "mwkr+cp-sat", True
-    compare_at = started + COMPARE_SHARE * time_limit
-    until = started + IMPROVE_SHARE * time_limit
+    improve = stop.until(started + IMPROVE_SHARE * time_limit)
     tabu, lns = tabu_beside(
-        jobs, n_machines, start, compare_at,
-        lambda finished: shop_lns(jobs, n_machines, start, compare_at, floor=floor, seed=seed,
-                                  workers=1, stop=finished),
-        floor=floor, seed=seed, stop=stop)
+        jobs, n_machines, start, stop.until(started + COMPARE_SHARE * time_limit),
+        lambda finished: shop_lns(jobs, n_machines, start, finished, floor=floor, seed=seed,
+                                  workers=1),
+        floor=floor, seed=seed)
     if tabu is None or lns[1] <= tabu[1]:
-        placement, _ = shop_lns(jobs, n_machines, lns[0], until, floor=floor, seed=seed + 1,
-                                workers=workers, stop=stop)
+        placement, _ = shop_lns(jobs, n_machines, lns[0], improve, floor=floor, seed=seed + 1,
+                                workers=workers)
         return placement, "mwkr+lns", False
-    placement, _ = parallel_tabu_search(jobs, n_machines, tabu[0], until, floor=floor,
-                                        seed=seed + 1, workers=workers, stop=stop)
+    placement, _ = parallel_tabu_search(jobs, n_machines, tabu[0], improve, floor=floor,
+                                        seed=seed + 1, workers=workers)
     return placement, "mwkr+tabu", False

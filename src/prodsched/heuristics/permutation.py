@@ -9,7 +9,6 @@ streaming; the changeovers come from the plant's :class:`SetupTable`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +20,7 @@ from prodsched.lots.lot import Lot
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.stop import NO_STOP, Stop
 
 # Share of the time limit the iterated greedy warm start may use.
 WARM_START_SHARE = 0.5
@@ -116,7 +116,7 @@ def placed_permutation(plant: Plant, flow: PlantFlowShop, perm: list[int],
 
 
 def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
-                            workers: int = 1, stop: Callable[[], bool] | None = None
+                            workers: int = 1, stop: Stop = NO_STOP
                             ) -> list[tuple[str, list[PlacedOp]]]:
     """NEH and iterated-greedy schedules of a flow-shop plant (none for other plants).
 
@@ -132,7 +132,9 @@ def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
         repeatable run) it makes ``IG_JOBS2_PER_SECOND × WARM_START_SHARE ×
         time_limit / jobs²`` rounds (none when that is 0), the clock only a safety.
     stop
-        When it is true once NEH is done, the iterated greedy is skipped.
+        Its deadline ends the iterated greedy (if earlier than its share); when
+        it requests a stop once NEH is done, the iterated greedy is skipped (its
+        flag is not polled during the iterated greedy).
     """
     started = time.monotonic()
     setups = SetupTable(plant)
@@ -141,13 +143,14 @@ def permutation_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0,
         return []
     first = neh(flow.shop)
     out = [("neh", placed_permutation(plant, flow, first, setups))]
-    deadline = started + WARM_START_SHARE * time_limit
+    # the iterated greedy's end: its share or the caller's deadline (flag not polled)
+    greedy = Stop(min(stop.deadline, started + WARM_START_SHARE * time_limit))
     repeatable = repeatable_by_default(workers)
-    if len(first) > 1 and (repeatable or time.monotonic() < deadline) and not (stop and stop()):
+    if len(first) > 1 and (repeatable or greedy.left() > 0) and not stop():
         rounds = (int(IG_JOBS2_PER_SECOND * WARM_START_SHARE * time_limit / len(first) ** 2)
                   if repeatable else None)
         if rounds != 0:
-            best, _ = iterated_greedy(flow.shop, first, seed=seed, deadline=deadline,
+            best, _ = iterated_greedy(flow.shop, first, seed=seed, stop=greedy,
                                       max_iterations=rounds)
             out.append(("iterated-greedy", placed_permutation(plant, flow, best, setups)))
     return out

@@ -11,12 +11,12 @@ validator as every other schedule, and keeps its schedule when it is shorter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from prodsched.errors import InfeasibleError
 from prodsched.plant.model import Plant, Step
 from prodsched.schedule.rows import PlacedOp
+from prodsched.stop import NO_STOP, Stop
 
 # Below this many seconds the solve is not worth starting.
 MIN_SECONDS = 0.5
@@ -56,7 +56,7 @@ def makespan_of(placed: list[PlacedOp]) -> int:
 
 
 def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: int = 0,
-               workers: int = 1, stop: Callable[[], bool] | None = None) -> list[PlacedOp]:
+               workers: int = 1, stop: Stop = NO_STOP) -> list[PlacedOp]:
     """The schedule ``placed`` re-sequenced by CP-SAT on its own machine assignment.
 
     Parameters
@@ -66,14 +66,15 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     placed
         A complete, valid schedule of ``plant`` (every step of every lot).
     seconds
-        Time limit of the solve; it ends sooner when the sequence is proved
+        Time limit of the solve (with one worker, the source of its
+        deterministic budget); it ends sooner when the sequence is proved
         optimal (the makespan is the objective).
     seed, workers
         The solve's random seed and CP-SAT workers.
     stop
-        Polled during the solve (every
-        :data:`~prodsched.cpsat_runner.STOP_POLL_SECONDS`, between CP-SAT's
-        solutions too): when it returns True the solve ends early.
+        Its deadline shortens ``seconds``; its stop flag is polled during the
+        solve (every :data:`~prodsched.cpsat_runner.STOP_POLL_SECONDS`, between
+        CP-SAT's solutions too): once it is true the solve ends early.
 
     Returns
     -------
@@ -81,17 +82,18 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
         The solve's schedule when its makespan is shorter, else ``placed``.
     """
     restricted = assigned_plant(plant, placed)
-    if restricted is None or seconds < MIN_SECONDS or (stop is not None and stop()):
+    seconds = min(seconds, stop.left())
+    if restricted is None or seconds < MIN_SECONDS or stop():
         return placed
     # imported here: the pipeline imports the heuristics
     from prodsched.cpsat_runner import SolverSettings, polling
     from prodsched.objective import parse_objective
     from prodsched.pipeline import SolveRequest, solve_request
 
-    with polling(stop) as hook:
+    with polling(stop.flag) as hook:
         request = SolveRequest(objective=parse_objective("makespan"), time_limit=seconds,
                                settings=SolverSettings(workers=workers, seed=seed),
-                               warm_starts=[("given", placed)], stop=stop, solver_hook=hook)
+                               warm_starts=[("given", placed)], stop=stop.flag, solver_hook=hook)
         try:
             schedule = solve_request(restricted, request)
         except InfeasibleError:  # not expected: ``placed`` itself is a schedule of it

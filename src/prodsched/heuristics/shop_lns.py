@@ -23,13 +23,12 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.heuristics.tabu_shop import Jobs, Placement
-from prodsched.stop import Stop
+from prodsched.stop import NO_STOP, Stop
 
 # One neighbourhood's solve takes at most this many seconds.
 NEIGHBOURHOOD_SECONDS = 2.0
@@ -45,21 +44,22 @@ SIZE_STEP = 1.05
 Op = tuple[int, int]  # (job, operation)
 
 
-def shop_lns(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
-             floor: int = 0, seed: int = 0, workers: int = 1,
-             stop: Callable[[], bool] | None = None) -> tuple[Placement, int]:
-    """The schedule ``start`` improved by large neighbourhood search until ``deadline``.
+def shop_lns(jobs: Jobs, n_machines: int, start: Placement, stop: Stop, *,
+             floor: int = 0, seed: int = 0, workers: int = 1) -> tuple[Placement, int]:
+    """The schedule ``start`` improved by large neighbourhood search until ``stop`` ends it.
 
     Parameters
     ----------
-    jobs, n_machines, start, deadline, floor
+    jobs, n_machines, start, floor
         As for :func:`prodsched.heuristics.tabu_shop.tabu_search`.
+    stop
+        Its deadline ends the search (no neighbourhood starts with less than
+        ``MIN_SECONDS`` left); its stop flag is polled during every solve, and
+        once it is true the search ends.
     seed
         Seeds the choice of neighbourhoods and CP-SAT.
     workers
         CP-SAT workers per neighbourhood.
-    stop
-        Polled during every solve; when it returns True the search ends.
 
     Returns
     -------
@@ -73,8 +73,8 @@ def shop_lns(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
     share = START_SHARE
     n_ops = sum(len(ops) for ops in jobs)
     pick = (_time_window, _some_jobs, _some_machines)
-    while span > floor and not (stop and stop()):
-        seconds = min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic())
+    while span > floor and not stop():
+        seconds = min(NEIGHBOURHOOD_SECONDS, stop.left())
         if seconds < MIN_SECONDS:
             break
         size = max(1, round(share * n_ops))
@@ -92,9 +92,12 @@ def shop_lns(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
 
 
 def solve_whole(jobs: Jobs, n_machines: int, start: Placement, seconds: float, *,
-                seed: int = 0, workers: int = 1, stop: Callable[[], bool] | None = None
+                seed: int = 0, workers: int = 1, stop: Stop = NO_STOP
                 ) -> tuple[Placement, bool] | None:
     """CP-SAT on the whole shop for at most ``seconds``, from ``start`` as its hint.
+
+    ``stop``'s deadline shortens ``seconds``; its stop flag is polled during the
+    solve.
 
     Returns
     -------
@@ -102,7 +105,8 @@ def solve_whole(jobs: Jobs, n_machines: int, start: Placement, seconds: float, *
         Its best schedule (never longer than ``start``) and whether that is proved
         optimal; ``None`` when it found none in time or ``seconds`` is too short.
     """
-    if seconds < MIN_SECONDS or (stop and stop()):
+    seconds = min(seconds, stop.left())
+    if seconds < MIN_SECONDS or stop():
         return None
     return _solve_neighbourhood(jobs, n_machines, start, set(_ops(start)), seconds, seed,
                                 workers, stop)
@@ -145,9 +149,10 @@ def _some_machines(placement: Placement, n_machines: int, size: int,
 
 def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: set[Op],
                          seconds: float, seed: int, workers: int,
-                         stop: Callable[[], bool] | None) -> tuple[Placement, bool] | None:
+                         stop: Stop) -> tuple[Placement, bool] | None:
     """CP-SAT's best schedule with only ``free`` operations placed anew, and whether it
-    is proved the best of that neighbourhood; ``None`` when it found none in time."""
+    is proved the best of that neighbourhood; ``None`` when it found none in time.
+    The solve gets ``seconds`` from when the model is built, and polls ``stop``'s flag."""
     horizon = _makespan(current)
     model = cp_model.CpModel()
     makespan = model.new_int_var(0, horizon, "makespan")
@@ -184,7 +189,8 @@ def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: 
             model.add(starts[after] >= ends[before])
     run = run_stages(model, [("makespan", makespan, 1)],
                      SolverSettings(workers=workers, seed=seed),
-                     Stop.make(time.monotonic() + seconds, requested=stop))
+                     Stop.make(time.monotonic() + seconds, requested=stop.requested,
+                               solver_hook=stop.solver_hook))
     if run.values is None:
         return None
     placement: Placement = []

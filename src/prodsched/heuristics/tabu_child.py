@@ -13,6 +13,7 @@ import sys
 import time
 
 from prodsched.heuristics.tabu_shop import tabu_search
+from prodsched.stop import Stop
 
 
 def main() -> None:
@@ -20,8 +21,8 @@ def main() -> None:
         sys.stdin.buffer)
     deadline = (wall_deadline if math.isinf(wall_deadline)
                 else time.monotonic() + (wall_deadline - time.time()))
-    placement, span, _ = tabu_search(jobs, n_machines, start, deadline, floor=floor, seed=seed,
-                                     max_iterations=max_iterations)
+    placement, span, _ = tabu_search(jobs, n_machines, start, Stop(deadline), floor=floor,
+                                     seed=seed, max_iterations=max_iterations)
     try:
         pickle.dump((placement, span), sys.stdout.buffer)
         sys.stdout.buffer.flush()

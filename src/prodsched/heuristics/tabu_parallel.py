@@ -19,9 +19,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from prodsched.heuristics.tabu_shop import Jobs, Placement, tabu_search
+from prodsched.stop import Stop
 
 # How long after the deadline the caller waits for a child's result before ending it.
 GRACE_SECONDS = 2.0
@@ -30,26 +32,26 @@ GRACE_SECONDS = 2.0
 MAX_SEARCHES = 8
 
 
-def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
+def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, stop: Stop, *,
                          floor: int = 0, seed: int = 0, workers: int = 1,
-                         max_iterations: int | None = None,
-                         stop: Callable[[], bool] | None = None) -> tuple[Placement, int]:
+                         max_iterations: int | None = None) -> tuple[Placement, int]:
     """The best of ``workers`` tabu searches from ``start`` (seeds ``seed``, ``seed + 1``, …).
 
     Parameters
     ----------
-    jobs, n_machines, start, deadline, floor, max_iterations
+    jobs, n_machines, start, floor, max_iterations
         As for :func:`prodsched.heuristics.tabu_shop.tabu_search`, for every search.
+    stop
+        Its deadline ends every search. Its stop flag is polled by the caller's
+        search; once it is true every search ends and the best schedule found so
+        far by the caller's search is returned (with any child result that had
+        already arrived).
     seed
         The caller's search uses ``seed``; child ``k`` uses ``seed + k``.
     workers
         Searches in all, the caller's included, at most ``MAX_SEARCHES``; 1 runs
         no child process, 0 one per core (as CP-SAT reads 0 workers). A child
         that cannot start or fails only leaves its search out.
-    stop
-        Polled by the caller's search; when it returns True every search ends
-        and the best schedule found so far by the caller's search is returned
-        (with any child result that had already arrived).
 
     Returns
     -------
@@ -60,17 +62,17 @@ def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline
     children: list[_Child] = []
     try:
         for k in range(1, workers):
-            child = _Child.started((jobs, n_machines, start, _wall_clock(deadline), floor,
+            child = _Child.started((jobs, n_machines, start, _wall_clock(stop), floor,
                                     seed + k, max_iterations))
             if child is not None:
                 children.append(child)
         finished = _finished(stop, children, floor)
-        best, best_span, _ = tabu_search(jobs, n_machines, start, deadline, floor=floor,
-                                         seed=seed, max_iterations=max_iterations,
-                                         stop=finished if children else stop)
+        best, best_span, _ = tabu_search(jobs, n_machines, start,
+                                         finished if children else stop, floor=floor,
+                                         seed=seed, max_iterations=max_iterations)
         done = finished() or best_span <= floor
         for child in children:
-            child.collect(0.0 if done else _until(deadline))
+            child.collect(0.0 if done else _until(stop))
             if child.result is not None and child.result[1] < best_span:
                 best, best_span = child.result
     finally:
@@ -79,21 +81,23 @@ def parallel_tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline
     return best, best_span
 
 
-def tabu_beside(jobs: Jobs, n_machines: int, start: Placement, deadline: float,
-                other: Callable[[Callable[[], bool]], tuple[Placement, int]], *,
-                floor: int = 0, seed: int = 0, stop: Callable[[], bool] | None = None
+def tabu_beside(jobs: Jobs, n_machines: int, start: Placement, stop: Stop,
+                other: Callable[[Stop], tuple[Placement, int]], *,
+                floor: int = 0, seed: int = 0
                 ) -> tuple[tuple[Placement, int] | None, tuple[Placement, int]]:
     """A tabu search from ``start`` in a child process while the caller runs ``other``.
 
     Parameters
     ----------
-    jobs, n_machines, start, deadline, floor, seed
+    jobs, n_machines, start, floor, seed
         As for :func:`prodsched.heuristics.tabu_shop.tabu_search`, for the child's search.
-    other
-        The caller's own search, given a poll that turns True once ``stop()`` does
-        or the child reports a schedule at ``floor``; it should end by ``deadline``.
     stop
-        The user's stop: once it is True the child's result is not waited for.
+        Its deadline ends the child's search; once a stop is requested the
+        child's result is not waited for.
+    other
+        The caller's own search, given ``stop`` with a stop also requested once
+        the child reports a schedule at ``floor``; it should end by that stop's
+        deadline.
 
     Returns
     -------
@@ -101,23 +105,23 @@ def tabu_beside(jobs: Jobs, n_machines: int, start: Placement, deadline: float,
         The child's ``(placement, makespan)`` (``None`` when it could not start,
         failed or was not waited for) and what ``other`` returned.
     """
-    child = _Child.started((jobs, n_machines, start, _wall_clock(deadline), floor, seed, None))
+    child = _Child.started((jobs, n_machines, start, _wall_clock(stop), floor, seed, None))
     try:
         finished = _finished(stop, [child] if child is not None else [], floor)
         mine = other(finished)
         if child is None:
             return None, mine
-        child.collect(0.0 if finished() or mine[1] <= floor else _until(deadline))
+        child.collect(0.0 if finished() or mine[1] <= floor else _until(stop))
         return child.result, mine
     finally:
         if child is not None:
             child.end()
 
 
-def _finished(stop: Callable[[], bool] | None, children: list[_Child],
-              floor: int) -> Callable[[], bool]:
-    """A poll that turns True once ``stop()`` does or a child reports a schedule at ``floor``."""
-    return lambda: bool(stop and stop()) or any(c.collect(0.0) <= floor for c in children)
+def _finished(stop: Stop, children: list[_Child], floor: int) -> Stop:
+    """``stop``, requested also once a child reports a schedule at ``floor``."""
+    return replace(stop, requested=lambda: stop() or any(c.collect(0.0) <= floor
+                                                         for c in children))
 
 
 class _Child:
@@ -167,13 +171,13 @@ class _Child:
         self._thread.join()
 
 
-def _wall_clock(deadline: float) -> float:
-    """``deadline`` (``time.monotonic()``) as ``time.time()``, which other processes share."""
-    return deadline if math.isinf(deadline) else time.time() + (deadline - time.monotonic())
+def _wall_clock(stop: Stop) -> float:
+    """``stop``'s deadline as ``time.time()``, which other processes share."""
+    return stop.deadline if math.isinf(stop.deadline) else time.time() + stop.left()
 
 
-def _until(deadline: float) -> float | None:
-    """Seconds to wait for a child that stops at ``deadline``; ``None`` for no deadline."""
-    if math.isinf(deadline):
+def _until(stop: Stop) -> float | None:
+    """Seconds to wait for a child that stops at ``stop``'s deadline; ``None`` for none."""
+    if math.isinf(stop.deadline):
         return None
-    return max(0.0, deadline - time.monotonic()) + GRACE_SECONDS
+    return max(0.0, stop.left()) + GRACE_SECONDS

@@ -31,10 +31,11 @@ entry point and takes the same per-job operation lists as
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+
+from prodsched.stop import Stop
 
 # per job, per operation: (machine, duration) options
 Jobs = Sequence[Sequence[Sequence[tuple[int, int]]]]
@@ -391,10 +392,10 @@ class _Snapshot:
         return cls([list(s) for s in search.seqs], list(search.mach), list(search.dur), times)
 
 
-def tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline: float, *,
-                floor: int = 0, seed: int = 0, max_iterations: int | None = None,
-                stop: Callable[[], bool] | None = None) -> tuple[Placement, int, int]:
-    """Improve the schedule ``start`` by tabu search until ``deadline``.
+def tabu_search(jobs: Jobs, n_machines: int, start: Placement, stop: Stop, *,
+                floor: int = 0, seed: int = 0, max_iterations: int | None = None
+                ) -> tuple[Placement, int, int]:
+    """Improve the schedule ``start`` by tabu search until ``stop`` ends it.
 
     Parameters
     ----------
@@ -405,16 +406,15 @@ def tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline: float, 
     start
         A feasible schedule of ``jobs``: per job and operation ``(machine,
         start, end)`` (for example from Giffler–Thompson).
-    deadline
-        ``time.monotonic()`` at which to stop.
+    stop
+        Its deadline ends the search, and so does a stop it requests (polled every
+        iteration; Ctrl-C).
     floor
         A lower bound on the makespan; the search stops on reaching it.
     seed
         Seed of the tie-breaking, tenures and restarts.
     max_iterations
         Stop after this many moves too (for tests).
-    stop
-        Polled every iteration; the search ends when it returns True (Ctrl-C).
 
     Returns
     -------
@@ -438,10 +438,8 @@ def tabu_search(jobs: Jobs, n_machines: int, start: Placement, deadline: float, 
     search = _Search(graph, seqs, mach, dur, rng)
     best = _Snapshot.of(search, times)
     stall = 0
-    while best.times.makespan > floor and time.monotonic() < deadline:
+    while best.times.makespan > floor and not stop.over():
         if max_iterations is not None and search.iteration >= max_iterations:
-            break
-        if stop is not None and stop():
             break
         search.iteration += 1
         moves = search.neighbours(times)

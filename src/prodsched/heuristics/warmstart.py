@@ -35,6 +35,7 @@ from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.dispatch import dispatch
 from prodsched.timeline.rules import RuleFactory, serial, setup_ties
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
@@ -118,7 +119,7 @@ def run_rule(plant: Plant, lots: list[Lot], setups: SetupTable, rule: str,
 def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: SetupTable,
                       objective: Objective,
                       extra: Sequence[tuple[str, list[PlacedOp]]] = (),
-                      *, deadline: float | None = None,
+                      *, stop: Stop = NO_STOP,
                       plan: LotPlan | None = None, merge_seconds: float = 0.0) -> Warmstart:
     """Schedule every realization with every rule; keep the best hintable one.
 
@@ -126,9 +127,10 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     ----------
     extra
         Complete schedules ``(name, placed operations)`` that compete too.
-    deadline
-        ``time.monotonic()`` after which no more candidates are scheduled once
-        one can serve as the model's hint (the rest are listed in ``skipped``).
+    stop
+        Once its deadline has passed or it requests a stop (polled between
+        candidates), no more candidates are scheduled once one can serve as the
+        model's hint (the rest are listed in ``skipped``).
     plan, merge_seconds
         With the lot plan and a time budget, the best is then improved by
         merging neighbouring lots (:func:`merge_descent`).
@@ -151,8 +153,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     for option in options:
         for rule in dispatch_rules(len(option.lots)):
             name = f"{option.name} / {rule}"
-            late = deadline is not None and time.monotonic() > deadline
-            if late and any(c.hintable for c in candidates):
+            if stop.over() and any(c.hintable for c in candidates):
                 skipped.append(name)
                 continue
             c = consider(name, option.all_lots,

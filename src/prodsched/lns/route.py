@@ -23,6 +23,7 @@ search's budget are then decided from the plant and the limit alone.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -131,9 +132,10 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     evaluator = Evaluator(plant, objective)
     operations = sum(len(plant.routings[o.product]) for o in plant.orders)
     start = choose_start(
-        plant, setups, evaluator, modes=request.modes, stop=request.stop, on_best=on_best,
+        plant, setups, evaluator, modes=request.modes, on_best=on_best,
         given=request.warm_starts,
-        until=None if budget.repeatable else t0 + START_SHARE * request.time_limit,
+        stop=request.stopping(math.inf if budget.repeatable
+                              else t0 + START_SHARE * request.time_limit),
         count=max(1, int(START_SHARE * request.time_limit / (CANDIDATE_PER_OP * operations)))
         if budget.repeatable else None)
     best = start.best

@@ -36,6 +36,7 @@ from prodsched.lots.release import planned_releases, with_own_lots
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.dispatch import dispatch
 from prodsched.timeline.rules import QueueRule
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
@@ -123,23 +124,22 @@ def _candidate(name: str, lots: list[Lot], ops: list[PlacedOp], evaluator: Evalu
 
 
 def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
-                 until: float | None, count: int | None = None,
-                 modes: dict[str, Mode] | None = None, stop: Callable[[], bool] | None = None,
+                 stop: Stop = NO_STOP, count: int | None = None,
+                 modes: dict[str, Mode] | None = None,
                  on_best: Callable[[Candidate], None] | None = None,
                  given: Sequence[tuple[str, list[PlacedOp]]] = ()) -> Start:
     """Run the candidates; return the best.
 
     Parameters
     ----------
-    until
-        ``time.monotonic()`` after which no candidate starts once one meets
-        every deadline (``None``: no clock).
+    stop
+        Past its deadline no candidate starts once one meets every order's
+        deadline (``NO_STOP``: no clock); once it requests a stop (polled
+        between candidates) none starts.
     count
         Run at most this many candidates (the first always runs).
     modes
         Products' modes overriding the plant's.
-    stop
-        Polled between candidates.
     on_best
         Called with the best of the first :data:`FIRST_PORTFOLIO` candidates,
         then with every new best one as soon as it exists.
@@ -163,9 +163,8 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
     for n, (rule, window, lead) in enumerate(candidates(plant, evaluator)):
         name = f"{rule} / lots {window:g}" + ("" if lead is None else f" / lead {lead:g}")
         if start is not None and n > 0 and (
-                (count is not None and n >= count) or (stop is not None and stop())
-                or (until is not None and time.monotonic() > until
-                    and start.best.meets_deadlines)):
+                (count is not None and n >= count) or stop()
+                or (stop.left() < 0 and start.best.meets_deadlines)):
             start.skipped.append(name)
             continue
         began = time.monotonic()
