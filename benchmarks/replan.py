@@ -28,8 +28,9 @@ machine or re-sequenced, matched by lot id and step, plus those whose lot id
 and step are gone — a from-scratch plan re-cuts and renames its lots), and
 solve seconds. Solves use one worker and a fixed seed.
 
-Run:  python benchmarks/replan.py [--time-limit 10] [--label smoke]
-Writes benchmarks/results/replan.csv and replan.md (date, commit, versions).
+Run:  python benchmarks/replan.py [--time-limit 10] [--label smoke] [--seed 7]
+      [--daily-orders 20] [--name replan]
+Writes benchmarks/results/NAME.csv and NAME.md (date, commit, versions).
 The machine is shared with other work: the recorded run is a smoke run
 (small plant, short limits), labelled so, and its seconds are indicative.
 """
@@ -278,6 +279,8 @@ def main() -> None:
     parser.add_argument("--first-orders", type=int, default=24)
     parser.add_argument("--daily-orders", type=int, default=20)
     parser.add_argument("--label", default="smoke")
+    parser.add_argument("--name", default="replan",
+                        help="results file name (benchmarks/results/NAME.csv and .md)")
     args = parser.parse_args()
     meta = run_metadata()
     with tempfile.TemporaryDirectory() as tmp:
@@ -285,12 +288,12 @@ def main() -> None:
                         args.daily_orders)
     rows += totals(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "replan.csv").open("w", newline="", encoding="utf-8") as f:
+    with (RESULTS / f"{args.name}.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
             writer.writerow({"label": args.label, "commit": meta["commit"], **r})
-    (RESULTS / "replan.md").write_text(markdown(rows, meta, args), encoding="utf-8")
+    (RESULTS / f"{args.name}.md").write_text(markdown(rows, meta, args), encoding="utf-8")
     print(markdown(rows, meta, args))
 
 

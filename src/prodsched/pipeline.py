@@ -243,7 +243,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     monitor.phase("warm start")
     kept: list[tuple[str, list[PlacedOp]]] = []
     if plant.previous is not None or plan.pinned:  # the previous plan's order, after fixed work
-        kept = kept_orders(plant, plan, setups, t0 + WARM_SHARE * request.time_limit)
+        kept = kept_orders(plant, plan, setups,
+                           Stop(t0 + WARM_SHARE * request.time_limit, requested=stop))
         warm_starts += kept
     # once stopped (Ctrl-C during the format's warm starts), one hintable schedule is enough
     stopped = stop()

@@ -15,7 +15,6 @@ rule of the plant while it does not.
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from prodsched.plant.previous import parse_moment, read_previous, with_previous
 from prodsched.plant.setups import NO_CHANGEOVER, SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.retime import retime
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 from prodsched.validate.check import follows_rules
@@ -122,7 +122,7 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable,
 
 
 def inserted_order(plant: Plant, plan: LotPlan, setups: SetupTable,
-                   until: float = math.inf) -> list[PlacedOp]:
+                   stop: Stop = NO_STOP) -> list[PlacedOp]:
     """The previous plan kept, every new lot inserted where it delays the lots least.
 
     Cheapest insertion: the runs of the previous plan stay on their machines
@@ -132,7 +132,7 @@ def inserted_order(plant: Plant, plan: LotPlan, setups: SetupTable,
     of the lots placed so far (a lot's steps not yet placed counted at their
     shortest duration), then the least setup time. The places tried are the
     first after the fixed work and :data:`INSERT_REACH` on either side of the
-    place the run's latest start gives; after ``until``, only that place.
+    place the run's latest start gives; once ``stop`` is over, only that place.
     Since nothing of the previous plan changes machine or order, the start
     changes nothing the criterion ``changes`` counts, while the places of new
     lots are chosen by what they delay (a rush order goes first, a lot due
@@ -185,7 +185,7 @@ def inserted_order(plant: Plant, plan: LotPlan, setups: SetupTable,
         for lot, k in items:
             rest[lot.lot_id] = sum(min(o.duration(lot.quantity) for o in later.options)
                                    for later in plant.routings[lot.product][k + 1:])
-            reach = INSERT_REACH if time.monotonic() < until else 0
+            reach = 0 if stop.over() else INSERT_REACH
             best: tuple[tuple[Fraction, int], str, list[int], list[PlacedOp]] | None = None
             for machine, order in _places(plant, lot, k, timed, machines, floor, reach):
                 trial = [*timed, PlacedOp(lot, plant.routings[lot.product][k].number, machine,
@@ -258,15 +258,15 @@ def _timed(plant: Plant, setups: SetupTable, ops: list[PlacedOp],
                   adjacent_setups=MODEL_ADJACENT_SETUPS)
 
 
-def kept_orders(plant: Plant, plan: LotPlan, setups: SetupTable, until: float = math.inf
+def kept_orders(plant: Plant, plan: LotPlan, setups: SetupTable, stop: Stop = NO_STOP
                 ) -> list[tuple[str, list[PlacedOp]]]:
     """The starts that keep the fixed work: the previous plan with new lots after
-    it, inserted by due date or where they delay least (cheapest insertion by
-    ``until``), and every lot by due date."""
+    it, inserted by due date or where they delay least (cheapest insertion,
+    until ``stop``), and every lot by due date."""
     name = "previous plan" if plant.previous is not None else "fixed work first"
     return [(name, previous_order(plant, plan, setups)),
             (f"{name}, new lots by due date", previous_order(plant, plan, setups, True)),
-            (f"{name}, new lots inserted", inserted_order(plant, plan, setups, until)),
+            (f"{name}, new lots inserted", inserted_order(plant, plan, setups, stop)),
             (f"{name}, then by due date", previous_order(plant, plan, setups, by_due=True))]
 
 

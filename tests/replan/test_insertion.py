@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from prodsched.plant.setups import SetupTable
 from prodsched.replan import attach_previous, inserted_order, previous_order
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.stop import Stop
 from tests.conftest import assert_valid
 
 FILES = {
@@ -96,8 +96,8 @@ def test_out_of_time_it_still_keeps_the_previous_plan(yesterday: tuple[Path, Sch
     plan = plan_with_previous(plant)
     if now == 70:
         assert any(lot not in plan.pinned.open_lots for lot in plan.pinned.lots)
-    for until in (0.0, math.inf):
-        ops = inserted_order(plant, plan, SetupTable(plant), until=until)
+    for stop in (Stop(0.0), Stop()):
+        ops = inserted_order(plant, plan, SetupTable(plant), stop)
         schedule = _schedule(plant, ops)
         assert_valid(schedule)
         assert schedule.kpis.runs_changed == 0
