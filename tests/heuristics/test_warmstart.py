@@ -39,6 +39,18 @@ def test_every_candidate_is_valid_and_the_best_meets_the_deadlines(name):
     assert len(warm.scores) == len(realizations(plan_lots(plant))) * len(WARM_RULES)
 
 
+def test_a_start_that_could_not_be_timed_does_not_compete():
+    """An empty start (a re-plan start whose sequences could not be timed) has no late
+    order; it must not win over a real schedule."""
+    plant = load_plant(INSTANCES / "bakery")
+    objective = parse_objective("weighted-tardiness>setup-time")
+    warm = choose_warm_start(plant, realizations(plan_lots(plant)), SetupTable(plant),
+                             objective, [("could not be timed", [])])
+    assert "could not be timed" not in warm.scores
+    assert warm.best.ops and warm.best.values[0] > 0  # bakery has late orders at its best rule
+    assert_valid(warm.best.schedule)
+
+
 def test_fixed_work_is_in_every_candidate_and_pinned_lots_continue():
     plant = fixed_plant()
     plan = plan_lots(plant)

@@ -126,7 +126,8 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     Parameters
     ----------
     extra
-        Complete schedules ``(name, placed operations)`` that compete too.
+        Complete schedules ``(name, placed operations)`` that compete too; an
+        empty one (a start that could not be timed) is left out.
     stop
         Once its deadline has passed or it requests a stop (polled between
         candidates), no more candidates are scheduled once one can serve as the
@@ -146,6 +147,8 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
         return c
 
     for name, ops in extra:
+        if not ops:  # no schedule: an empty one would score as if nothing were late
+            continue
         lots = list({op.lot.lot_id: op.lot for op in ops}.values())
         consider(name, lots, ops, True)
     evidence: dict[str, Candidate] = {}
