@@ -15,8 +15,10 @@ from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
 from prodsched.stop import Stop
 from tests.conftest import assert_valid
+from tests.replan.test_replan_solve import TWO_STAGES
 
 FILES = {
+    **TWO_STAGES,
     "orders.csv": """
         order_id,product,quantity,due,release,weight
         O1,A,10,25,0,1
@@ -25,22 +27,10 @@ FILES = {
         O4,B,10,220,0,1
         O5,A,10,300,0,1
         """,
-    "routings.csv": """
-        product,step,machine,time_per_unit
-        A,1,M1|M2,3
-        A,2,M3,1
-        B,1,M1|M2,3
-        B,2,M3,1
-        """,
     "products.csv": """
         product,mode
         A,one-off
         B,one-off
-        """,
-    "setups.csv": """
-        machine,from,to,time
-        *,A,B,10
-        *,B,A,10
         """,
 }
 

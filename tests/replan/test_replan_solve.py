@@ -16,6 +16,21 @@ from prodsched.validate import validate_texts
 from tests.conftest import assert_valid
 
 SOLVE = {"time_limit": 8, "workers": 1}
+# Products A and B: cut on M1 or M2, then finished on M3; 10 minutes to change over.
+TWO_STAGES = {
+    "routings.csv": """
+        product,step,machine,time_per_unit
+        A,1,M1|M2,3
+        A,2,M3,1
+        B,1,M1|M2,3
+        B,2,M3,1
+        """,
+    "setups.csv": """
+        machine,from,to,time
+        *,A,B,10
+        *,B,A,10
+        """,
+}
 
 
 def _sequences(schedule: Schedule, now: int) -> dict[str, list[tuple[str, int]]]:
@@ -72,23 +87,12 @@ def test_rush_order_and_breakdown(make_plant, tmp_path: Path) -> None:  # type: 
             O3,A,10,200,0,1
             O4,B,10,220,0,1
             """,
-        "routings.csv": """
-            product,step,machine,time_per_unit
-            A,1,M1|M2,3
-            A,2,M3,1
-            B,1,M1|M2,3
-            B,2,M3,1
-            """,
         "products.csv": """
             product,mode
             A,batch
             B,batch
             """,
-        "setups.csv": """
-            machine,from,to,time
-            *,A,B,10
-            *,B,A,10
-            """,
+        **TWO_STAGES,
     }))
     first = prodsched.solve(prodsched.load_plant(folder), **SOLVE)
     first.write(tmp_path / "day1")
