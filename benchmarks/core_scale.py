@@ -45,21 +45,22 @@ def run_one(orders: int, time_limit: float, workers: int, seed: int) -> dict[str
         total = time.monotonic() - started
         edd = run_strategy(plant, "edd", StrategySettings(objective=DEFAULT_OBJECTIVE))
         check_schedule(edd)  # raises if the validator finds a violation
-    details = schedule.info.details
-    scores = details["dispatch"]["objectives"]
-    warm = details["dispatch"]["warm_start"]
-    model = details["model"]
-    large = model["kind"] == "lns"
+    info = schedule.info
+    details = info.details
+    scores = info.dispatch.objectives
+    warm = info.dispatch.warm_start
+    model = info.model
+    large = model.kind == "lns"
     return {
         "orders": orders,
         "route": "large-plant (LNS)" if large else "full model",
-        "lots": model["lots"],
-        "operations": model["operations"],
-        "circuit_arcs": model.get("circuit_arcs", ""),
+        "lots": model.lots,
+        "operations": model.operations,
+        "circuit_arcs": getattr(model, "circuit_arcs", ""),
         "load_s": round(load_seconds, 2),
-        "build_s": details["lns"]["build_seconds"] if large else model["build_seconds"],
+        "build_s": details["lns"]["build_seconds"] if large else model.build_seconds,
         "solve_s": details["lns"]["sub_seconds"] if large
-        else round(sum(s["seconds"] for s in details["stages"]), 2),
+        else round(sum(s.seconds for s in info.stages), 2),
         "total_s": round(total, 2),
         "status": schedule.status,
         "weighted_tardiness": float(schedule.kpis.weighted_tardiness),
@@ -68,7 +69,7 @@ def run_one(orders: int, time_limit: float, workers: int, seed: int) -> dict[str
         "warm_start_wt": scores[warm][0],
         "plain_edd_wt": float(edd.kpis.weighted_tardiness),
         "plain_edd_setup": edd.kpis.total_setup_time,
-        "wt_bound": "" if large else details["stages"][0]["bound"],
+        "wt_bound": "" if large else info.stages[0].bound,
     }
 
 

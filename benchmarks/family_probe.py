@@ -56,11 +56,11 @@ def run(orders: int, mode: str, time_limit: float, workers: int) -> dict[str, ob
                                started_at=started, settings=SolverSettings(workers=workers))
         schedule = solve_request(plant, request)
         seconds = time.monotonic() - started
-    details = schedule.info.details
+    info = schedule.info
     return {"orders": orders, "mode": mode, "status": schedule.status,
             "objective": schedule.info.objective, "bound": schedule.info.bound,
-            "seconds": round(seconds, 2), "lots": details["model"]["lots"],
-            "circuit_arcs": details["model"]["circuit_arcs"],
+            "seconds": round(seconds, 2), "lots": info.model.lots,
+            "circuit_arcs": info.model.circuit_arcs,
             "setups": schedule.kpis.setup_count, "makespan": schedule.kpis.makespan}
 
 

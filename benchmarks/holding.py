@@ -59,7 +59,7 @@ def run(time_limit: float, workers: int, label: str) -> dict[str, Any]:
             "weighted_tardiness": float(k.weighted_tardiness),
             "setup_cost": float(k.total_setup_cost),
             "holding_cost": round(float(k.holding_cost), 1),
-            "start": details.get("dispatch", {}).get("warm_start", ""),
+            "start": schedule.info.dispatch.warm_start if schedule.info.dispatch else "",
             "windows": details.get("lns", {}).get("windows", ""),
             "improved": details.get("lns", {}).get("improved", ""),
             "seconds": round(seconds, 1)}

@@ -74,11 +74,11 @@ def solved(plant: Plant, objective: str, time_limit: float) -> dict[str, Any]:
     request = SolveRequest(objective=parse_objective(objective), time_limit=time_limit,
                            settings=SolverSettings(workers=1, seed=0), repeatable=True)
     schedule = solve_request(plant, request)
-    details = schedule.info.details
-    values = details.get("objective_values", [])
+    info = schedule.info
+    values = info.objective_values or []
     return {"kind": "solve", "status": schedule.status,
             "values": ";".join(f"{v:g}" for v in values),
-            "wall_limit_hit": details.get("budget", {}).get("wall_limit_hit"),
+            "wall_limit_hit": info.budget.wall_limit_hit if info.budget else None,
             "seconds": round(time.monotonic() - started, 1)}
 
 

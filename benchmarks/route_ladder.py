@@ -61,9 +61,8 @@ def solve(plant: Plant, large: bool | None, time_limit: float, workers: int,
         return {"status": "error", "note": f"{type(err).__name__}: "
                 f"{(str(err).splitlines() or [''])[0][:80]}",
                 "seconds": round(time.monotonic() - started, 1)}
-    details = schedule.info.details
-    kind = details.get("model", {}).get("kind", "full") if isinstance(
-        details.get("model"), dict) else "full"
+    model = schedule.info.model
+    kind = model.kind if model is not None else "full"
     return {"status": schedule.status, "objective": float(schedule.info.objective or 0),
             "route": "large" if kind == "lns" else "full",
             "seconds": round(time.monotonic() - started, 1), "note": ""}

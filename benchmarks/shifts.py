@@ -87,7 +87,7 @@ def run(orders: int, shifts: int, pause: bool, args: argparse.Namespace) -> dict
                        seconds=round(time.monotonic() - started, 2))
             return row
         seconds = time.monotonic() - started
-    values = schedule.info.details.get("objective_values", [])
+    values = schedule.info.objective_values or []
     row.update(status=schedule.status,
                weighted_tardiness=float(schedule.kpis.weighted_tardiness),
                setup_time=schedule.kpis.total_setup_time,

@@ -94,7 +94,7 @@ def test_the_full_model_route_gives_a_valid_schedule(make_plant, name):
     assert plant.uses_v2_rules
     schedule = prodsched.solve(plant, time_limit=20, workers=1)
     assert_valid(schedule)
-    assert schedule.info.details["model"]["kind"] == "jobshop"
+    assert schedule.info.model.kind == "jobshop"
 
 
 def test_a_run_that_may_pause_spans_the_night_to_be_in_time(make_plant):
@@ -163,7 +163,7 @@ def test_the_large_plant_route_keeps_the_rules_in_its_windows(make_plant):
                            time_limit=8, settings=SolverSettings(workers=1), large=True)
     schedule = solve_request(plant, request)
     assert_valid(schedule)
-    assert schedule.info.details["model"]["kind"] == "lns"
+    assert schedule.info.model.kind == "lns"
     assert schedule.info.details["lns"]["windows"] >= 1
     assert _run_of(schedule, "A", 1) == [("M1", 0, 14)]
     assert schedule.kpis.weighted_tardiness == 0

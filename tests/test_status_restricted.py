@@ -32,13 +32,12 @@ def test_a_proof_for_too_few_lot_slots_is_reported_feasible(make_plant):
     restricted = solve_request(plant, _request(extra_slots=0))
     assert_valid(restricted)
     assert restricted.info.objective == 5
-    assert restricted.info.details["stages"][0]["status"] == "optimal"
+    assert restricted.info.stages[0].status == "optimal"
     assert restricted.status == "feasible" and restricted.info.bound is None
-    assert restricted.info.details["restricted"] == ["lot slots: P 1 of up to 10 lots"]
-    assert restricted.info.details["restricted_model_bound"] == 5
+    assert restricted.info.restricted == ["lot slots: P 1 of up to 10 lots"]
+    assert restricted.info.restricted_model_bound == 5
     kpis = json.loads(restricted.render()["kpis.json"])
-    assert kpis["status"] == "feasible" and kpis["restricted"] == restricted.info.details[
-        "restricted"]
+    assert kpis["status"] == "feasible" and kpis["restricted"] == restricted.info.restricted
     # ... and a better schedule of the same plant exists
     better = solve_request(plant, _request())
     assert_valid(better)
@@ -48,7 +47,7 @@ def test_a_proof_for_too_few_lot_slots_is_reported_feasible(make_plant):
 def test_zero_is_optimal_whatever_the_model_left_out(make_plant):
     schedule = solve_request(load_plant(make_plant(TWO_DUES)), _request())
     assert_valid(schedule)
-    assert schedule.info.details["restricted"]  # two slots of ten possible lots
+    assert schedule.info.restricted  # two slots of ten possible lots
     assert (schedule.status, schedule.info.objective, schedule.info.bound) == ("optimal", 0, 0)
 
 
@@ -62,7 +61,7 @@ def test_one_product_on_one_machine_is_rightly_optimal(make_plant):
     })
     schedule = solve(load_plant(folder), objective="makespan", time_limit=20, workers=1)
     assert_valid(schedule)
-    assert schedule.info.details["restricted"] == []
+    assert schedule.info.restricted == []
     assert (schedule.status, schedule.kpis.makespan, schedule.info.bound) == ("optimal", 16, 16)
 
 
@@ -75,7 +74,7 @@ def test_a_given_lot_plan_is_a_restriction(make_plant):
     schedule = solve_request(plant, _request(lot_plan=plan_lots(plant)))
     assert_valid(schedule)
     assert schedule.status == "feasible"
-    assert schedule.info.details["restricted"][0] == "lot plan: given to the solve"
+    assert schedule.info.restricted[0] == "lot plan: given to the solve"
 
 
 def test_lot_sizing_buckets_are_a_restriction_of_a_plant(make_plant):
@@ -85,4 +84,4 @@ def test_lot_sizing_buckets_are_a_restriction_of_a_plant(make_plant):
                      workers=1, model="lotsizing", bucket_length=50)
     assert_valid(schedule)
     assert schedule.status == "feasible" and schedule.info.bound is None
-    assert schedule.info.details["restricted"][0].startswith("lot-sizing buckets of ")
+    assert schedule.info.restricted[0].startswith("lot-sizing buckets of ")

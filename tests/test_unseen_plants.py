@@ -40,7 +40,7 @@ def test_valid_in_time_and_better_than_plain_edd(unseen, name):
     wall = time.monotonic() - started
     assert_valid(schedule)
     assert wall <= LIMIT * 1.1 + 1
-    assert schedule.info.details["model"]["kind"] == ("lns" if name == "large-route"
+    assert schedule.info.model.kind == ("lns" if name == "large-route"
                                                       else "jobshop")
     edd = run_strategy(plant, "edd", StrategySettings())
     assert_valid(edd)

@@ -26,6 +26,7 @@ from prodsched.plant.load import Limits, load_plant
 from prodsched.plant.model import Machine, Mode, Order, Plant, Product, RoutingOption, Step
 from prodsched.schedule.kpis import Kpis
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.schedule.stats import SolveStatus
 
 __version__ = "0.1.0"
 
@@ -49,6 +50,7 @@ __all__ = [
     "Schedule",
     "ScheduleFileError",
     "SolveInfo",
+    "SolveStatus",
     "Step",
     "UsageError",
     "load_plant",

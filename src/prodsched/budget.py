@@ -44,6 +44,7 @@ from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import Realization, slot_prefix
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
+from prodsched.schedule.stats import BudgetNotes
 
 # Shares of the time limit (see the module's text).
 WARM_SHARE = 0.25
@@ -98,12 +99,18 @@ class Budget:
         Seconds for the solve.
     repeatable
         Decide from the plant and the limit only (one worker; see the module).
+    notes
+        What the solve records of its budget (kpis.json ``budget``).
     """
 
     started: float
     limit: float
     repeatable: bool = False
-    notes: dict[str, Any] = field(default_factory=dict)
+    notes: BudgetNotes = field(default_factory=BudgetNotes)
+
+    def note(self, **notes: Any) -> None:
+        """Set budget notes (see :class:`~prodsched.schedule.stats.BudgetNotes`)."""
+        self.notes = self.notes.updated(**notes)
 
     @property
     def end(self) -> float:

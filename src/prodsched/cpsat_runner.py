@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from prodsched.schedule.stats import SolveStatus, StageResult
 from prodsched.stop import SolverHook, Stop
 
 STATUS_NAMES = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.UNKNOWN: "unknown",
-    cp_model.MODEL_INVALID: "invalid",
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
 
 # A stage that is not the last stops at its first solution after this share of
@@ -93,26 +93,6 @@ class ModelRejectedError(RuntimeError):
 
 
 @dataclass
-class StageResult:
-    """Outcome of one stage.
-
-    ``limit`` tells what ended it: ``done`` (solved to the gap or optimality),
-    ``deterministic`` (the deterministic-time budget), ``wall`` (the wall-clock
-    deadline; with a deterministic budget this makes a run unrepeatable), or
-    ``stopped`` (``stop`` or ``stop_search``), or ``share`` (a stage before the
-    last used its share of the time, :data:`STAGE_SHARE`).
-    """
-
-    name: str
-    status: str
-    objective: float | None
-    bound: float | None
-    seconds: float
-    deterministic_seconds: float = 0.0
-    limit: str = "done"
-
-
-@dataclass
 class RunResult:
     """Outcome of all stages: the last solution found and how good it is.
 
@@ -121,7 +101,7 @@ class RunResult:
     ``sufficient_assumptions_for_infeasibility``).
     """
 
-    status: str = "unknown"
+    status: SolveStatus = SolveStatus.UNKNOWN
     values: list[int] | None = None
     stages: list[StageResult] = field(default_factory=list)
     trajectory: list[tuple[float, str, float, float]] = field(default_factory=list)
@@ -247,14 +227,14 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
               at_zero: list[bool] | None, progress: ProgressHook | None, live: SolverHook,
               stage_share: float) -> None:
     """The stages one after the other (see :func:`run_stages`); fills ``result``."""
-    statuses: list[str] = []
+    statuses: list[SolveStatus] = []
     det_left = stop.deterministic_seconds
     assumed = False  # a stage was fixed at 0 on the hint's word, not by a search
     for k, (name, expr, scale) in enumerate(stages):
         last = k == len(stages) - 1
         if at_zero and at_zero[k] and not last and result.values is None:
-            result.stages.append(StageResult(name, "optimal", 0.0, 0.0, 0.0))
-            statuses.append("optimal")
+            result.stages.append(StageResult(name, SolveStatus.OPTIMAL, 0.0, 0.0, 0.0))
+            statuses.append(SolveStatus.OPTIMAL)
             model.add(expr <= 0)
             assumed = True
             continue
@@ -287,7 +267,7 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
         if det_left is not None:
             det_left = max(0.0, det_left - response.deterministic_time)
         stopped = result.interrupted or stop()
-        has_solution = status in ("optimal", "feasible")
+        has_solution = status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
         result.stages.append(StageResult(
             name, status,
             solver.objective_value / scale if has_solution else None,
@@ -299,7 +279,8 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
         if not has_solution:
             if result.values is None:
                 # infeasible under an assumed stage proves nothing about the plant
-                result.status = "unknown" if assumed and status == "infeasible" else status
+                result.status = (SolveStatus.UNKNOWN if assumed and status == SolveStatus.INFEASIBLE
+                                 else status)
                 return
             break
         result.values = list(response.solution)
@@ -309,7 +290,9 @@ def _minimise(model: cp_model.CpModel, stages: Sequence[StageExpression],
         if result.interrupted:
             break
     complete = len(statuses) == len(stages)
-    result.status = "optimal" if complete and all(s == "optimal" for s in statuses) else "feasible"
+    result.status = (SolveStatus.OPTIMAL if complete and all(s == SolveStatus.OPTIMAL
+                                                             for s in statuses)
+                     else SolveStatus.FEASIBLE)
 
 
 def _satisfy(model: cp_model.CpModel, settings: SolverSettings, stop: Stop,
@@ -323,15 +306,15 @@ def _satisfy(model: cp_model.CpModel, settings: SolverSettings, stop: Stop,
     result.stages.append(StageResult("feasibility", status, None, None,
                                      time.monotonic() - started,
                                      round(response.deterministic_time, 3)))
-    result.status = "feasible" if status == "optimal" else status
-    if status in ("optimal", "feasible"):
+    result.status = SolveStatus.FEASIBLE if status == SolveStatus.OPTIMAL else status
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         result.values = list(response.solution)
-    elif status == "infeasible":
+    elif status == SolveStatus.INFEASIBLE:
         result.core = list(response.sufficient_assumptions_for_infeasibility)
 
 
 def _solve(model: cp_model.CpModel, solver: cp_model.CpSolver, watcher: _Watcher | None,
-           live: SolverHook, stop: Stop) -> str:
+           live: SolverHook, stop: Stop) -> SolveStatus:
     """One CP-SAT search, with the live solver handed to the hooks meanwhile; its
     status (:data:`STATUS_NAMES`)."""
     live(solver)
@@ -341,10 +324,9 @@ def _solve(model: cp_model.CpModel, solver: cp_model.CpSolver, watcher: _Watcher
     finally:
         live(None)
         stop.attach(None)
-    status = STATUS_NAMES.get(code, "unknown")
-    if status == "invalid":
+    if code == cp_model.MODEL_INVALID:
         raise ModelRejectedError(f"CP-SAT rejected the model: {model.validate()}")
-    return status
+    return STATUS_NAMES.get(code, SolveStatus.UNKNOWN)
 
 
 def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
@@ -386,10 +368,10 @@ def polling(stop: Callable[[], bool] | None) -> Iterator[SolverHook]:
         poller.join()
 
 
-def _limit(status: str, stopped: bool, share: bool, response: object, budget: float,
+def _limit(status: SolveStatus, stopped: bool, share: bool, response: object, budget: float,
            det_budget: float | None) -> str:
     """What ended a stage (see :class:`StageResult`)."""
-    if status in ("optimal", "infeasible"):
+    if status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE):
         return "done"
     if stopped:
         return "stopped"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from prodsched.budget import (
     BUILD_SHARE,
@@ -66,6 +65,7 @@ from prodsched.replan import PreviousLike, attach_previous, best_valid, kept_ord
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.schedule.stats import JobShopModelStats, SolveStatus
 from prodsched.stop import Stop
 from prodsched.timeline.retime import left_shift
 from prodsched.validate.check import check_schedule, follows_rules
@@ -254,7 +254,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                                        else t0 + WARM_SHARE * request.time_limit), plan=plan,
                              merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)
     skipped = warm.skipped
-    details: dict[str, Any] = {"dispatch": warm.summary()}
+    info = SolveInfo()
+    info.dispatch = dispatch = warm.summary()
     # a warm start that breaks a rule of the plant is only a hint: no fallback, no stage
     # taken as 0 on its word
     usable = warm.meets_deadlines and follows_rules(plant, warm.best.lots, warm.best.ops)
@@ -263,35 +264,38 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         if own is not None:
             warm.best, usable = own, True
     if warm.meets_deadlines and not usable:
-        details["dispatch"]["breaks_rules"] = True
-    budget.notes.update({"time_limit": request.time_limit, "repeatable": repeatable,
-                         "warm_start_seconds": round(time.monotonic() - t0, 3),
-                         "warm_start_skipped": skipped, "deterministic_seconds": None,
-                         "wall_limit_hit": False})
-    details["budget"] = budget.notes
-    details["restricted"] = restricted
+        info.dispatch = replace(dispatch, breaks_rules=True)
+    budget.note(time_limit=request.time_limit, repeatable=repeatable,
+                warm_start_seconds=round(time.monotonic() - t0, 3),
+                warm_start_skipped=skipped, deterministic_seconds=None, wall_limit_hit=False)
+    info.budget = budget.notes
+    info.restricted = restricted
 
-    def fallback(reason: str, own: dict[str, Any] | None = None) -> Schedule:
+    def fallback(reason: str, own: SolveInfo | None = None) -> Schedule:
         if not usable:
             raise NoScheduleError(reason)
-        info = details if own is None else own
-        info["source"] = f"dispatch ({reason})"
-        schedule = _finish(plant, warm.best.lots, warm.best.ops, "feasible", request.objective,
-                           RunResult(), info, t0, setups)
-        info["modes"] = mode_report(plan, schedule, warm, request.objective)
+        found = info if own is None else own
+        found.budget = budget.notes
+        found.details["source"] = f"dispatch ({reason})"
+        schedule = _finish(plant, warm.best.lots, warm.best.ops, SolveStatus.FEASIBLE,
+                           request.objective, RunResult(), found, t0, setups)
+        found.details["modes"] = mode_report(plan, schedule, warm, request.objective)
         return _relaxed(original, schedule, request)
 
-    if usable:  # for an interrupt, from another thread: details of its own
-        monitor.fallback(lambda: fallback(
-            "interrupted before CP-SAT found a schedule",
-            {**details, "budget": dict(budget.notes), "interrupted": True}))
+    def on_interrupt() -> Schedule:  # from another thread: details of its own
+        own = info.copy()
+        own.interrupted = True
+        return fallback("interrupted before CP-SAT found a schedule", own)
+
+    if usable:
+        monitor.fallback(on_interrupt)
     if stop():
-        details["interrupted"] = True
+        info.interrupted = True
         return fallback("interrupted before CP-SAT started")
     reserve = size.finish_seconds()
     max_arcs = size.choose_arcs(BUILD_SHARE * budget.available(reserve),
                                 request.max_arcs_per_machine)
-    budget.notes.update({"finish_reserve": round(reserve, 3), "max_arcs_per_machine": max_arcs})
+    budget.note(finish_reserve=round(reserve, 3), max_arcs_per_machine=max_arcs)
     if max_arcs is None or budget.available(reserve) < MIN_SEARCH:
         return fallback("the time limit leaves no time for CP-SAT")
     monitor.phase("build")
@@ -304,7 +308,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                           + ", ".join(sorted(set(jm.restricted_machines))))
     stages = [(str(s), *jm.stage_expression(s)) for s in request.objective.stages]
     build_seconds = time.monotonic() - build_started
-    details["model"] = _model_stats(jm, build_seconds)
+    info.model = _model_stats(jm, build_seconds)
     # a stage the hint already brings to 0 needs no search, if the hint is a valid schedule
     at_zero = [v == 0 for v in warm.best.values] if usable else None
     if jm.size() > LARGE_MODEL:
@@ -314,9 +318,9 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         search = max(MIN_SEARCH, DETERMINISTIC_SEARCH_SHARE * request.time_limit
                      - size.build_seconds(max_arcs) - reserve)
         det = round(DETERMINISTIC_PER_SECOND * search, 3)
-    budget.notes["deterministic_seconds"] = det
+    budget.note(deterministic_seconds=det)
     if stop():
-        details["interrupted"] = True
+        info.interrupted = True
         return fallback("interrupted before CP-SAT started")
     monitor.phase("search")
     try:
@@ -326,28 +330,28 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     except ModelRejectedError as err:
         raise _too_large(plant, err) from None
     monitor.phase("finish")
-    details["stages"] = [s.__dict__ for s in run.stages]
-    budget.notes["wall_limit_hit"] = any(s.limit == "wall" for s in run.stages)
+    info.stages = list(run.stages)
+    budget.note(wall_limit_hit=any(s.limit == "wall" for s in run.stages))
     if run.interrupted or stop():
-        details["interrupted"] = True
-    if run.values is None and run.status == "infeasible":
+        info.interrupted = True
+    if run.values is None and run.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(_explain(plant, plan, setups, request, budget))
     if run.values is None:
-        reason = "interrupted before CP-SAT found a schedule" if details.get("interrupted") \
+        reason = "interrupted before CP-SAT found a schedule" if info.interrupted \
             else "CP-SAT found no schedule in time"
         return fallback(reason)
     lots, ops = decode(jm, run.value)
-    schedule = _finish(plant, lots, ops, run.status, request.objective, run, details, t0, setups)
-    details["modes"] = mode_report(plan, schedule, warm, request.objective)
+    info.budget = budget.notes
+    schedule = _finish(plant, lots, ops, run.status, request.objective, run, info, t0, setups)
+    info.details["modes"] = mode_report(plan, schedule, warm, request.objective)
     return _relaxed(original, schedule, request)
 
 
 def _relaxed(original: Plant, schedule: Schedule, request: SolveRequest) -> Schedule:
     """Record the deadlines a ``relax_deadlines`` schedule misses, and that the
     large-plant route (the only one that sets no ``restricted``) solves windows."""
-    if "restricted" not in schedule.info.details:
-        schedule.info.details["restricted"] = [
-            "large-plant route: CP-SAT solves windows of the schedule"]
+    if schedule.info.restricted is None:
+        schedule.info.restricted = ["large-plant route: CP-SAT solves windows of the schedule"]
     if request.relax_deadlines:
         schedule.info.details["relaxed_deadlines"] = {
             "missed": missed_deadlines(original, schedule)}
@@ -379,47 +383,46 @@ def _too_large(plant: Plant, err: ModelRejectedError) -> PlantError:
                                f"time span): {reason}")])
 
 
-def _model_stats(jm: JobShopModel, build_seconds: float) -> dict[str, Any]:
-    return {
-        "kind": "jobshop",
-        "lots": len(jm.lots),
-        "operations": len(jm.ops),
-        "circuit_machines": len(jm.sequences),
-        "circuit_arcs": sum(len(s.arcs) for s in jm.sequences.values()),
-        "restricted_machines": jm.restricted_machines,
-        "horizon": jm.horizon,
-        "build_seconds": round(build_seconds, 3),
-    }
+def _model_stats(jm: JobShopModel, build_seconds: float) -> JobShopModelStats:
+    return JobShopModelStats(
+        lots=len(jm.lots),
+        operations=len(jm.ops),
+        circuit_machines=len(jm.sequences),
+        circuit_arcs=sum(len(s.arcs) for s in jm.sequences.values()),
+        restricted_machines=jm.restricted_machines,
+        horizon=jm.horizon,
+        build_seconds=round(build_seconds, 3),
+    )
 
 
-def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: str,
-            objective: Objective, run: RunResult, details: dict[str, Any],
+def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: SolveStatus,
+            objective: Objective, run: RunResult, info: SolveInfo,
             t0: float, setups: SetupTable) -> Schedule:
     """Build the schedule (left-shifted when that is no worse), report objective
-    and bound, and validate it."""
+    and bound into ``info``, and validate it."""
     lots, ops = distinct_lot_ids(lots, ops, pinned_work(plant, setups).lots)
     schedule = Schedule(plant, lots, ops)
     shifted = Schedule(plant, lots, left_shift(plant, ops, setups))
     if objective.values(shifted.kpis) <= objective.values(schedule.kpis) and \
             follows_rules(plant, lots, shifted.ops):
         schedule = shifted
-        details["left_shifted"] = True
+        info.details["left_shifted"] = True
     value = objective.stages[0].value(schedule.kpis)
     bound: float | None = None
     if run.stages and run.stages[0].bound is not None:
         bound = min(float(value), run.stages[0].bound)
-    if status == "optimal":
+    if status == SolveStatus.OPTIMAL:
         bound = float(value)
-    values = [float(v) for v in objective.values(schedule.kpis)]
-    if details.get("restricted") and any(values):
+    values: list[float | None] = [float(v) for v in objective.values(schedule.kpis)]
+    if info.restricted and any(values):
         # a proof or bound of the restricted model holds for it, not for the plant
         # (every criterion is >= 0, so all zeros is optimal for any model)
-        status = "feasible"
-        details["restricted_model_bound"] = bound
+        status = SolveStatus.FEASIBLE
+        info.restricted_model_bound = bound
         bound = None
-    schedule.info = SolveInfo(
-        status=status, objective=float(value), bound=bound, objective_name=str(objective),
-        solve_seconds=time.monotonic() - t0, details=details)
-    schedule.info.details["objective_values"] = values
+    info.status, info.objective, info.bound = status, float(value), bound
+    info.objective_name, info.solve_seconds = str(objective), time.monotonic() - t0
+    info.objective_values = values
+    schedule.info = info
     check_schedule(schedule)
     return schedule

@@ -30,6 +30,7 @@ from prodsched.pipeline import solve_request
 from prodsched.plant.model import Plant, Resource
 from prodsched.request import SolveRequest
 from prodsched.schedule.schedule import Schedule
+from prodsched.schedule.stats import LnsModelStats
 
 COLUMNS = ("capacity", "status", "objective", "weighted_tardiness", "total_tardiness",
            "late_orders", "setups", "setup_time", "makespan", "utilization", "peak",
@@ -140,7 +141,7 @@ def compare_resources(plant: Plant, resource: str, capacities: Iterable[int], *,
             continue
         found[capacity] = CapacityResult(resource, capacity, schedule)
         # the next capacities start from this schedule too, on the same route
-        large = schedule.info.details.get("model", {}).get("kind") == "lns"
+        large = isinstance(schedule.info.model, LnsModelStats)
         request = replace(request, large=True if large else request.large,
                           warm_starts=[*request.warm_starts,
                                        (f"{resource}-{capacity}", list(schedule.ops))])

@@ -145,7 +145,7 @@ def test_more_of_a_resource_never_shows_a_worse_objective():
     objective = {c: s.info.objective for c, s in by_capacity.items() if s is not None}
     assert objective[3] <= objective[2] <= objective[1]
     # each solve started from the schedules of the smaller capacities
-    tried = {c: set(s.info.details["dispatch"]["objectives"])
+    tried = {c: set(s.info.dispatch.objectives)
              for c, s in by_capacity.items() if s is not None}
     assert "setup_crew-1" not in tried[1]
     assert {"setup_crew-1"} <= tried[2] and {"setup_crew-1", "setup_crew-2"} <= tried[3]

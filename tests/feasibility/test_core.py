@@ -127,7 +127,7 @@ def test_overlapping_calendar_rows_are_no_conflict(make_plant):
     schedule = solve(plant, objective="makespan", time_limit=10, workers=1)
     assert_valid(schedule)
     assert schedule.kpis.makespan == 25  # proven for the model's lots only (restricted)
-    assert schedule.status == "feasible" and schedule.info.details["restricted"]
+    assert schedule.status == "feasible" and schedule.info.restricted
     files["orders.csv"] = "order_id,product,quantity,deadline\na,P,5,24\n"
     (c,) = explained(load_plant(make_plant(files)))
     assert c.constraint == "deadlines and calendar" and c.orders == ("a",)

@@ -111,7 +111,7 @@ def test_a_signal_during_the_warm_start_ends_the_searches_at_once(tmp_path):
     schedule = solve_request(plant, replace(request, time_limit=600, stop=interrupt.requested))
     assert_valid(schedule)
     assert schedule.info.details["source"] == "dispatch (interrupted before CP-SAT started)"
-    assert list(schedule.info.details["dispatch"]["objectives"]) == ["mwkr+lns"]
+    assert list(schedule.info.dispatch.objectives) == ["mwkr+lns"]
 
 
 def test_the_warm_starts_get_the_solves_seed_and_worker_count(tmp_path):

@@ -33,7 +33,7 @@ def test_batch_merges_orders_when_it_pays(make_plant):
     # one lot of 10: 10 + 10 = 20; two lots would take 30. Proven for at most two
     # lots only (ten are possible), so the status does not claim more
     assert s.status == "feasible" and s.kpis.makespan == 20 and s.info.bound is None
-    assert s.info.details["restricted"] == ["lot slots: P 2 of up to 10 lots"]
+    assert s.info.restricted == ["lot slots: P 2 of up to 10 lots"]
     assert [r.orders for r in lots(s).values()] == [(("a", 5), ("b", 5))]
 
 

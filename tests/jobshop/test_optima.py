@@ -132,7 +132,7 @@ def test_lexicographic_keeps_the_first_criterion_at_its_optimum(make_plant):
     assert s.status == "optimal"
     assert s.kpis.weighted_tardiness == 0
     assert (s.kpis.setup_count, s.kpis.total_setup_time) == (1, 10)
-    assert s.info.details["objective_values"] == [0.0, 10.0]
+    assert s.info.objective_values == [0.0, 10.0]
 
 
 def test_weighted_sum_with_fractional_weights(make_plant):

@@ -38,7 +38,7 @@ def test_the_first_schedule_is_handed_on_early_and_the_final_one_is_no_worse(gen
     assert_valid(schedule)
     details = schedule.info.details
     assert "provisional" not in details and json.loads(schedule.render()["kpis.json"])
-    assert details["model"]["kind"] == "lns" and details["lns"]["windows"] > 0
+    assert schedule.info.model.kind == "lns" and details["lns"]["windows"] > 0
     assert schedule.info.objective <= seen[0][1].info.objective
     assert schedule.info.objective == details["lns"]["trajectory"][-1][1]
     assert schedule.info.solve_seconds <= 8 * 1.1
@@ -63,7 +63,7 @@ def _stopped(plant) -> tuple[Schedule, list[Schedule], float]:
 def test_a_stop_returns_the_best_schedule_validated_when_that_is_quick(generated):
     schedule, seen, seconds = _stopped(generated["all-modes"])
     assert seconds < 10
-    assert schedule.info.details["interrupted"] is True
+    assert schedule.info.interrupted is True
     assert schedule.info.objective <= seen[-1].info.objective
     assert_valid(schedule)
 
@@ -74,7 +74,7 @@ def test_a_stop_returns_the_newest_validated_schedule_when_validating_is_slow(
     schedule, seen, seconds = _stopped(generated["all-modes"])
     assert seconds < 10
     assert schedule is seen[-1]
-    assert schedule.info.details["interrupted"] is True
+    assert schedule.info.interrupted is True
     assert_valid(schedule)
 
 

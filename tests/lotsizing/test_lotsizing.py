@@ -158,7 +158,7 @@ def test_plant_plan_expands_to_a_valid_schedule_with_plan_csv(make_plant):
                                                             int(row["quantity"]))
         assert run.start >= int(row["bucket"]) * 240
     assert {r.mode for r in s.rows if r.kind == "run" and r.product == "R"} == {"one-off"}
-    assert s.info.details["model"]["kind"] == "lotsizing"
+    assert s.info.model.kind == "lotsizing"
 
 
 def test_unsupported_objective_is_refused(make_plant):
@@ -175,7 +175,7 @@ def test_the_public_solve_reaches_the_lot_sizing_model(make_plant):
     s = prodsched.solve(plant, objective="weighted-tardiness>setup-cost,holding-cost",
                         time_limit=20, workers=1, model="lotsizing", bucket_length=240)
     assert_valid(s)
-    assert s.info.details["model"]["kind"] == "lotsizing"
+    assert s.info.model.kind == "lotsizing"
     assert "plan.csv" in s.render()
     with pytest.raises(UsageError, match="unknown model"):
         prodsched.solve(plant, model="bucket")

@@ -17,6 +17,7 @@ from prodsched.cpsat_runner import SolverSettings
 from prodsched.generate import GeneratorConfig, write_plant
 from prodsched.objective import parse_objective
 from prodsched.pipeline import SolveRequest, solve_request
+from prodsched.schedule import SolveInfo
 from tests.reliability.conftest import cli
 
 
@@ -28,20 +29,20 @@ def plant_folder(tmp_path_factory):
     return write_plant(config, tmp_path_factory.mktemp("det") / "plant")
 
 
-def schedule_text(folder, seed: int) -> tuple[str, dict]:
+def schedule_text(folder, seed: int) -> tuple[str, SolveInfo]:
     request = SolveRequest(objective=parse_objective("weighted-tardiness>setup-time"),
                            time_limit=120, settings=SolverSettings(
                                workers=1, seed=seed, deterministic_seconds=0.3))
     schedule = solve_request(load_plant(folder), request)
-    return schedule.render()["schedule.csv"], schedule.info.details
+    return schedule.render()["schedule.csv"], schedule.info
 
 
 def test_same_seed_same_schedule_byte_for_byte(plant_folder):
-    first, details = schedule_text(plant_folder, seed=3)
+    first, info = schedule_text(plant_folder, seed=3)
     second, _ = schedule_text(plant_folder, seed=3)
     assert first == second
-    assert details["budget"]["repeatable"] is True
-    limits = [s["limit"] for s in details["stages"]]
+    assert info.budget.repeatable is True
+    limits = [s.limit for s in info.stages]
     assert "deterministic" in limits and "wall" not in limits, limits
 
 

@@ -36,7 +36,7 @@ def test_stop_before_the_search_returns_the_dispatch_schedule(busy_plant):
     schedule = solve(load_plant(busy_plant), time_limit=60, workers=2, stop=lambda: True)
     assert_valid(schedule)
     assert schedule.status == "feasible"
-    assert schedule.info.details["interrupted"] is True
+    assert schedule.info.interrupted is True
     assert schedule.info.details["source"] == "dispatch (interrupted before CP-SAT started)"
 
 
@@ -46,10 +46,10 @@ def test_stop_after_the_first_solution_keeps_it(busy_plant):
                      progress=lambda stage, t, obj, bound: seen.append(obj),
                      stop=lambda: bool(seen))
     assert_valid(schedule)
-    assert schedule.info.details["interrupted"] is True
+    assert schedule.info.interrupted is True
     assert schedule.status == "feasible"
     assert "source" not in schedule.info.details        # CP-SAT's schedule, not dispatch
-    assert schedule.info.details["stages"][0]["limit"] == "stopped"
+    assert schedule.info.stages[0].limit == "stopped"
 
 
 def _solve_until_cp_sat_starts(plant: Path, out: Path) -> subprocess.Popen[str]:

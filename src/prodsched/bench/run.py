@@ -101,7 +101,7 @@ def run_prodsched(bset: BenchmarkSet, path: Path, instance: ShopInstance, time_l
     except InvalidScheduleError as err:
         return Outcome("invalid", note=str(err).splitlines()[0])
     info = schedule.info
-    warm = info.details.get("dispatch", {}).get("warm_start", "")
+    warm = info.dispatch.warm_start if info.dispatch is not None else ""
     return Outcome(info.status, info.objective, info.bound,
                    solution_of_schedule(instance, schedule), note=f"warm start: {warm}")
 

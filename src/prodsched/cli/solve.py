@@ -311,7 +311,7 @@ def _write(schedule: Schedule, out_dir: str, interrupt: Interrupt, abandoned: bo
     from prodsched.io.outputs import write_outputs
 
     if interrupt.requested():
-        schedule.info.details["interrupted"] = interrupt.name
+        schedule.info.interrupted = interrupt.name
     interrupt.phase("write")
     try:
         written = write_outputs(schedule, out_dir, xlsx=xlsx, parquet=parquet, gantt=gantt)

@@ -35,6 +35,7 @@ from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
+from prodsched.schedule.stats import DispatchStats
 from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.dispatch import dispatch
 from prodsched.timeline.rules import RuleFactory, serial, setup_ties
@@ -86,9 +87,9 @@ class Warmstart:
         """The warm start misses no deadline (so it is a valid schedule)."""
         return self.best.missed_deadlines == 0
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> DispatchStats:
         """For kpis.json: the warm start used and every candidate's objective."""
-        return {"warm_start": self.best.name, "objectives": self.scores}
+        return DispatchStats(self.best.name, self.scores)
 
 
 def missed_deadlines(plant: Plant, schedule: Schedule) -> int:

@@ -24,7 +24,9 @@ from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import NO_CHANGEOVER, Changeover, SetupTable
 from prodsched.schedule.kpis import Kpis, compute_kpis, order_outcomes
 from prodsched.schedule.rows import PlacedOp, ScheduleRow
-from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.schedule.schedule import STATUSES, Schedule, SolveInfo
+from prodsched.schedule.solve_info import details_from_json
+from prodsched.schedule.stats import SolveStatus
 from prodsched.validate.read import Bar
 from prodsched.validate.read import read_schedule as read_bars
 from prodsched.validate.violation import Violation
@@ -42,18 +44,19 @@ def _problems(violations: Iterable[Violation], file: str) -> list[Problem]:
 
 
 def info_from_kpis(kpis: dict[str, Any]) -> SolveInfo:
-    """The :class:`SolveInfo` recorded in kpis.json (status, objective, bound, details)."""
+    """The :class:`SolveInfo` recorded in kpis.json (status, objective, bound, details;
+    a status that is not one of :class:`SolveStatus` reads as ``unknown``)."""
     known = set(Kpis().__dict__) | {"status", "objective", "bound", "gap", "objective_name",
                                     "solve_seconds", "orders", "time_form", "time_zero",
                                     "makespan_end"}
     status = kpis.get("status")
     return SolveInfo(
-        status=status if isinstance(status, str) else "unknown",
+        status=SolveStatus(status) if status in STATUSES else SolveStatus.UNKNOWN,
         objective=_float(kpis.get("objective")),
         bound=_float(kpis.get("bound")),
         objective_name=str(kpis.get("objective_name") or ""),
         solve_seconds=_float(kpis.get("solve_seconds")) or 0.0,
-        details={k: v for k, v in kpis.items() if k not in known},
+        details=details_from_json({k: v for k, v in kpis.items() if k not in known}),
     )
 
 

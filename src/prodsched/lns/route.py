@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -41,6 +42,7 @@ from prodsched.plant.setups import SetupTable
 from prodsched.request import SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.schedule.stats import DispatchStats, LnsModelStats, SolveStatus
 from prodsched.validate.check import check_schedule, follows_rules
 
 # Share of the limit after which no more start candidates are tried.
@@ -82,22 +84,22 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
 
     t0, objective = budget.started, request.objective
     stop = request.stop or (lambda: False)
-    details: dict[str, Any] = {}
-    budget.notes.update({"time_limit": request.time_limit, "repeatable": budget.repeatable,
-                         "warm_start_skipped": [], "deterministic_seconds": None,
-                         "wall_limit_hit": False})
+    record = SolveInfo()  # the sections of kpis.json so far
+    budget.note(time_limit=request.time_limit, repeatable=budget.repeatable,
+                warm_start_skipped=[], deterministic_seconds=None, wall_limit_hit=False)
 
     def make(payload: Payload, *, final: bool = False) -> Checked:
         lots, ops = payload
         schedule = Schedule(plant, lots, ops)
-        info = {**details, "budget": dict(budget.notes)}
+        info = record.copy()
+        info.budget = budget.notes
         if not final:
-            info["provisional"] = True
-        schedule.info = SolveInfo(
-            status="feasible", objective=float(objective.stages[0].value(schedule.kpis)),
-            bound=None, objective_name=str(objective), solve_seconds=time.monotonic() - t0,
-            details=info)
-        info["objective_values"] = [float(v) for v in objective.values(schedule.kpis)]
+            info.details["provisional"] = True
+        info.status = SolveStatus.FEASIBLE
+        info.objective = float(objective.stages[0].value(schedule.kpis))
+        info.objective_name, info.solve_seconds = str(objective), time.monotonic() - t0
+        info.objective_values = [float(v) for v in objective.values(schedule.kpis)]
+        schedule.info = info
         return schedule, check_schedule(schedule)
 
     checkpointer = Checkpointer(make, request.checkpoint, CHECKPOINT_EVERY)  # type: ignore[arg-type]
@@ -115,7 +117,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     def on_best(candidate: Candidate) -> None:
         if not usable(candidate):
             return
-        details["dispatch"] = {"warm_start": candidate.name}
+        record.dispatch = DispatchStats(candidate.name)
         payload = (candidate.lots, candidate.ops)
         if first:
             first["candidate"] = candidate
@@ -125,7 +127,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
         first["candidate"] = candidate
         first["version"] = checkpointer.put(make(payload))
         first["seconds"] = time.monotonic() - began
-        details["first_schedule_seconds"] = round(time.monotonic() - t0, 3)
+        record.details["first_schedule_seconds"] = round(time.monotonic() - t0, 3)
         monitor.fallback(lambda: _interrupted(checkpointer))
 
     monitor.phase("warm start")
@@ -139,11 +141,11 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
         count=max(1, int(START_SHARE * request.time_limit / (CANDIDATE_PER_OP * operations)))
         if budget.repeatable else None)
     best = start.best
-    details["dispatch"] = start.summary()
-    details["model"] = {"kind": "lns", "lots": len(best.lots), "operations": len(best.ops),
-                        "lot_seconds": round(start.lot_seconds, 3)}
-    budget.notes.update({"warm_start_seconds": round(time.monotonic() - t0, 3),
-                         "warm_start_skipped": start.skipped})
+    record.dispatch = dispatch = start.summary()
+    record.model = LnsModelStats(lots=len(best.lots), operations=len(best.ops),
+                                 lot_seconds=round(start.lot_seconds, 3))
+    budget.note(warm_start_seconds=round(time.monotonic() - t0, 3),
+                warm_start_skipped=start.skipped)
     if not best.meets_deadlines:
         checkpointer.close()
         raise NoScheduleError("no dispatch rule meets every deadline, and the plant is too "
@@ -153,14 +155,14 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
             checkpointer.close()
             raise StartBreaksRules(best.name)
         best = first["candidate"]
-        details["dispatch"]["warm_start"] = best.name
+        record.dispatch = replace(dispatch, warm_start=best.name)
     reserve = _reserve(len(best.ops), first["seconds"], budget.repeatable)
     deadline = budget.end - reserve
     det = None
     if budget.repeatable:
         det = round(DETERMINISTIC_PER_SECOND * max(
             0.0, DETERMINISTIC_SEARCH_SHARE * request.time_limit - reserve), 3)
-    budget.notes.update({"finish_reserve": round(reserve, 3), "deterministic_seconds": det})
+    budget.note(finish_reserve=round(reserve, 3), deterministic_seconds=det)
     latest: list[int | None] = [first["version"]]
 
     def improved(ops: list[PlacedOp], values: tuple[Fraction, ...]) -> None:
@@ -173,17 +175,17 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
                             request.stopping(deadline, det),
                             request.settings, on_improve=improved, t0=t0)
     monitor.phase("finish")
-    details["lns"] = {**stats.summary(),
-                      "trajectory": [[round(t, 2), v] for t, v in stats.trajectory]}
-    budget.notes["wall_limit_hit"] = det is not None and stats.deterministic_seconds < det - 0.01
+    record.details["lns"] = {**stats.summary(),
+                             "trajectory": [[round(t, 2), v] for t, v in stats.trajectory]}
+    budget.note(wall_limit_hit=det is not None and stats.deterministic_seconds < det - 0.01)
     validate_seconds = first["seconds"]
     if stop():  # answer soon: the best schedule if it validates quickly, else the newest
-        details["interrupted"] = True  # validated one
+        record.interrupted = True  # validated one
         latest[0] = None
         if validate_seconds > STOP_VALIDATE:
             validate_seconds = float("inf")
     return _final(checkpointer, make, (best.lots, ops), latest[0], budget, validate_seconds,
-                  details)
+                  record)
 
 
 def _reserve(operations: int, validate_seconds: float, repeatable: bool) -> float:
@@ -194,7 +196,7 @@ def _reserve(operations: int, validate_seconds: float, repeatable: bool) -> floa
 
 
 def _final(checkpointer: Checkpointer, make: Make, best: Payload, version: int | None,
-           budget: Budget, validate_seconds: float, details: dict[str, Any]) -> Schedule:
+           budget: Budget, validate_seconds: float, record: SolveInfo) -> Schedule:
     """The best schedule, validated: the checkpointer's when it has it (or is about to),
     else validated now; when there is no time left for that, the newest validated one.
     Should the validator reject the best one (a fault of the search), the newest
@@ -208,35 +210,36 @@ def _final(checkpointer: Checkpointer, make: Make, best: Payload, version: int |
         if version is not None:
             ready = checkpointer.result_for(version, timeout=max(0.0, budget.left()))
             if ready is not None:
-                return _finalised(ready, _rejected(checkpointer, details), budget)
+                return _finalised(ready, _rejected(checkpointer, record), budget)
         if checkpointer.error is not None:
             raise checkpointer.error
         done = checkpointer.latest()
         if done is None or budget.left() >= validate_seconds:
             checkpointer.close()
-            _rejected(checkpointer, details)
+            _rejected(checkpointer, record)
             try:
                 return make(best, final=True)[0]
             except InvalidScheduleError as err:
                 if done is None:
                     raise
-                details["rejected_final"] = str(err)
-        return _finalised(done.schedule, _rejected(checkpointer, details), budget)
+                record.details["rejected_final"] = str(err)
+        return _finalised(done.schedule, _rejected(checkpointer, record), budget)
     finally:
         checkpointer.close()
 
 
-def _rejected(checkpointer: Checkpointer, details: dict[str, Any]) -> dict[str, Any]:
-    """``details`` with the schedules the validator rejected, if any (kpis.json)."""
+def _rejected(checkpointer: Checkpointer, record: SolveInfo) -> SolveInfo:
+    """``record`` with the schedules the validator rejected, if any (kpis.json)."""
     if checkpointer.rejected:
-        details["rejected"] = [f"version {v}: {text}" for v, text in checkpointer.rejected]
-    return details
+        record.details["rejected"] = [f"version {v}: {t}" for v, t in checkpointer.rejected]
+    return record
 
 
-def _finalised(schedule: Schedule, details: dict[str, Any], budget: Budget) -> Schedule:
+def _finalised(schedule: Schedule, record: SolveInfo, budget: Budget) -> Schedule:
     """A validated checkpoint as the final schedule: the solve's details, not provisional."""
     info = schedule.info
-    info.details = {**info.details, **details, "budget": dict(budget.notes)}
+    info.details = {**info.details, **record.details}
+    info.budget = budget.notes
     info.details.pop("provisional", None)
     info.solve_seconds = time.monotonic() - budget.started
     return schedule
@@ -248,5 +251,5 @@ def _interrupted(checkpointer: Checkpointer) -> Schedule:
     assert done is not None  # the fallback is set once there is one
     checkpointer.close()
     done.schedule.info.details.pop("provisional", None)
-    done.schedule.info.details["interrupted"] = True
+    done.schedule.info.interrupted = True
     return done.schedule

@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
@@ -36,6 +35,7 @@ from prodsched.lots.release import planned_releases, with_own_lots
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.schedule.stats import DispatchStats
 from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.dispatch import dispatch
 from prodsched.timeline.rules import QueueRule
@@ -94,10 +94,10 @@ class Start:
     skipped: list[str] = field(default_factory=list)
     lot_seconds: float = 0.0
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> DispatchStats:
         """For kpis.json."""
-        return {"warm_start": self.best.name, "objectives": self.scores,
-                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+        return DispatchStats(self.best.name, self.scores,
+                             {k: round(v, 3) for k, v in self.seconds.items()})
 
 
 def mean_run(plant: Plant) -> float:

@@ -23,6 +23,7 @@ from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.request import SolveRequest
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.schedule.stats import LotSizingModelStats, SolveStatus
 from prodsched.validate.check import check_schedule
 
 DEFAULT_LOTSIZING_OBJECTIVE = "weighted-tardiness>setup-cost,holding-cost,setup-time"
@@ -114,14 +115,16 @@ def solve_lotsizing(plant: Plant, request: SolveRequest,
                               "larger buckets")
     expanded, ops = expand(plant, read_plan(bm, run.value), grid, setups)
     schedule = Schedule(plant, [e.lot for e in expanded], ops)
-    schedule.info = _info(run, objective, t0, {
-        "model": {"kind": "lotsizing", "bucket_length": grid.length, "buckets": grid.count,
-                  "items": len(items), "lot_variables": len(bm.lots),
-                  "build_seconds": round(build_seconds, 3)},
-        "stages": [s.__dict__ for s in run.stages],
-        "windows": windows.as_dict(),
-        "plan_lots": len(expanded),
-    })
+    schedule.info = info = _info(run, objective, t0)
+    info.model = LotSizingModelStats(
+        bucket_length=grid.length, buckets=grid.count, items=len(items),
+        lot_variables=len(bm.lots), build_seconds=round(build_seconds, 3))
+    info.stages = list(run.stages)
+    info.details["windows"] = windows.as_dict()
+    info.details["plan_lots"] = len(expanded)
+    info.objective_values = [s.objective for s in run.stages]
+    info.details["objective_note"] = ("objective and bound are the lot-sizing model's costs "
+                                      "per bucket; the KPIs are measured on the timed schedule")
     if plant.bucket_length is None or grid.length != plant.bucket_length:
         # the plant is not itself a bucket model (psp, trigeiro): the plan's
         # proof holds for buckets of this length, not for every schedule
@@ -134,19 +137,15 @@ def solve_lotsizing(plant: Plant, request: SolveRequest,
 def restrict(info: SolveInfo, what: str) -> None:
     """Mark a solve's result as proven only for a restricted model: status
     ``feasible``, no bound, kpis.json ``restricted`` lists ``what``."""
-    info.details.setdefault("restricted", []).append(what)
-    info.details["restricted_model_bound"] = info.bound
-    if info.status == "optimal":
-        info.status = "feasible"
+    info.restricted = [*(info.restricted or []), what]
+    info.restricted_model_bound = info.bound
+    if info.status == SolveStatus.OPTIMAL:
+        info.status = SolveStatus.FEASIBLE
     info.bound = None
 
 
-def _info(run: RunResult, objective: Any, t0: float, details: dict[str, Any]) -> SolveInfo:
+def _info(run: RunResult, objective: Any, t0: float) -> SolveInfo:
     """Objective and bound of the plan's first criterion (bucket costs)."""
     first = run.stages[0]
-    details["objective_values"] = [s.objective for s in run.stages]
-    details["objective_note"] = ("objective and bound are the lot-sizing model's costs per "
-                                 "bucket; the KPIs are measured on the timed schedule")
     return SolveInfo(status=run.status, objective=first.objective, bound=first.bound,
-                     objective_name=str(objective), solve_seconds=time.monotonic() - t0,
-                     details=details)
+                     objective_name=str(objective), solve_seconds=time.monotonic() - t0)

@@ -35,12 +35,12 @@ from prodsched.cpsat_runner import (
     RunResult,
     SolverSettings,
     StageExpression,
-    StageResult,
     hint_all,
     run_stages,
 )
 from prodsched.lotsizing.model import BucketModel
 from prodsched.objective import Stage
+from prodsched.schedule.stats import SolveStatus, StageResult
 from prodsched.stop import Stop
 
 # The whole model's least share of the time (with a deterministic budget: its
@@ -219,13 +219,15 @@ def _result(whole: RunResult, values: list[int], best: tuple[Fraction, ...],
     same = True
     for k, name in enumerate(names):
         stage = whole.stages[k] if k < len(whole.stages) else StageResult(
-            name, "feasible", None, None, 0.0)
+            name, SolveStatus.FEASIBLE, None, None, 0.0)
         value = float(best[k])
         bound = float(best[k]) if proved else (stage.bound if same else None)
         if stage.objective is None or value != stage.objective:
             same = False
-        status = "optimal" if bound is not None and value <= bound + 1e-9 else "feasible"
+        status = (SolveStatus.OPTIMAL if bound is not None and value <= bound + 1e-9
+                  else SolveStatus.FEASIBLE)
         stages.append(replace(stage, objective=value, bound=bound, status=status))
-    status = "optimal" if stages and all(s.status == "optimal" for s in stages) else "feasible"
+    status = (SolveStatus.OPTIMAL if stages and all(s.status == SolveStatus.OPTIMAL for s in stages)
+              else SolveStatus.FEASIBLE)
     return replace(whole, values=values, stages=stages, status=status)
 

@@ -3,18 +3,37 @@
 from prodsched.schedule.kpis import Kpis, OrderOutcome, compute_kpis, order_outcomes
 from prodsched.schedule.resource_kpis import ResourceKpis, resource_kpis
 from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
-from prodsched.schedule.schedule import REPORT_COLUMNS, SCHEDULE_COLUMNS, Schedule, SolveInfo
+from prodsched.schedule.schedule import REPORT_COLUMNS, SCHEDULE_COLUMNS, Schedule
+from prodsched.schedule.solve_info import SolveInfo
+from prodsched.schedule.stats import (
+    BudgetNotes,
+    DispatchStats,
+    JobShopModelStats,
+    LnsModelStats,
+    LotSizingModelStats,
+    ModelStats,
+    SolveStatus,
+    StageResult,
+)
 
 __all__ = [
     "REPORT_COLUMNS",
     "SCHEDULE_COLUMNS",
+    "BudgetNotes",
+    "DispatchStats",
+    "JobShopModelStats",
     "Kpis",
+    "LnsModelStats",
+    "LotSizingModelStats",
+    "ModelStats",
     "OrderOutcome",
     "PlacedOp",
     "ResourceKpis",
     "Schedule",
     "ScheduleRow",
     "SolveInfo",
+    "SolveStatus",
+    "StageResult",
     "compute_kpis",
     "order_outcomes",
     "resource_kpis",

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,49 +26,15 @@ from prodsched.schedule.product_kpis import (
 )
 from prodsched.schedule.resource_kpis import ResourceKpis, resource_kpis
 from prodsched.schedule.rows import PlacedOp, ScheduleRow, rows_from_ops
+from prodsched.schedule.solve_info import SolveInfo
+from prodsched.schedule.stats import SolveStatus
 
 SCHEDULE_COLUMNS = ("machine", "kind", "lot", "product", "mode", "step", "quantity", "orders",
                     "start", "end")
 REPORT_COLUMNS = ("order_id", "product", "quantity", "due", "completion", "tardiness", "lots")
 # with a previous plan, orders_report.csv says how each order's completion moved
 MOVED_COLUMN = "completion_moved"
-STATUSES = ("optimal", "feasible", "infeasible", "unknown")
-
-
-@dataclass
-class SolveInfo:
-    """How a schedule was found.
-
-    Parameters
-    ----------
-    status
-        ``optimal``, ``feasible``, ``infeasible`` or ``unknown``.
-    objective, bound
-        The objective's value and the best proven lower bound (for a
-        lexicographic objective: of its first criterion).
-    objective_name
-        The objective as the user wrote it.
-    solve_seconds
-        Wall seconds from the start of the solve to the schedule.
-    details
-        Anything else worth recording in kpis.json (stages, model size, hint).
-    """
-
-    status: str = "unknown"
-    objective: float | None = None
-    bound: float | None = None
-    objective_name: str = ""
-    solve_seconds: float = 0.0
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def gap(self) -> float | None:
-        """Relative gap ``(objective - bound) / objective`` (0 when both are 0)."""
-        if self.objective is None or self.bound is None:
-            return None
-        if self.objective == 0:
-            return 0.0
-        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+STATUSES = tuple(s.value for s in SolveStatus)
 
 
 class Schedule:
@@ -101,7 +66,7 @@ class Schedule:
         self._resources: tuple[int, dict[str, ResourceKpis]] | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> SolveStatus:
         """Solver status: optimal, feasible, infeasible or unknown."""
         return self.info.status
 
@@ -126,7 +91,7 @@ class Schedule:
         axis = self.plant.time_axis
         info = self.info
         out: dict[str, Any] = {
-            "status": info.status,
+            "status": info.status.value,
             "objective": info.objective,
             "bound": info.bound,
             "gap": info.gap,
@@ -138,7 +103,7 @@ class Schedule:
         out["time_form"] = "datetime" if axis.is_datetime else "number"
         out["time_zero"] = axis.format(0)
         out["makespan_end"] = axis.format(self.kpis.makespan)
-        out.update(info.details)
+        out.update(info.details_dict())
         if self.plant.previous is not None:
             out["changes"] = compute_changes(self.plant, self.rows).as_dict()
         out["products_horizon"] = float(kpi_horizon(self.plant, self.rows))
@@ -240,7 +205,7 @@ class Schedule:
 
     def __repr__(self) -> str:
         k = self.kpis
-        return (f"Schedule({self.plant.name!r}, status={self.status!r}, "
+        return (f"Schedule({self.plant.name!r}, status={self.status.value!r}, "
                 f"makespan={k.makespan}, weighted_tardiness={float(k.weighted_tardiness):g}, "
                 f"setups={k.setup_count})")
 

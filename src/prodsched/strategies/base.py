@@ -20,6 +20,7 @@ from prodsched.objective import Objective, parse_objective
 from prodsched.plant.model import Plant
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
+from prodsched.schedule.stats import SolveStatus
 
 # The score of every strategy in the benchmark: one weighted sum of costs.
 BENCH_OBJECTIVE = "weighted-tardiness=1,setup-cost=1,holding-cost=1"
@@ -108,7 +109,7 @@ class HeuristicStrategy:
         objective = settings.parsed_objective()
         value = objective.stages[0].value(schedule.kpis)
         schedule.info = SolveInfo(
-            status="feasible", objective=float(value), bound=None,
+            status=SolveStatus.FEASIBLE, objective=float(value), bound=None,
             objective_name=str(objective), solve_seconds=time.monotonic() - started,
             details={"strategy": self.name})
         return schedule

@@ -1,0 +1,277 @@
+"""The typed sections of a solve's result: its status and the statistics that
+every solve route records in kpis.json.
+
+Each statistics record is a small frozen dataclass whose ``as_dict()`` is the
+section exactly as kpis.json writes it (same keys, same order, same rounding)
+and whose ``from_dict()`` reads that section back. :class:`SolveInfo
+<prodsched.schedule.solve_info.SolveInfo>` holds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any, ClassVar
+
+
+class SolveStatus(StrEnum):
+    """How good a solve's schedule is known to be (kpis.json ``status``).
+
+    A ``str``: ``status == "optimal"`` holds for :attr:`OPTIMAL`, and JSON
+    writes the plain text.
+    """
+
+    OPTIMAL = "optimal"
+    """No valid schedule of the plant has a better objective (a proof)."""
+    FEASIBLE = "feasible"
+    """A valid schedule, without a proof that none is better."""
+    INFEASIBLE = "infeasible"
+    """Proved: no schedule meets every constraint."""
+    UNKNOWN = "unknown"
+    """Neither a schedule nor a proof (the time ran out first)."""
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """Outcome of one CP-SAT stage (one criterion of a lexicographic objective;
+    kpis.json ``stages``).
+
+    Parameters
+    ----------
+    name
+        The stage's criterion (``feasibility`` for a search without one).
+    status
+        The stage's own status.
+    objective, bound
+        The stage's best value and proven bound (``None``: no solution).
+    seconds
+        Wall seconds of the stage.
+    deterministic_seconds
+        CP-SAT's deterministic time of the stage (rounded to 3 decimals).
+    limit
+        What ended it: ``done`` (solved to the gap or optimality),
+        ``deterministic`` (the deterministic-time budget), ``wall`` (the
+        wall-clock deadline; with a deterministic budget this makes a run
+        unrepeatable), ``stopped`` (``stop`` or ``stop_search``), or ``share``
+        (a stage before the last used its share of the time,
+        :data:`prodsched.cpsat_runner.STAGE_SHARE`).
+    """
+
+    name: str
+    status: SolveStatus
+    objective: float | None
+    bound: float | None
+    seconds: float
+    deterministic_seconds: float = 0.0
+    limit: str = "done"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stage as kpis.json writes it."""
+        return {"name": self.name, "status": self.status.value, "objective": self.objective,
+                "bound": self.bound, "seconds": self.seconds,
+                "deterministic_seconds": self.deterministic_seconds, "limit": self.limit}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StageResult:
+        """A stage read back from :meth:`as_dict`."""
+        return cls(**{**data, "status": SolveStatus(data["status"])})
+
+
+@dataclass(frozen=True)
+class BudgetNotes:
+    """How a solve spent its time limit (kpis.json ``budget``).
+
+    Only the notes a solve set are written, in the order it set them: the
+    full model learns the warm start's seconds before the search's budget,
+    the large-plant route after it, and an early checkpoint of that route has
+    no finish reserve yet. A note not set reads as its default.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds for the whole solve.
+    repeatable
+        Decided from the plant and the limit only (one worker).
+    warm_start_seconds
+        Seconds from the start to the chosen warm start.
+    warm_start_skipped
+        The warm-start candidates skipped for lack of time.
+    deterministic_seconds
+        The search's budget in CP-SAT's deterministic time (``None``: wall
+        clock only).
+    wall_limit_hit
+        A search ended on the wall clock rather than its deterministic budget.
+    finish_reserve
+        Seconds kept from the end of the limit to finish (validate, write).
+    max_arcs_per_machine
+        Sequencing arcs kept per machine in the full model (``None``: no
+        time for a model).
+    written
+        The notes set, in the order they were set.
+    """
+
+    time_limit: float = 0.0
+    repeatable: bool = False
+    warm_start_seconds: float = 0.0
+    warm_start_skipped: list[str] = field(default_factory=list)
+    deterministic_seconds: float | None = None
+    wall_limit_hit: bool = False
+    finish_reserve: float = 0.0
+    max_arcs_per_machine: int | None = None
+    written: tuple[str, ...] = ()
+
+    def updated(self, **notes: Any) -> BudgetNotes:
+        """These notes with ``notes`` set (a new one is written after the others).
+
+        Raises
+        ------
+        TypeError
+            For a name that is not a note.
+        """
+        if "written" in notes:
+            raise TypeError("'written' is not a note")
+        new = tuple(name for name in notes if name not in self.written)
+        return replace(self, **notes, written=self.written + new)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The notes set, as kpis.json writes them."""
+        return {name: getattr(self, name) for name in self.written}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BudgetNotes:
+        """Notes read back from :meth:`as_dict`."""
+        return cls().updated(**data)
+
+
+@dataclass(frozen=True)
+class DispatchStats:
+    """The warm start of a solve (kpis.json ``dispatch``).
+
+    Parameters
+    ----------
+    warm_start
+        The candidate schedule the search started from.
+    objectives
+        Every candidate's objective values, by name (``None``: not yet known,
+        in an early checkpoint of the large-plant route).
+    seconds
+        Seconds each candidate took, by name (large-plant route only).
+    breaks_rules
+        The best candidate meets every deadline but breaks a rule of the
+        plant, so it was only a hint (full model only).
+    """
+
+    warm_start: str
+    objectives: dict[str, list[float]] | None = None
+    seconds: dict[str, float] | None = None
+    breaks_rules: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The section as kpis.json writes it (absent parts left out)."""
+        out: dict[str, Any] = {"warm_start": self.warm_start}
+        if self.objectives is not None:
+            out["objectives"] = self.objectives
+        if self.seconds is not None:
+            out["seconds"] = self.seconds
+        if self.breaks_rules:
+            out["breaks_rules"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DispatchStats:
+        """The section read back from :meth:`as_dict`."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class ModelStats:
+    """Size of the model a solve searched (kpis.json ``model``): one subclass per
+    ``kind`` of model, whose fields follow ``kind`` in kpis.json."""
+
+    kind: ClassVar[str] = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The section as kpis.json writes it."""
+        return {"kind": self.kind, **{f.name: getattr(self, f.name) for f in fields(self)}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelStats:
+        """The section read back from :meth:`as_dict`, of the class its ``kind`` names."""
+        kind = MODEL_KINDS[data["kind"]]
+        if not issubclass(kind, cls):
+            raise ValueError(f"not a {cls.kind} model: {data['kind']!r}")
+        return kind(**{k: v for k, v in data.items() if k != "kind"})
+
+
+@dataclass(frozen=True)
+class JobShopModelStats(ModelStats):
+    """Size of the full job-shop model (kpis.json ``model``, kind ``jobshop``).
+
+    Parameters
+    ----------
+    lots, operations
+        Lots (slots included) and their steps in the model.
+    circuit_machines, circuit_arcs
+        Machines sequenced by a circuit, and their arcs.
+    restricted_machines
+        Machines whose sequencing arcs were pruned.
+    horizon
+        The model's time horizon.
+    build_seconds
+        Seconds to build the model (rounded to 3 decimals).
+    """
+
+    kind: ClassVar[str] = "jobshop"
+    lots: int
+    operations: int
+    circuit_machines: int
+    circuit_arcs: int
+    restricted_machines: list[str]
+    horizon: int
+    build_seconds: float
+
+
+@dataclass(frozen=True)
+class LotSizingModelStats(ModelStats):
+    """Size of the lot-sizing model (kpis.json ``model``, kind ``lotsizing``).
+
+    Parameters
+    ----------
+    bucket_length, buckets
+        Time units per bucket, and the number of buckets.
+    items
+        Items planned (a product's demand to a due date).
+    lot_variables
+        Lot variables of the model.
+    build_seconds
+        Seconds to build the model (rounded to 3 decimals).
+    """
+
+    kind: ClassVar[str] = "lotsizing"
+    bucket_length: int
+    buckets: int
+    items: int
+    lot_variables: int
+    build_seconds: float
+
+
+@dataclass(frozen=True)
+class LnsModelStats(ModelStats):
+    """Size of the large-plant route's schedule (kpis.json ``model``, kind ``lns``).
+
+    Parameters
+    ----------
+    lots, operations
+        Lots and steps of the start schedule.
+    lot_seconds
+        Seconds to plan the lots (rounded to 3 decimals).
+    """
+
+    kind: ClassVar[str] = "lns"
+    lots: int
+    operations: int
+    lot_seconds: float
+
+
+MODEL_KINDS: dict[str, type[ModelStats]] = {
+    k.kind: k for k in (JobShopModelStats, LotSizingModelStats, LnsModelStats)}
