@@ -191,8 +191,11 @@ def inserted_order(plant: Plant, plan: LotPlan, setups: SetupTable,
                 trial = [*timed, PlacedOp(lot, plant.routings[lot.product][k].number, machine,
                                           0, _duration(plant, lot, k, machine))]
                 placed = _timed(plant, setups, trial, {**machines, machine: order})
-                if placed is not None and (best is None or score(placed) < best[0]):
-                    best = (score(placed), machine, order, placed)
+                if placed is None:
+                    continue
+                value = score(placed)
+                if best is None or value < best[0]:
+                    best = (value, machine, order, placed)
             if best is None:
                 return []
             _, machine, machines[machine], timed = best
