@@ -25,7 +25,7 @@ from prodsched.lots.lot import Lot
 from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import realizations
 from prodsched.objective import Objective
-from prodsched.plant.model import Plant, PreviousPlan
+from prodsched.plant.model import Plant, PreviousPlan, RoutingOption
 from prodsched.plant.previous import parse_moment, read_previous, with_previous
 from prodsched.plant.setups import NO_CHANGEOVER, SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -103,10 +103,7 @@ def previous_order(plant: Plant, plan: LotPlan, setups: SetupTable,
             return (0, _latest_start(plant, lot, k), k)
         return (1, float(lot.due) if lot.due is not None else math.inf, k)
 
-    ops = sorted(plan.pinned.ops, key=lambda p: p.start)
-    machines: dict[str, list[int]] = {}
-    for i, op in enumerate(ops):
-        machines.setdefault(op.machine, []).append(i)
+    ops, machines = _fixed_first(plan)
     load = {m: 0 for m in plant.machines}
     for lot, k in sorted(pending, key=key):
         step = plant.routings[lot.product][k]
@@ -140,10 +137,7 @@ def inserted_order(plant: Plant, plan: LotPlan, setups: SetupTable,
     cannot be timed.
     """
     previous = plant.previous or PreviousPlan(())
-    ops = sorted(plan.pinned.ops, key=lambda p: p.start)
-    machines: dict[str, list[int]] = {}
-    for i, op in enumerate(ops):
-        machines.setdefault(op.machine, []).append(i)
+    ops, machines = _fixed_first(plan)
     floor = {m: len(seq) for m, seq in machines.items()}
     kept: list[tuple[int, int, PlacedOp]] = []
     new: dict[str, list[tuple[Lot, int]]] = {}
@@ -187,15 +181,16 @@ def inserted_order(plant: Plant, plan: LotPlan, setups: SetupTable,
                                    for later in plant.routings[lot.product][k + 1:])
             reach = 0 if stop.over() else INSERT_REACH
             best: tuple[tuple[Fraction, int], str, list[int], list[PlacedOp]] | None = None
-            for machine, order in _places(plant, lot, k, timed, machines, floor, reach):
-                trial = [*timed, PlacedOp(lot, plant.routings[lot.product][k].number, machine,
-                                          0, _duration(plant, lot, k, machine))]
-                placed = _timed(plant, setups, trial, {**machines, machine: order})
+            step = plant.routings[lot.product][k]
+            for option, order in _places(plant, lot, k, timed, machines, floor, reach):
+                trial = [*timed, PlacedOp(lot, step.number, option.machine, 0,
+                                          option.duration(lot.quantity))]
+                placed = _timed(plant, setups, trial, {**machines, option.machine: order})
                 if placed is None:
                     continue
                 value = score(placed)
                 if best is None or value < best[0]:
-                    best = (value, machine, order, placed)
+                    best = (value, option.machine, order, placed)
             if best is None:
                 return []
             _, machine, machines[machine], timed = best
@@ -205,10 +200,10 @@ def inserted_order(plant: Plant, plan: LotPlan, setups: SetupTable,
 
 def _places(plant: Plant, lot: Lot, k: int, timed: list[PlacedOp],
             machines: dict[str, list[int]], floor: dict[str, int], reach: int
-            ) -> list[tuple[str, list[int]]]:
-    """The sequences to try for step ``k`` of ``lot`` (its index: ``len(timed)``), per
-    machine that can make it: first after the fixed work, and up to ``reach``
-    places on either side of the place its latest start gives."""
+            ) -> list[tuple[RoutingOption, list[int]]]:
+    """The sequences to try for step ``k`` of ``lot`` (the run's index: ``len(timed)``),
+    per option of the step: first after the fixed work, and up to ``reach`` places on
+    either side of the place its latest start gives."""
     latest = _latest_start(plant, lot, k)
     out = []
     for option in plant.routings[lot.product][k].options:
@@ -216,14 +211,17 @@ def _places(plant: Plant, lot: Lot, k: int, timed: list[PlacedOp],
         low = floor.get(option.machine, 0)
         at = next((j for j in range(low, len(seq)) if timed[seq[j]].start > latest), len(seq))
         for place in sorted({low, *range(max(low, at - reach), min(len(seq), at + reach) + 1)}):
-            out.append((option.machine, [*seq[:place], len(timed), *seq[place:]]))
+            out.append((option, [*seq[:place], len(timed), *seq[place:]]))
     return out
 
 
-def _duration(plant: Plant, lot: Lot, k: int, machine: str) -> int:
-    """The run time of step ``k`` of ``lot`` on ``machine``."""
-    option = next(o for o in plant.routings[lot.product][k].options if o.machine == machine)
-    return option.duration(lot.quantity)
+def _fixed_first(plan: LotPlan) -> tuple[list[PlacedOp], dict[str, list[int]]]:
+    """The fixed work, by start, and its indices per machine: where every start begins."""
+    ops = sorted(plan.pinned.ops, key=lambda p: p.start)
+    machines: dict[str, list[int]] = {}
+    for i, op in enumerate(ops):
+        machines.setdefault(op.machine, []).append(i)
+    return ops, machines
 
 
 def _pending(plant: Plant, plan: LotPlan) -> list[tuple[Lot, int]]:
