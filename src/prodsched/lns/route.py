@@ -36,6 +36,7 @@ from prodsched.lns.checkpoint import Checked, Checkpointer
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.search import improve
 from prodsched.lns.start import CANDIDATE_PER_OP, Candidate, choose_start
+from prodsched.lns.state import lots_in
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
@@ -168,7 +169,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     def improved(ops: list[PlacedOp], values: tuple[Fraction, ...]) -> None:
         # offered only while a validation started now ends before the search does
         on_time = time.monotonic() < deadline - first["seconds"]
-        latest[0] = checkpointer.offer((best.lots, ops)) if on_time else None
+        latest[0] = checkpointer.offer((lots_in(ops), ops)) if on_time else None
 
     monitor.phase("search")
     ops, _, stats = improve(plant, setups, objective, best.lots, best.ops,
@@ -184,7 +185,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
         latest[0] = None
         if validate_seconds > STOP_VALIDATE:
             validate_seconds = float("inf")
-    return _final(checkpointer, make, (best.lots, ops), latest[0], budget, validate_seconds,
+    return _final(checkpointer, make, (lots_in(ops), ops), latest[0], budget, validate_seconds,
                   record)
 
 

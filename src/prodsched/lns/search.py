@@ -20,6 +20,7 @@ out of time shrinks.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ from prodsched.budget import DETERMINISTIC_PER_SECOND
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.jobshop.window import WindowModel
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.state import Indexed
+from prodsched.lns.lot_moves import move_round
+from prodsched.lns.state import Indexed, lots_in
 from prodsched.lns.window import Neighbourhoods, Window
 from prodsched.lots.lot import Lot
 from prodsched.objective import Objective
@@ -55,6 +57,11 @@ MIN_SIZE = 20
 MAX_SIZE = 600
 # Every this many windows, one is taken around a late lot (when there are late lots).
 LATE_EVERY = 3
+# Every this many windows, a round of lot moves (:mod:`prodsched.lns.lot_moves`).
+LOT_EVERY = 4
+# Repeatable runs: deterministic seconds charged per operation re-timed by a lot move
+# (about what CP-SAT counts for the same wall time).
+MOVE_DET_PER_OP = 2e-6
 # Cost per time unit of pushing a lot's next step (outside the window) later;
 # None: the next step stays where it is.
 SOFT: float | None = 0.1
@@ -73,6 +80,8 @@ class SearchStats:
     sub_seconds: float = 0.0
     build_seconds: float = 0.0
     deterministic_seconds: float = 0.0
+    lot_moves: int = 0
+    lot_moves_kept: int = 0
     sizes: list[int] = field(default_factory=list)
     trajectory: list[tuple[float, float]] = field(default_factory=list)
 
@@ -83,6 +92,7 @@ class SearchStats:
                 "sub_seconds": round(self.sub_seconds, 3),
                 "build_seconds": round(self.build_seconds, 3),
                 "deterministic_seconds": round(self.deterministic_seconds, 3),
+                "lot_moves": self.lot_moves, "lot_moves_kept": self.lot_moves_kept,
                 "mean_window": round(sum(self.sizes) / len(self.sizes), 1) if self.sizes else 0}
 
 
@@ -123,10 +133,27 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     # holding cost counts, as re-timing everything as early as possible would undo
     # every lot the window delays towards its due date
     exact = plant.uses_v2_rules or evaluator.counts_holding
+    rng = random.Random(settings.seed)
+    moved_at = -1
     while not stop():
         left = stop.left()
         if left < 0.2 or (det_left is not None and det_left <= 0):
             break
+        if stats.windows % LOT_EVERY == LOT_EVERY - 1 and moved_at != stats.windows:
+            moved_at = stats.windows
+            found, tried = move_round(plant, setups, evaluator, state, values, rng)
+            stats.lot_moves += tried
+            if det_left is not None:
+                det_left -= MOVE_DET_PER_OP * tried * len(ops)
+            if found is not None:
+                ops, values = found
+                state = Indexed(plant, lots_in(ops), ops)
+                stats.improved += 1
+                stats.lot_moves_kept += 1
+                stats.trajectory.append((time.monotonic() - t0, float(values[0])))
+                if on_improve is not None:
+                    on_improve(ops, values)
+            continue
         window = _next_window(hoods, state, evaluator, size, stats.windows)
         if window is None:
             break
@@ -171,7 +198,7 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
         new = evaluator.values(shifted)
         if new < values and evaluator.meets_deadlines(shifted):
             values, ops = new, shifted
-            state = Indexed(plant, lots, ops)
+            state = Indexed(plant, state.lots, ops)
             stats.improved += 1
             stats.trajectory.append((time.monotonic() - t0, float(values[0])))
             if on_improve is not None:

@@ -44,7 +44,8 @@ MAX_ROUNDS = 50
 
 def retime(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
            machines: Mapping[str, Iterable[int]], lots: Iterable[Sequence[int]],
-           *, adjacent_setups: bool = False) -> list[PlacedOp] | None:
+           *, adjacent_setups: bool = False, min_ends: Mapping[int, int] | None = None
+           ) -> list[PlacedOp] | None:
     """Every operation at its earliest start for the given sequences.
 
     Parameters
@@ -61,6 +62,9 @@ def retime(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
     adjacent_setups
         Keep every setup row right before its run (see
         :data:`~prodsched.timeline.shop.MODEL_ADJACENT_SETUPS`).
+    min_ends
+        Earliest end per operation index, beyond what the sequences imply (a
+        run kept from moving earlier than where it ends now, say).
 
     Returns
     -------
@@ -85,7 +89,7 @@ def retime(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
             for op in ops]
     waits = [(a, b, wait) for chain in chains for a, b in itertools.pairwise(chain)
              if (wait := runs[b].option.max_wait) is not None]
-    min_end: dict[int, int] = {}
+    min_end: dict[int, int] = dict(min_ends or {})
     for _ in range(MAX_ROUNDS):
         shop = Shop(plant, setups, [op for op in ops if op.fixed],
                     adjacent_setups=adjacent_setups)
