@@ -3,6 +3,8 @@ can be, the machines unchanged, valid; the schedule as given when it cannot."""
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import replace
 
 from prodsched.formats.fjsp import read_fjsp
@@ -39,7 +41,9 @@ def serial_schedule(tmp_path):
     path = tmp_path / "f.fjs"
     path.write_text(FJS)
     plant = read_fjsp(path)
-    return plant, one_at_a_time(plant, first_machines(plant))
+    placed = one_at_a_time(plant, first_machines(plant))
+    assert_valid(Schedule(plant, lots_per_order(plant), placed))
+    return plant, placed
 
 
 def test_the_assigned_plant_keeps_only_the_machine_each_step_runs_on(tmp_path):
@@ -75,30 +79,71 @@ def test_no_solve_without_time_or_once_stopped(tmp_path):
     assert resequence(plant, placed, 10.0, stop=Stop.make(requested=lambda: True)) is placed
 
 
-def test_a_stop_ends_the_live_search_even_between_solutions(tmp_path, monkeypatch):
-    # CP-SAT asks ``stop`` only at a new solution; a search that finds none must still
-    # end soon after Ctrl-C, not at its time limit
-    import threading
-    import time
+def test_with_one_worker_the_solve_is_limited_by_deterministic_time(tmp_path, monkeypatch):
+    # a repeatable run (one worker) must not depend on the clock: CP-SAT gets a
+    # deterministic budget per second of the solve; with more workers only the clock
+    import prodsched.heuristics.shop_lns as shop_lns
+    from prodsched.budget import DETERMINISTIC_PER_SECOND
 
-    import prodsched.pipeline as pipeline
+    real_run_stages = shop_lns.run_stages
+    budgets = []
 
+    def run_stages(model, stages, settings, stop, **kwargs):
+        budgets.append((settings.workers, stop.deterministic_seconds))
+        return real_run_stages(model, stages, settings, stop, **kwargs)
+
+    monkeypatch.setattr(shop_lns, "run_stages", run_stages)
     plant, placed = serial_schedule(tmp_path)
-    stopped = threading.Event()
+    for workers in (1, 2):
+        better = resequence(plant, placed, 10.0, workers=workers)
+        assert makespan_of(better) < makespan_of(placed)
+        assert_valid(Schedule(plant, lots_per_order(plant), better))
+    assert budgets == [(1, DETERMINISTIC_PER_SECOND * 10.0), (2, None)]
 
-    class SilentSolver:  # a live search that finds nothing more
-        def stop_search(self):
-            stopped.set()
 
-    def solve_request(plant, request):
-        request.solver_hook(SilentSolver())
-        stopped.wait(request.time_limit)
-        request.solver_hook(None)
-        return Schedule(plant, lots_per_order(plant), request.warm_starts[0][1])
+def square_job_shop(tmp_path, size, seed):
+    """A ``size`` x ``size`` job shop (every job visits every machine once, 1 to 99
+    time units) as a flexible job shop file, and its one-at-a-time schedule."""
+    rng = random.Random(seed)
+    lines = [f"{size} {size} 1"]
+    for _ in range(size):
+        route = rng.sample(range(1, size + 1), size)
+        lines.append(" ".join([str(size), *(f"1 {m} {rng.randint(1, 99)}" for m in route)]))
+    path = tmp_path / "square.fjs"
+    path.write_text("\n".join(lines) + "\n")
+    plant = read_fjsp(path)
+    placed = one_at_a_time(plant, first_machines(plant))
+    assert_valid(Schedule(plant, lots_per_order(plant), placed))
+    return plant, placed
 
-    monkeypatch.setattr(pipeline, "solve_request", solve_request)
-    started = time.monotonic()
-    stop = Stop.make(requested=lambda: time.monotonic() > started + 0.5)
-    result = resequence(plant, placed, 30.0, stop=stop)
-    assert stopped.is_set() and time.monotonic() - started < 5.0
-    assert result is placed
+
+def test_a_stop_ends_the_live_search_even_between_solutions(tmp_path, monkeypatch):
+    # CP-SAT asks ``stop`` only at a new solution; a search that reports none must
+    # still end soon after Ctrl-C, not at its time limit. A 15 x 15 job shop is not
+    # proved optimal in seconds; its solutions are kept from Python (no callback),
+    # so only the polling of the stop flag can end the search.
+    from ortools.sat.python import cp_model
+
+    plant, placed = square_job_shop(tmp_path, 15, 1)
+    real_solve, real_stop_search = cp_model.CpSolver.solve, cp_model.CpSolver.stop_search
+    solves, stopped = [], []
+
+    def silent_solve(self, model, solution_callback=None):
+        solves.append(self)
+        return real_solve(self, model)
+
+    def stop_search(self):
+        stopped.append(time.monotonic())
+        real_stop_search(self)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", silent_solve)
+    monkeypatch.setattr(cp_model.CpSolver, "stop_search", stop_search)
+    asked = time.monotonic() + 0.5
+    # two workers: the clock, 30 s, is the only limit besides the stop
+    result = resequence(plant, placed, 30.0, workers=2,
+                        stop=Stop.make(requested=lambda: time.monotonic() > asked))
+    ended = time.monotonic()
+    assert len(solves) == 1 and stopped and stopped[0] >= asked
+    assert ended - asked < 4.0
+    assert result is placed or makespan_of(result) < makespan_of(placed)
+    assert_valid(Schedule(plant, lots_per_order(plant), result))

@@ -5,18 +5,25 @@ but its sequences are only locally optimal for the machines it chose. With the
 machines fixed the plant is a plain job shop, which CP-SAT often solves to
 optimality in a second or two (seen on Brandimarte's mk10: 300 operations on 15
 machines, the tabu schedule's 198 proved to be 197 for its own assignment in
-1.4 s). :func:`resequence` does that solve, through the same pipeline and
-validator as every other schedule, and keeps its schedule when it is shorter.
+1.4 s). :func:`resequence` does that solve with the job-shop model of
+:func:`prodsched.heuristics.shop_lns.solve_whole` (every operation left only
+its machine), and keeps its schedule when it is shorter and the validator
+accepts it.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from prodsched.errors import InfeasibleError
+from prodsched.budget import DETERMINISTIC_PER_SECOND, repeatable_by_default
+from prodsched.heuristics.shop_lns import solve_whole
+from prodsched.heuristics.tabu_shop import Jobs, Placement
 from prodsched.plant.model import Plant, Step
+from prodsched.plant.setups import NO_CHANGEOVER
 from prodsched.schedule.rows import PlacedOp
+from prodsched.schedule.schedule import Schedule
 from prodsched.stop import NO_STOP, Stop
+from prodsched.validate import validate_texts
 
 # Below this many seconds the solve is not worth starting.
 MIN_SECONDS = 0.5
@@ -59,6 +66,13 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
                workers: int = 1, stop: Stop = NO_STOP) -> list[PlacedOp]:
     """The schedule ``placed`` re-sequenced by CP-SAT on its own machine assignment.
 
+    The plant is taken as a plain (flexible) job shop, as
+    :func:`~prodsched.heuristics.makespan_rules.makespan_warm_starts` makes it:
+    per lot, its routing steps in order, each only on the machine ``placed``
+    runs it on and taking its duration there, no two operations at once on a
+    machine. :func:`~prodsched.heuristics.shop_lns.solve_whole` minimises the
+    makespan of that job shop with ``placed`` as its hint.
+
     Parameters
     ----------
     plant
@@ -66,9 +80,12 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     placed
         A complete, valid schedule of ``plant`` (every step of every lot).
     seconds
-        Time limit of the solve (with one worker, the source of its
-        deterministic budget); it ends sooner when the sequence is proved
-        optimal (the makespan is the objective).
+        Time limit of the solve; it ends sooner when the sequence is proved
+        optimal (the makespan is the objective). With one worker (a repeatable
+        run) the solve is limited by CP-SAT's deterministic time,
+        :data:`~prodsched.budget.DETERMINISTIC_PER_SECOND` per second of it,
+        unless ``stop`` carries a deterministic budget of its own; the clock
+        stays as a safety.
     seed, workers
         The solve's random seed and CP-SAT workers.
     stop
@@ -79,24 +96,80 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
     Returns
     -------
     list of PlacedOp
-        The solve's schedule when its makespan is shorter, else ``placed``.
+        The solve's schedule (the operations of ``placed``, in its order, on
+        the same machines at new times) when its makespan is shorter and the
+        validator accepts it, else ``placed`` itself: also when ``placed`` is
+        not a plain job-shop schedule (two lots of one product run a step on
+        different machines, a step is missing or placed twice, an operation
+        has a changeover, is fixed, or does not take its duration), when less
+        than ``MIN_SECONDS`` are left, or once a stop was requested.
     """
-    restricted = assigned_plant(plant, placed)
-    seconds = min(seconds, stop.left())
-    if restricted is None or seconds < MIN_SECONDS or stop():
+    if assigned_plant(plant, placed) is None:
         return placed
-    # imported here: the pipeline imports the heuristics
-    from prodsched.cpsat_runner import SolverSettings, polling
-    from prodsched.objective import parse_objective
-    from prodsched.pipeline import SolveRequest, solve_request
+    problem = _job_shop(plant, placed)
+    seconds = min(seconds, stop.left())
+    if problem is None or seconds < MIN_SECONDS or stop():
+        return placed
+    jobs, start, ops = problem
+    if repeatable_by_default(workers) and stop.deterministic_seconds is None:
+        stop = stop.with_budget(round(DETERMINISTIC_PER_SECOND * seconds, 3))
+    found = solve_whole(jobs, len(plant.machines), start, seconds, seed=seed, workers=workers,
+                        stop=stop)
+    if found is None:
+        return placed
+    placement, _ = found
+    moved = {op: replace(op, start=begin, end=end)
+             for row, placed_row in zip(ops, placement, strict=True)
+             for op, (_, begin, end) in zip(row, placed_row, strict=True)}
+    better = [moved[op] for op in placed]
+    if makespan_of(better) >= makespan_of(placed) or not _valid(plant, better):
+        return placed
+    return better
 
-    with polling(stop.flag) as hook:
-        request = SolveRequest(objective=parse_objective("makespan"), time_limit=seconds,
-                               settings=SolverSettings(workers=workers, seed=seed),
-                               warm_starts=[("given", placed)], stop=stop.flag, solver_hook=hook)
-        try:
-            schedule = solve_request(restricted, request)
-        except InfeasibleError:  # not expected: ``placed`` itself is a schedule of it
-            return placed
-    better = list(schedule.ops)
-    return better if makespan_of(better) < makespan_of(placed) else placed
+
+def _job_shop(plant: Plant, placed: list[PlacedOp]
+              ) -> tuple[Jobs, Placement, list[list[PlacedOp]]] | None:
+    """``placed`` as a job shop, built as
+    :func:`~prodsched.heuristics.makespan_rules.makespan_warm_starts` builds one:
+    per lot (a job), per routing step, the one ``(machine, duration)`` option
+    ``placed`` uses; per job and step its ``(machine, start, end)`` in
+    ``placed``; and per job and step the operation of ``placed``. ``None`` when
+    ``placed`` is not a plain job-shop schedule of ``plant`` (see
+    :func:`resequence`)."""
+    index = {m: k for k, m in enumerate(plant.machines)}
+    per_lot: dict[str, dict[int, PlacedOp]] = {}
+    for op in placed:
+        steps = per_lot.setdefault(op.lot.lot_id, {})
+        if op.step in steps or op.fixed or op.setup != NO_CHANGEOVER:
+            return None
+        steps[op.step] = op
+    jobs: list[list[list[tuple[int, int]]]] = []
+    start: Placement = []
+    ops: list[list[PlacedOp]] = []
+    for steps in per_lot.values():
+        lot = next(iter(steps.values())).lot
+        routing = plant.routings[lot.product]
+        if set(steps) != {step.number for step in routing}:
+            return None
+        row = [steps[step.number] for step in routing]
+        job: list[list[tuple[int, int]]] = []
+        for step, op in zip(routing, row, strict=True):
+            option = step.option(op.machine)
+            if option is None or op.machine not in index:
+                return None
+            duration = option.duration(lot.quantity)
+            if op.end - op.start != duration:
+                return None
+            job.append([(index[op.machine], duration)])
+        jobs.append(job)
+        start.append([(index[op.machine], op.start, op.end) for op in row])
+        ops.append(row)
+    return jobs, start, ops
+
+
+def _valid(plant: Plant, ops: list[PlacedOp]) -> bool:
+    """Whether the validator accepts the files the schedule ``ops`` would write."""
+    lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+    files = Schedule(plant, lots, ops).render()
+    return not validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
+                              files["kpis.json"])
