@@ -13,6 +13,10 @@ the result only when the objective, evaluated exactly over the whole plant,
 improves. So the current schedule is always complete and valid, and never
 gets worse.
 
+Every :data:`LOT_EVERY` iterations, one is a round of lot moves instead
+(:mod:`prodsched.lns.lot_moves`: lots split, merged, or units moved between
+neighbouring lots of a product), kept on the same terms.
+
 Window sizes adapt so that a sub-solve takes about :data:`TARGET_SECONDS`:
 a window solved to optimality well before its limit grows, one that runs
 out of time shrinks.
