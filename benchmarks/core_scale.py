@@ -46,7 +46,6 @@ def run_one(orders: int, time_limit: float, workers: int, seed: int) -> dict[str
         edd = run_strategy(plant, "edd", StrategySettings(objective=DEFAULT_OBJECTIVE))
         check_schedule(edd)  # raises if the validator finds a violation
     info = schedule.info
-    details = info.details
     scores = info.dispatch.objectives
     warm = info.dispatch.warm_start
     model = info.model
@@ -58,8 +57,8 @@ def run_one(orders: int, time_limit: float, workers: int, seed: int) -> dict[str
         "operations": model.operations,
         "circuit_arcs": getattr(model, "circuit_arcs", ""),
         "load_s": round(load_seconds, 2),
-        "build_s": details["lns"]["build_seconds"] if large else model.build_seconds,
-        "solve_s": details["lns"]["sub_seconds"] if large
+        "build_s": info.lns.build_seconds if large and info.lns else model.build_seconds,
+        "solve_s": info.lns.sub_seconds if large and info.lns
         else round(sum(s.seconds for s in info.stages), 2),
         "total_s": round(total, 2),
         "status": schedule.status,

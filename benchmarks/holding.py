@@ -52,7 +52,7 @@ def run(time_limit: float, workers: int, label: str) -> dict[str, Any]:
             objective=parse_objective(OBJECTIVE), time_limit=time_limit, started_at=started,
             settings=SolverSettings(workers=workers)))
         seconds = time.monotonic() - started
-    k, details = schedule.kpis, schedule.info.details
+    k = schedule.kpis
     meta = run_metadata()
     return {"date": meta["date"], "commit": meta["commit"], "label": label,
             "objective": round(float(schedule.info.objective or 0), 1),
@@ -60,8 +60,8 @@ def run(time_limit: float, workers: int, label: str) -> dict[str, Any]:
             "setup_cost": float(k.total_setup_cost),
             "holding_cost": round(float(k.holding_cost), 1),
             "start": schedule.info.dispatch.warm_start if schedule.info.dispatch else "",
-            "windows": details.get("lns", {}).get("windows", ""),
-            "improved": details.get("lns", {}).get("improved", ""),
+            "windows": schedule.info.lns.windows if schedule.info.lns else "",
+            "improved": schedule.info.lns.improved if schedule.info.lns else "",
             "seconds": round(seconds, 1)}
 
 

@@ -164,6 +164,6 @@ def test_the_large_plant_route_keeps_the_rules_in_its_windows(make_plant):
     schedule = solve_request(plant, request)
     assert_valid(schedule)
     assert schedule.info.model.kind == "lns"
-    assert schedule.info.details["lns"]["windows"] >= 1
+    assert schedule.info.lns is not None and schedule.info.lns.windows >= 1
     assert _run_of(schedule, "A", 1) == [("M1", 0, 14)]
     assert schedule.kpis.weighted_tardiness == 0

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from prodsched.schedule.stats import SolveStatus, StageResult
+from prodsched.schedule.stats import SolveStatus, StageLimit, StageResult
 from prodsched.stop import SolverHook, Stop
 
 STATUS_NAMES = {
@@ -369,18 +369,18 @@ def polling(stop: Callable[[], bool] | None) -> Iterator[SolverHook]:
 
 
 def _limit(status: SolveStatus, stopped: bool, share: bool, response: object, budget: float,
-           det_budget: float | None) -> str:
+           det_budget: float | None) -> StageLimit:
     """What ended a stage (see :class:`StageResult`)."""
     if status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE):
-        return "done"
+        return StageLimit.DONE
     if stopped:
-        return "stopped"
+        return StageLimit.STOPPED
     det = response.deterministic_time  # type: ignore[attr-defined]
     if det_budget is not None and det >= det_budget * 0.999:
-        return "deterministic"
+        return StageLimit.DETERMINISTIC
     if response.wall_time >= budget * 0.98:  # type: ignore[attr-defined]
-        return "wall"
-    return "share" if share else "done"
+        return StageLimit.WALL
+    return StageLimit.SHARE if share else StageLimit.DONE
 
 
 def _solver(settings: SolverSettings, budget: float, det_budget: float | None

@@ -65,7 +65,7 @@ from prodsched.replan import PreviousLike, attach_previous, best_valid, kept_ord
 from prodsched.request import MODELS, NoMonitor, SolveMonitor, SolveRequest
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
-from prodsched.schedule.stats import JobShopModelStats, SolveStatus
+from prodsched.schedule.stats import JobShopModelStats, SolveStatus, StageLimit
 from prodsched.stop import Stop
 from prodsched.timeline.retime import left_shift
 from prodsched.validate.check import check_schedule, follows_rules
@@ -331,7 +331,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         raise _too_large(plant, err) from None
     monitor.phase("finish")
     info.stages = list(run.stages)
-    budget.note(wall_limit_hit=any(s.limit == "wall" for s in run.stages))
+    budget.note(wall_limit_hit=any(s.limit is StageLimit.WALL for s in run.stages))
     if run.interrupted or stop():
         info.interrupted = True
     if run.values is None and run.status == SolveStatus.INFEASIBLE:

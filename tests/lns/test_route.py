@@ -38,9 +38,10 @@ def test_the_first_schedule_is_handed_on_early_and_the_final_one_is_no_worse(gen
     assert_valid(schedule)
     details = schedule.info.details
     assert "provisional" not in details and json.loads(schedule.render()["kpis.json"])
-    assert schedule.info.model.kind == "lns" and details["lns"]["windows"] > 0
+    assert schedule.info.model.kind == "lns"
+    assert schedule.info.lns is not None and schedule.info.lns.windows > 0
     assert schedule.info.objective <= seen[0][1].info.objective
-    assert schedule.info.objective == details["lns"]["trajectory"][-1][1]
+    assert schedule.info.objective == schedule.info.lns.trajectory[-1][1]
     assert schedule.info.solve_seconds <= 8 * 1.1
 
 

@@ -35,7 +35,7 @@ ROUTES = {  # route: (SolveRequest arguments, model statistics, typed sections p
     "jobshop": ({}, JobShopModelStats,
                 {"dispatch", "budget", "model", "stages", "objective_values", *RESTRICTED}),
     "lns": ({"large": True, "time_limit": 2}, LnsModelStats,
-            {"dispatch", "model", "budget", "objective_values", "restricted"}),
+            {"dispatch", "model", "budget", "objective_values", "restricted", "lns"}),
     "lotsizing": ({"model": "lotsizing", "bucket_length": 50}, LotSizingModelStats,
                   {"model", "stages", "objective_values", *RESTRICTED}),
 }
@@ -116,6 +116,6 @@ def test_sections_leave_out_what_is_absent_and_read_back_by_kind() -> None:
 
 def test_a_section_that_does_not_read_as_its_type_is_left_out() -> None:
     details = details_from_json({"stages": [{"name": "x"}], "model": {"kind": "other"},
-                                 "budget": {"seconds": 1}, "lns": {"windows": 2},
+                                 "budget": {"seconds": 1}, "windows": {"solved": 2},
                                  "restricted": ["r"]})
-    assert details == {"lns": {"windows": 2}, "restricted": ["r"]}
+    assert details == {"windows": {"solved": 2}, "restricted": ["r"]}

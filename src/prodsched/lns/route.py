@@ -176,8 +176,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
                             request.stopping(deadline, det),
                             request.settings, on_improve=improved, t0=t0)
     monitor.phase("finish")
-    record.details["lns"] = {**stats.summary(),
-                             "trajectory": [[round(t, 2), v] for t, v in stats.trajectory]}
+    record.lns = stats.result()
     budget.note(wall_limit_hit=det is not None and stats.deterministic_seconds < det - 0.01)
     validate_seconds = first["seconds"]
     if stop():  # answer soon: the best schedule if it validates quickly, else the newest

@@ -13,9 +13,12 @@ the result only when the objective, evaluated exactly over the whole plant,
 improves. So the current schedule is always complete and valid, and never
 gets worse.
 
-Every :data:`LOT_EVERY` iterations, one is a round of lot moves instead
+Every :data:`LOT_EVERY` windows comes a round of lot moves
 (:mod:`prodsched.lns.lot_moves`: lots split, merged, or units moved between
-neighbouring lots of a product), kept on the same terms.
+neighbouring lots of a product), kept on the same terms. A round that keeps
+nothing doubles the windows until the next one (up to :data:`MAX_LOT_EVERY`),
+one that keeps a move brings it back to :data:`LOT_EVERY`: where resizing
+lots does not pay (an overloaded plant, say) the time goes to the windows.
 
 Window sizes adapt so that a sub-solve takes about :data:`TARGET_SECONDS`:
 a window solved to optimality well before its limit grows, one that runs
@@ -29,7 +32,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from prodsched.budget import DETERMINISTIC_PER_SECOND
 from prodsched.cpsat_runner import SolverSettings, run_stages
@@ -43,6 +45,7 @@ from prodsched.objective import Objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.schedule.stats import LnsSearchStats
 from prodsched.stop import Stop
 from prodsched.timeline.retime import retime
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
@@ -61,8 +64,10 @@ MIN_SIZE = 20
 MAX_SIZE = 600
 # Every this many windows, one is taken around a late lot (when there are late lots).
 LATE_EVERY = 3
-# Every this many windows, a round of lot moves (:mod:`prodsched.lns.lot_moves`).
+# Windows between two rounds of lot moves (:mod:`prodsched.lns.lot_moves`): at first
+# and after a round that kept a move; doubled after one that kept none, up to the most.
 LOT_EVERY = 4
+MAX_LOT_EVERY = 32
 # Repeatable runs: deterministic seconds charged per operation re-timed by a lot move
 # (about what CP-SAT counts for the same wall time).
 MOVE_DET_PER_OP = 2e-6
@@ -89,15 +94,15 @@ class SearchStats:
     sizes: list[int] = field(default_factory=list)
     trajectory: list[tuple[float, float]] = field(default_factory=list)
 
-    def summary(self) -> dict[str, Any]:
-        """JSON-ready summary."""
-        return {"windows": self.windows, "improved": self.improved,
-                "solved_optimal": self.solved_optimal,
-                "sub_seconds": round(self.sub_seconds, 3),
-                "build_seconds": round(self.build_seconds, 3),
-                "deterministic_seconds": round(self.deterministic_seconds, 3),
-                "lot_moves": self.lot_moves, "lot_moves_kept": self.lot_moves_kept,
-                "mean_window": round(sum(self.sizes) / len(self.sizes), 1) if self.sizes else 0}
+    def result(self) -> LnsSearchStats:
+        """The record kpis.json writes (``lns``)."""
+        return LnsSearchStats(
+            windows=self.windows, improved=self.improved, solved_optimal=self.solved_optimal,
+            sub_seconds=round(self.sub_seconds, 3), build_seconds=round(self.build_seconds, 3),
+            deterministic_seconds=round(self.deterministic_seconds, 3),
+            lot_moves=self.lot_moves, lot_moves_kept=self.lot_moves_kept,
+            mean_window=round(sum(self.sizes) / len(self.sizes), 1) if self.sizes else 0,
+            trajectory=tuple((round(t, 2), v) for t, v in self.trajectory))
 
 
 def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[Lot],
@@ -138,14 +143,15 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     # every lot the window delays towards its due date
     exact = plant.uses_v2_rules or evaluator.counts_holding
     rng = random.Random(settings.seed)
-    moved_at = -1
+    lot_every, next_round = LOT_EVERY, LOT_EVERY - 1
     while not stop():
         left = stop.left()
         if left < 0.2 or (det_left is not None and det_left <= 0):
             break
-        if stats.windows % LOT_EVERY == LOT_EVERY - 1 and moved_at != stats.windows:
-            moved_at = stats.windows
+        if stats.windows >= next_round:
             found, tried = move_round(plant, setups, evaluator, state, values, rng)
+            lot_every = LOT_EVERY if found is not None else min(MAX_LOT_EVERY, 2 * lot_every)
+            next_round = stats.windows + lot_every
             stats.lot_moves += tried
             if det_left is not None:
                 det_left -= MOVE_DET_PER_OP * tried * len(ops)

@@ -10,9 +10,11 @@ from prodsched.schedule.stats import (
     DispatchStats,
     JobShopModelStats,
     LnsModelStats,
+    LnsSearchStats,
     LotSizingModelStats,
     ModelStats,
     SolveStatus,
+    StageLimit,
     StageResult,
 )
 
@@ -24,6 +26,7 @@ __all__ = [
     "JobShopModelStats",
     "Kpis",
     "LnsModelStats",
+    "LnsSearchStats",
     "LotSizingModelStats",
     "ModelStats",
     "OrderOutcome",
@@ -33,6 +36,7 @@ __all__ = [
     "ScheduleRow",
     "SolveInfo",
     "SolveStatus",
+    "StageLimit",
     "StageResult",
     "compute_kpis",
     "order_outcomes",

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 from prodsched.schedule.stats import (
     BudgetNotes,
     DispatchStats,
+    LnsSearchStats,
     ModelStats,
     SolveStatus,
     StageResult,
@@ -82,10 +83,11 @@ class SolveInfo:
         records are typed attributes kept here (:attr:`dispatch`,
         :attr:`budget`, :attr:`model`, :attr:`stages`, :attr:`objective_values`,
         :attr:`restricted`, :attr:`restricted_model_bound`,
-        :attr:`interrupted`; ``None`` when not recorded): read and set them
-        through the attributes. The other keys are one route's own, as JSON
-        values: ``source``, ``left_shifted``, ``modes``, ``relaxed_deadlines``
-        (full model); ``first_schedule_seconds``, ``lns``, ``provisional``,
+        :attr:`interrupted`, and the large-plant route's :attr:`lns`; ``None``
+        when not recorded): read and set them through the attributes. The other
+        keys are one route's own, as JSON values: ``source``, ``left_shifted``,
+        ``modes``, ``relaxed_deadlines`` (full model); ``first_schedule_seconds``,
+        ``provisional``,
         ``rejected``, ``rejected_final`` (large-plant route); ``windows``,
         ``plan_lots``, ``objective_note`` (lot sizing); ``strategy``,
         ``lots_from``, ``phases`` (strategies).
@@ -116,6 +118,8 @@ class SolveInfo:
     """With ``restricted``: the restricted model's bound (``bound`` is then ``None``)."""
     interrupted = Section[bool | str]()
     """The solve was stopped (by the caller, or the signal's name on the command line)."""
+    lns = Section[LnsSearchStats](LnsSearchStats.as_dict, LnsSearchStats.from_dict)
+    """The large-plant route's neighbourhood search: windows, lot moves, trajectory."""
 
     def __post_init__(self) -> None:
         self.status = SolveStatus(self.status)

@@ -31,6 +31,24 @@ class SolveStatus(StrEnum):
     """Neither a schedule nor a proof (the time ran out first)."""
 
 
+class StageLimit(StrEnum):
+    """What ended a CP-SAT stage (kpis.json ``stages[].limit``); a ``str``, like
+    :class:`SolveStatus`."""
+
+    DONE = "done"
+    """Solved to the gap or to optimality (or proved infeasible)."""
+    DETERMINISTIC = "deterministic"
+    """The deterministic-time budget ran out."""
+    WALL = "wall"
+    """The wall-clock deadline; with a deterministic budget this makes a run
+    unrepeatable."""
+    STOPPED = "stopped"
+    """``stop`` was requested or ``stop_search`` called."""
+    SHARE = "share"
+    """A stage before the last used its share of the time
+    (:data:`prodsched.cpsat_runner.STAGE_SHARE`)."""
+
+
 @dataclass(frozen=True)
 class StageResult:
     """Outcome of one CP-SAT stage (one criterion of a lexicographic objective;
@@ -49,12 +67,7 @@ class StageResult:
     deterministic_seconds
         CP-SAT's deterministic time of the stage (rounded to 3 decimals).
     limit
-        What ended it: ``done`` (solved to the gap or optimality),
-        ``deterministic`` (the deterministic-time budget), ``wall`` (the
-        wall-clock deadline; with a deterministic budget this makes a run
-        unrepeatable), ``stopped`` (``stop`` or ``stop_search``), or ``share``
-        (a stage before the last used its share of the time,
-        :data:`prodsched.cpsat_runner.STAGE_SHARE`).
+        What ended it (:class:`StageLimit`).
     """
 
     name: str
@@ -63,18 +76,19 @@ class StageResult:
     bound: float | None
     seconds: float
     deterministic_seconds: float = 0.0
-    limit: str = "done"
+    limit: StageLimit = StageLimit.DONE
 
     def as_dict(self) -> dict[str, Any]:
         """The stage as kpis.json writes it."""
         return {"name": self.name, "status": self.status.value, "objective": self.objective,
                 "bound": self.bound, "seconds": self.seconds,
-                "deterministic_seconds": self.deterministic_seconds, "limit": self.limit}
+                "deterministic_seconds": self.deterministic_seconds, "limit": self.limit.value}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StageResult:
         """A stage read back from :meth:`as_dict`."""
-        return cls(**{**data, "status": SolveStatus(data["status"])})
+        return cls(**{**data, "status": SolveStatus(data["status"]),
+                      "limit": StageLimit(data.get("limit", StageLimit.DONE))})
 
 
 @dataclass(frozen=True)
@@ -275,3 +289,51 @@ class LnsModelStats(ModelStats):
 
 MODEL_KINDS: dict[str, type[ModelStats]] = {
     k.kind: k for k in (JobShopModelStats, LotSizingModelStats, LnsModelStats)}
+
+
+@dataclass(frozen=True)
+class LnsSearchStats:
+    """What the large-plant route's neighbourhood search did (kpis.json ``lns``).
+
+    Parameters
+    ----------
+    windows
+        CP-SAT windows solved.
+    improved
+        Improvements kept (windows and lot moves).
+    solved_optimal
+        Windows solved to optimality.
+    sub_seconds, build_seconds, deterministic_seconds
+        Wall seconds in the windows' CP-SAT solves and in building their models,
+        and the solves' deterministic time (rounded to 3 decimals).
+    lot_moves, lot_moves_kept
+        Lot moves re-timed, and rounds of them whose best move was kept.
+    mean_window
+        Mean operations per window (rounded to 1 decimal).
+    trajectory
+        ``(seconds, value of the first objective stage)`` at the start and at
+        every improvement.
+    """
+
+    windows: int = 0
+    improved: int = 0
+    solved_optimal: int = 0
+    sub_seconds: float = 0.0
+    build_seconds: float = 0.0
+    deterministic_seconds: float = 0.0
+    lot_moves: int = 0
+    lot_moves_kept: int = 0
+    mean_window: float = 0.0
+    trajectory: tuple[tuple[float, float], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The section as kpis.json writes it."""
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["trajectory"] = [[t, v] for t, v in self.trajectory]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LnsSearchStats:
+        """The section read back from :meth:`as_dict`."""
+        trajectory = tuple((float(t), float(v)) for t, v in data.get("trajectory", ()))
+        return cls(**{**data, "trajectory": trajectory})
