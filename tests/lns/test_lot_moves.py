@@ -161,3 +161,14 @@ def test_the_search_keeps_lot_moves_that_pay_and_stays_valid(make_plant, objecti
     assert seen == sorted(seen, reverse=True) and seen[-1] == values
     assert len(lots_in(best)) > len(state.lots)   # A's one lot was split
     assert_valid(Schedule(plant, lots_in(best), best))
+
+
+def test_no_move_starts_once_stopped(make_plant):
+    plant, setups, state = _start(make_plant, 1000)
+    evaluator = Evaluator(plant, parse_objective("holding-cost"))
+    values = evaluator.values(state.ops)
+    assert move_round(plant, setups, evaluator, state, values, random.Random(0),
+                      Stop.make(requested=lambda: True)) == (None, 0)
+    found, tried = move_round(plant, setups, evaluator, state, values, random.Random(0),
+                              Stop(time.monotonic() + 30))
+    assert found is not None and tried >= 1

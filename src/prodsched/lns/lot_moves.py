@@ -46,6 +46,7 @@ from prodsched.lots.pinned import open_orders
 from prodsched.plant.model import Mode, Order, Plant, Product
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
+from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.retime import retime
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
@@ -322,13 +323,13 @@ Values = tuple[Fraction, ...]
 
 
 def move_round(plant: Plant, setups: SetupTable, evaluator: Evaluator, state: Indexed,
-               values: Values, rng: random.Random
+               values: Values, rng: random.Random, stop: Stop = NO_STOP
                ) -> tuple[tuple[list[PlacedOp], Values] | None, int]:
     """Try a round of lot moves: the best schedule that improves on ``values``.
 
     Half of the round's lots are those that cost most (:func:`costly_lots`), the
     others drawn at random; each gets one of its moves (:func:`moves_of`), drawn
-    at random.
+    at random. No move starts once ``stop`` says so.
 
     Returns
     -------
@@ -356,7 +357,11 @@ def move_round(plant: Plant, setups: SetupTable, evaluator: Evaluator, state: In
             candidates.append(found[rng.randrange(len(found))])
     taken = {lot.lot_id for lot in state.lots}
     best: tuple[list[PlacedOp], Values] | None = None
+    tried = 0
     for move in candidates:
+        if stop.over():
+            break
+        tried += 1
         moved = apply_move(plant, setups, state, lines[move.product], move, taken,
                            keep_ends=evaluator.counts_holding)
         if moved is None:
@@ -364,4 +369,4 @@ def move_round(plant: Plant, setups: SetupTable, evaluator: Evaluator, state: In
         new = evaluator.values(moved)
         if new < (values if best is None else best[1]) and evaluator.meets_deadlines(moved):
             best = (moved, new)
-    return best, len(candidates)
+    return best, tried

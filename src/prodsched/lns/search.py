@@ -149,7 +149,9 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
         if left < 0.2 or (det_left is not None and det_left <= 0):
             break
         if stats.windows >= next_round:
-            found, tried = move_round(plant, setups, evaluator, state, values, rng)
+            # a round takes about as long as a window; its clock limit is a window's
+            round_stop = stop.within(SUB_LIMIT if det_left is None else WALL_SAFETY * SUB_LIMIT)
+            found, tried = move_round(plant, setups, evaluator, state, values, rng, round_stop)
             lot_every = LOT_EVERY if found is not None else min(MAX_LOT_EVERY, 2 * lot_every)
             next_round = stats.windows + lot_every
             stats.lot_moves += tried
