@@ -22,6 +22,7 @@ from prodsched.errors import PlantError, Problem
 from prodsched.heuristics.warmstart import Candidate, missed_deadlines
 from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
+from prodsched.lots.placed import lots_in
 from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import realizations
 from prodsched.objective import Objective
@@ -279,7 +280,7 @@ def best_valid(plant: Plant, starts: list[tuple[str, list[PlacedOp]]],
     for name, ops in starts:
         if not ops:
             continue
-        lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+        lots = lots_in(ops)
         schedule = Schedule(plant, lots, ops)
         if missed_deadlines(plant, schedule) or not follows_rules(plant, lots, ops):
             continue

@@ -15,8 +15,9 @@ from prodsched.lns.lot_moves import apply_move, move_round, moves_of, product_li
 from prodsched.lns.lots import aggregated_lots
 from prodsched.lns.search import improve
 from prodsched.lns.start import RULES
-from prodsched.lns.state import Indexed, lots_in
+from prodsched.lns.state import Indexed
 from prodsched.lots.lot import STOCK
+from prodsched.lots.placed import lots_in
 from prodsched.objective import parse_objective
 from prodsched.plant import load_plant
 from prodsched.plant.setups import SetupTable

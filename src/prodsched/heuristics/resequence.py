@@ -18,6 +18,7 @@ from dataclasses import replace
 from prodsched.budget import DETERMINISTIC_PER_SECOND, repeatable_by_default
 from prodsched.heuristics.shop_lns import solve_whole
 from prodsched.heuristics.tabu_shop import Jobs, Placement
+from prodsched.lots.placed import lots_in
 from prodsched.plant.model import Plant, Step
 from prodsched.plant.setups import NO_CHANGEOVER
 from prodsched.schedule.rows import PlacedOp
@@ -169,7 +170,7 @@ def _job_shop(plant: Plant, placed: list[PlacedOp]
 
 def _valid(plant: Plant, ops: list[PlacedOp]) -> bool:
     """Whether the validator accepts the files the schedule ``ops`` would write."""
-    lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+    lots = lots_in(ops)
     files = Schedule(plant, lots, ops).render()
     return not validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
                               files["kpis.json"])

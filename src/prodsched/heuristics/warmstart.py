@@ -27,6 +27,7 @@ from prodsched.lots.cutting import make_lots, smallest_lot
 from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import Pinned
+from prodsched.lots.placed import lots_in
 from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import Realization, slot_prefix
 from prodsched.lots.release import planned_releases, with_own_lots
@@ -150,7 +151,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     for name, ops in extra:
         if not ops:  # no schedule: an empty one would score as if nothing were late
             continue
-        lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+        lots = lots_in(ops)
         consider(name, lots, ops, True)
     evidence: dict[str, Candidate] = {}
     made_by: dict[str, tuple[Realization, str]] = {}

@@ -40,7 +40,7 @@ from fractions import Fraction
 
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.state import Indexed
-from prodsched.lots.cutting import fifo_orders, make_lots, smallest_lot
+from prodsched.lots.cutting import fifo_orders, make_lots, order_boundaries, smallest_lot
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import open_orders
 from prodsched.plant.model import Mode, Order, Plant, Product
@@ -84,11 +84,7 @@ class ProductLine:
 
     def boundaries(self) -> list[int]:
         """Unit positions where an order ends (cuts that keep an order whole)."""
-        out, position = [], 0
-        for order in self.orders:
-            position += order.quantity
-            out.append(position)
-        return out
+        return order_boundaries(self.orders)
 
     def demand(self) -> int:
         """Ordered units on the line."""

@@ -36,8 +36,8 @@ from prodsched.lns.checkpoint import Checked, Checkpointer
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.search import improve
 from prodsched.lns.start import CANDIDATE_PER_OP, Candidate, choose_start
-from prodsched.lns.state import lots_in
 from prodsched.lots.lot import Lot
+from prodsched.lots.placed import lots_in
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.request import SolveMonitor, SolveRequest

@@ -38,9 +38,10 @@ from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.jobshop.window import WindowModel
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lot_moves import move_round
-from prodsched.lns.state import Indexed, lots_in
+from prodsched.lns.state import Indexed
 from prodsched.lns.window import Neighbourhoods, Window
 from prodsched.lots.lot import Lot
+from prodsched.lots.placed import lots_in
 from prodsched.objective import Objective
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable

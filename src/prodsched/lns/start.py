@@ -31,6 +31,7 @@ from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import pinned_work
+from prodsched.lots.placed import lots_in
 from prodsched.lots.release import planned_releases, with_own_lots
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
@@ -152,7 +153,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
     plans: dict[float, list[Lot]] = {}
     start: Start | None = None
     for name, ops in given:
-        lots = list({op.lot.lot_id: op.lot for op in ops}.values())
+        lots = lots_in(ops)
         candidate = _candidate(name, lots, list(ops), evaluator)
         if start is None:
             start = Start(candidate)

@@ -67,11 +67,3 @@ class Indexed:
     def is_last_step(self, k: int) -> bool:
         """Whether ``k`` is its lot's last step."""
         return self.by_lot[self.ops[k].lot.lot_id][-1] == k
-
-
-def lots_in(ops: list[PlacedOp]) -> list[Lot]:
-    """The lots of ``ops``, in the order their first operation comes."""
-    seen: dict[str, Lot] = {}
-    for op in ops:
-        seen.setdefault(op.lot.lot_id, op.lot)
-    return list(seen.values())

@@ -7,6 +7,7 @@ turns them into rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from prodsched.lots.lot import Lot
@@ -56,3 +57,11 @@ class PlacedOp:
     def setup_end(self) -> int:
         """End of the changeover row."""
         return self.setup_begin + self.setup.time
+
+
+def lots_in(ops: Iterable[PlacedOp]) -> list[Lot]:
+    """The lots of ``ops``, in the order their first operation comes."""
+    seen: dict[str, Lot] = {}
+    for op in ops:
+        seen.setdefault(op.lot.lot_id, op.lot)
+    return list(seen.values())
