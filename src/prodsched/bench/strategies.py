@@ -116,7 +116,7 @@ def _kpi_cells(kpis: dict[str, Any]) -> dict[str, Any]:
 
 def run_task(task: BenchTask) -> dict[str, Any]:
     """Run one task; a row of :data:`COLUMNS` (a failure is a row too, with its note)."""
-    from prodsched.validate import validate_texts
+    from prodsched.validate.check import schedule_violations
 
     started = time.monotonic()
     strategy, _ = get_strategy(task.strategy)
@@ -126,9 +126,7 @@ def run_task(task: BenchTask) -> dict[str, Any]:
     try:
         plant = scale_setups(task.plant.load(), task.setup_scale)
         schedule = run_strategy(plant, task.strategy, task.settings)
-        files = schedule.render()
-        violations = validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
-                                    files["kpis.json"])
+        violations = schedule_violations(schedule)
         score = task.settings.parsed_objective().stages[0].value(schedule.kpis)
         row.update(_kpi_cells(schedule.kpis_dict()))
         row.update(score=float(score), valid=not violations, violations=len(violations))

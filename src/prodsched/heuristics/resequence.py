@@ -24,7 +24,7 @@ from prodsched.plant.setups import NO_CHANGEOVER
 from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
 from prodsched.stop import NO_STOP, Stop
-from prodsched.validate import validate_texts
+from prodsched.validate.check import schedule_violations
 
 # Below this many seconds the solve is not worth starting.
 MIN_SECONDS = 0.5
@@ -123,7 +123,8 @@ def resequence(plant: Plant, placed: list[PlacedOp], seconds: float, *, seed: in
              for row, placed_row in zip(ops, placement, strict=True)
              for op, (_, begin, end) in zip(row, placed_row, strict=True)}
     better = [moved[op] for op in placed]
-    if makespan_of(better) >= makespan_of(placed) or not _valid(plant, better):
+    if (makespan_of(better) >= makespan_of(placed)
+            or schedule_violations(Schedule(plant, lots_in(better), better))):
         return placed
     return better
 
@@ -167,10 +168,3 @@ def _job_shop(plant: Plant, placed: list[PlacedOp]
         ops.append(row)
     return jobs, start, ops
 
-
-def _valid(plant: Plant, ops: list[PlacedOp]) -> bool:
-    """Whether the validator accepts the files the schedule ``ops`` would write."""
-    lots = lots_in(ops)
-    files = Schedule(plant, lots, ops).render()
-    return not validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
-                              files["kpis.json"])

@@ -43,6 +43,7 @@ from prodsched.lns.state import Indexed
 from prodsched.lots.cutting import fifo_orders, make_lots, order_boundaries, smallest_lot
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import open_orders
+from prodsched.lots.policies import orders_by_product
 from prodsched.plant.model import Mode, Order, Plant, Product
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -140,9 +141,7 @@ def product_lines(plant: Plant, lots: Sequence[Lot], ops: Sequence[PlacedOp]
                   ) -> dict[str, ProductLine]:
     """Every product whose lots are pieces of its FIFO line, by name."""
     fixed_lots = {op.lot.lot_id for op in ops if op.fixed}
-    orders: dict[str, list[Order]] = {}
-    for order in open_orders(plant):
-        orders.setdefault(order.product, []).append(order)
+    orders = orders_by_product(replace(plant, orders=open_orders(plant)))
     by_product: dict[str, list[Lot]] = {}
     for lot in lots:
         by_product.setdefault(lot.product, []).append(lot)

@@ -10,9 +10,21 @@ from prodsched.lots.lot import Lot
 from prodsched.lots.placed import PlacedOp
 from prodsched.plant.model import Plant
 from prodsched.schedule.schedule import Schedule
-from prodsched.validate import validate_texts
+from prodsched.validate import Violation, validate_texts
 
-__all__ = ["check_schedule", "follows_rules"]
+__all__ = ["check_schedule", "follows_rules", "schedule_violations"]
+
+
+def _file_violations(plant: Plant, files: dict[str, str]) -> list[Violation]:
+    """The validator on the files a schedule renders (schedule.csv, the orders report,
+    kpis.json)."""
+    return validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
+                          files["kpis.json"])
+
+
+def schedule_violations(schedule: Schedule) -> list[Violation]:
+    """Every rule the files this schedule would write break (empty: valid)."""
+    return _file_violations(schedule.plant, schedule.render())
 
 
 def check_schedule(schedule: Schedule) -> dict[str, str]:
@@ -24,8 +36,7 @@ def check_schedule(schedule: Schedule) -> dict[str, str]:
         Listing every violation; such a schedule is never written.
     """
     files = schedule.render()
-    violations = validate_texts(schedule.plant, files["schedule.csv"],
-                                files["orders_report.csv"], files["kpis.json"])
+    violations = _file_violations(schedule.plant, files)
     if violations:
         listing = "\n".join(str(v) for v in violations[:20])
         raise InvalidScheduleError(
@@ -45,6 +56,4 @@ def follows_rules(plant: Plant, lots: list[Lot], ops: Sequence[PlacedOp]) -> boo
     """
     if not plant.uses_v2_rules:
         return True
-    files = Schedule(plant, lots, list(ops)).render()
-    return not validate_texts(plant, files["schedule.csv"], files["orders_report.csv"],
-                              files["kpis.json"])
+    return not schedule_violations(Schedule(plant, lots, list(ops)))
