@@ -9,9 +9,16 @@ decisions of every bucket outside a window of consecutive buckets fixed at
 the best plan's values: a small model CP-SAT often proves optimal within a
 second or two. The window slides over the horizon, half a window at a time,
 and grows while its models are proved quickly (shrinks when not), so its size
-follows what the solver can prove rather than a tuned constant. The windows
-start only once the whole model stalls (no better plan for a tenth of the
-time), so a search that still improves is left alone.
+follows what the solver can prove rather than a tuned constant.
+
+The search starts from the backward plan (:mod:`.first_plan`: every unit as
+late as its due date allows, changeovers chosen greedily), found at once and
+handed to the whole model as a hint. The whole model then runs only until it
+stalls (no better plan for 3 % of the time, after at least 5 %): from a good
+plan, windows improve it faster than the whole model does. On the 200-period
+pigment plants the whole model's own first plan came after 8 s at more than
+twice the optimum; the backward plan is 8–24 % above it, and the windows
+start from there.
 
 Only the decisions are fixed (whether a lot is made, its quantity and run
 time, the order inside its bucket); stock, backlog and the machine's set-up
@@ -38,6 +45,7 @@ from prodsched.cpsat_runner import (
     hint_all,
     run_stages,
 )
+from prodsched.lotsizing.first_plan import backward_plan
 from prodsched.lotsizing.model import BucketModel
 from prodsched.objective import Stage
 from prodsched.schedule.stats import SolveStatus, StageResult
@@ -46,7 +54,9 @@ from prodsched.stop import Stop
 # The whole model's least share of the time (with a deterministic budget: its
 # share of it); past it, the whole model goes on until no better plan came for
 # STALL_SHARE of the time, and always until its first plan.
-WHOLE_SHARE, STALL_SHARE = 0.2, 0.1
+WHOLE_SHARE, STALL_SHARE = 0.05, 0.03
+# The first plan's completion: at most this share of the time.
+FIRST_SHARE = 0.1
 # A window model's share of the time left, and the range of its seconds.
 WINDOW_SHARE, WINDOW_MIN_SECONDS, WINDOW_MAX_SECONDS = 0.1, 0.5, 10.0
 # The first window: this share of the buckets (at least MIN_WIDTH buckets).
@@ -66,12 +76,13 @@ class WindowStats:
     width: int = 0
     seconds: float = 0.0
     whole_proved: bool = False
+    first_plan: float | None = None
 
-    def as_dict(self) -> dict[str, float | int | bool]:
+    def as_dict(self) -> dict[str, float | int | bool | None]:
         """The statistics as a plain dict."""
         return {"windows": self.windows, "improved": self.improved, "proved": self.proved,
                 "last_width": self.width, "seconds": round(self.seconds, 3),
-                "proved_whole_horizon": self.whole_proved}
+                "proved_whole_horizon": self.whole_proved, "first_plan": self.first_plan}
 
 
 def decisions_by_bucket(bm: BucketModel) -> dict[int, list[int]]:
@@ -121,13 +132,23 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     """
     expressions = [(str(s), *bm.stage_expression(s)) for s in stages]
     started = time.monotonic()
+    stats = WindowStats()
+    det = stop.deterministic_seconds
+    first = first_values(bm, expressions, settings, stop.within(FIRST_SHARE * stop.left())
+                         .with_budget(None if det is None else FIRST_SHARE * det))
+    if first is not None:
+        hint_all(bm.model, first)
+        stats.first_plan = float(stage_values(bm, stages, first)[-1])
     whole = _whole(bm, expressions, settings, stop, progress)
     whole.interrupted = stop()  # not when it stopped because it stalled
-    stats = WindowStats()
+    if whole.values is None and first is not None:
+        whole = replace(whole, values=first, status=SolveStatus.FEASIBLE)
     if whole.values is None or whole.status == "optimal" or stop():
         return whole, stats
     values = whole.values
     best = stage_values(bm, stages, values)
+    if first is not None and stage_values(bm, stages, first) < best:
+        values, best = first, stage_values(bm, stages, first)
     buckets = decisions_by_bucket(bm)
     count = max(buckets, default=0) + 1
     width = min(count, max(MIN_WIDTH, math.ceil(FIRST_WIDTH_SHARE * count)))
@@ -141,18 +162,10 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
             break
         low = min(begin, count - width)
         window = range(low, low + width)
-        model = bm.model.clone()
-        for b, indices in buckets.items():
-            if b in window:
-                continue
-            for i in indices:
-                domain = model.proto.variables[i].domain
-                domain.clear()
-                domain.extend([values[i], values[i]])
-        hint_all(model, values)
+        fixed = [i for b, indices in buckets.items() if b not in window for i in indices]
         window_stop = stop.within(seconds).with_budget(
             None if det_window is None or det_left is None else min(det_window, det_left))
-        run = run_stages(model, expressions, settings, window_stop)
+        run = _solve_fixed(bm, values, fixed, expressions, settings, window_stop)
         if det_left is not None:
             det_left -= run.deterministic_seconds
         stats.windows += 1
@@ -179,6 +192,39 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     stats.seconds = time.monotonic() - windows_started
     names = [name for name, _, _ in expressions]
     return _result(whole, values, best, names, stats.whole_proved), stats
+
+
+def _solve_fixed(bm: BucketModel, values: list[int], fixed: list[int],
+                 expressions: Sequence[StageExpression], settings: SolverSettings,
+                 stop: Stop) -> RunResult:
+    """The model with the variables ``fixed`` at ``values``, hinted at ``values``."""
+    model = bm.model.clone()
+    for i in fixed:
+        domain = model.proto.variables[i].domain
+        domain.clear()
+        domain.extend([values[i], values[i]])
+    hint_all(model, values)
+    return run_stages(model, expressions, settings, stop)
+
+
+def first_values(bm: BucketModel, expressions: Sequence[StageExpression],
+                 settings: SolverSettings, stop: Stop) -> list[int] | None:
+    """Every variable's value in the backward plan (:mod:`.first_plan`), or ``None``
+    when that plan breaks a rule of the model (a release, a deadline, capacity).
+
+    The plan fixes which lots are made and their sizes; CP-SAT, on a copy of the
+    model, fills in the rest (order inside buckets, set-up states, stock).
+    """
+    plan = backward_plan(bm)
+    model = bm.model.clone()
+    for k, lot in enumerate(bm.lots):
+        units = plan.get(k, 0)
+        for var, value in ((lot.made, int(units > 0)), (lot.quantity, units)):
+            domain = model.proto.variables[var.index].domain
+            domain.clear()
+            domain.extend([value, value])
+    run = run_stages(model, expressions, settings, stop)
+    return run.values
 
 
 def _whole(bm: BucketModel, expressions: Sequence[StageExpression], settings: SolverSettings,
