@@ -3,6 +3,7 @@ campaigns when lazy, urgent work first, fixed work kept and pinned lots continue
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import replace
 
@@ -17,10 +18,14 @@ from prodsched.plant.model import FixedRow, Mode
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
 from prodsched.timeline import RULES, QueueRule, dispatch
+from prodsched.timeline.dispatch import exact_work
 from prodsched.timeline.rules import campaign_rule, rank_rule, serial
+from prodsched.timeline.steps import LotState, Routes
 from prodsched.validate import validate_texts
 from tests.conftest import assert_valid
 from tests.timeline.conftest import assert_v2, build_plant, opt, order, setup
+
+dispatch_module = sys.modules["prodsched.timeline.dispatch"]  # the package re-exports the function
 
 
 def _every_step(plant, lots, ops) -> None:  # type: ignore[no-untyped-def]
@@ -235,3 +240,37 @@ def test_new_work_goes_before_a_fixed_run_only_when_its_changeover_fits_the_fixe
     f2 = next(op for op in schedule.ops if op.lot.lot_id == "f2")
     assert f2.setup.cost == 0 and f2.setup.time == 10
     assert_v2(schedule)
+
+
+def test_exact_work_counts_the_steps_each_machine_may_run(generated):
+    plant = generated["all-modes"]
+    lots = aggregated_lots(plant)
+    routes = Routes.of(plant)
+    per_machine: Counter[str] = Counter()
+    for lot in lots:
+        for step in plant.routings[lot.product]:
+            per_machine.update(o.machine for o in step.options)
+    states = [LotState() for _ in lots]
+    assert exact_work(routes, lots, states) == sum(n * n for n in per_machine.values())
+
+
+def test_above_the_work_limit_the_events_decide(generated, monkeypatch):
+    plant = generated["all-modes"]
+    lots = aggregated_lots(plant)
+    chosen: list[str] = []
+    for name in ("_Exact", "_Events"):
+        cls = getattr(dispatch_module, name)
+        monkeypatch.setattr(cls, "run", _recording(cls.run, name, chosen))
+    dispatch(plant, SetupTable(plant), lots, "edd")
+    monkeypatch.setattr(dispatch_module, "EXACT_MAX_WORK", 1)
+    ops = dispatch(plant, SetupTable(plant), lots, "edd")
+    assert chosen == ["_Exact", "_Events"]
+    _every_step(plant, lots, ops)
+    assert_valid(Schedule(plant, lots, ops))
+
+
+def _recording(run, name, chosen):  # type: ignore[no-untyped-def]
+    def recorded(self):  # type: ignore[no-untyped-def]
+        chosen.append(name)
+        return run(self)
+    return recorded

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 from prodsched.lots.lot import Lot
@@ -58,6 +59,11 @@ from prodsched.timeline.steps import (
 # Up to this many lots, rules that allow it decide over every unscheduled lot
 # (Giffler–Thompson, quadratic: about a second at 1,000 lots); above it, by events.
 EXACT_MAX_LOTS = 2000
+# Deciding exactly re-places, after each step, every lot that may run on the
+# machine just booked: about the sum over machines of (steps eligible there)²
+# placements. Above this many, events decide (2,000 one-unit lots on one machine
+# would be 4 M placements, about 13 s).
+EXACT_MAX_WORK = 1_000_000
 
 
 class _Scheduler:
@@ -279,6 +285,16 @@ def pinned_states(plant: Plant, pinned: Pinned) -> dict[str, LotState]:
     return out
 
 
+def exact_work(routes: Routes, lots: Sequence[Lot], states: Sequence[LotState]) -> int:
+    """Placements the exact scheduler would try, about: per machine, the square of
+    the remaining steps that may run there (see :data:`EXACT_MAX_WORK`)."""
+    eligible: Counter[str] = Counter()
+    for lot, state in zip(lots, states, strict=True):
+        for runs in routes.runs(lot)[state.step:]:
+            eligible.update(runs.keys())
+    return sum(n * n for n in eligible.values())
+
+
 def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
              rule: str | RuleFactory = "edd", *, pinned: Pinned | None = None,
              shop: Shop | None = None, states: dict[str, LotState] | None = None,
@@ -331,7 +347,8 @@ def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
     lot_states = [start.get(lot.lot_id) or LotState() for lot in everything]
     if exact is None:
         exact = (made.conflicts != "machine" and not made.lazy
-                 and len(everything) <= EXACT_MAX_LOTS)
+                 and len(everything) <= EXACT_MAX_LOTS
+                 and exact_work(routes, everything, lot_states) <= EXACT_MAX_WORK)
     scheduler = _Exact if exact else _Events
     placed = scheduler(shop, routes, everything, made, lot_states).run()
     if pinned and own_shop:
