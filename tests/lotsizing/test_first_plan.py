@@ -87,7 +87,7 @@ def test_a_first_plan_that_breaks_a_rule_is_left_out(tmp_path, monkeypatch):
                            settings=SolverSettings(workers=1, deterministic_seconds=3.0))
     schedule = solve_lotsizing(read_psp(path), request, bucket_length=1)
     assert_valid(schedule)
-    assert schedule.info.details["windows"]["first_plan"] is None
+    assert schedule.info.windows is not None and schedule.info.windows.first_plan is None
     plan = list(csv.DictReader(io.StringIO(schedule.render()["plan.csv"])))
     assert sum(int(r["quantity"]) for r in plan) == len(schedule.plant.orders)
 
@@ -98,6 +98,7 @@ def test_the_search_reports_the_first_plan_and_ends_no_worse(tmp_path):
                            settings=SolverSettings(workers=1, deterministic_seconds=3.0))
     schedule = solve_lotsizing(read_psp(path), request, bucket_length=1)
     assert_valid(schedule)
-    first = schedule.info.details["windows"]["first_plan"]
+    assert schedule.info.windows is not None
+    first = schedule.info.windows.first_plan
     assert first is not None and schedule.info.objective is not None
     assert schedule.info.objective <= first

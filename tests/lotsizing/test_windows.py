@@ -88,6 +88,7 @@ def test_windows_never_end_worse_than_the_whole_model_left_them(tmp_path, monkey
     bm, objective = bucket_model(read_psp(path))
     started = record_whole(monkeypatch)
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.02)
+    monkeypatch.setattr(windows, "FROM_PLAN_WHOLE_SHARE", 0.02)
     run, stats = windows.search_plan(bm, objective.stages, one_worker(3.0),
                                      Stop.make(deterministic_seconds=3.0))
     assert run.values is not None and started
@@ -102,11 +103,12 @@ def test_a_window_over_every_bucket_proves_the_optimum(tmp_path, monkeypatch):
     expected = psp_by_enumeration(periods, demand, h, q)
     # the whole model gets almost nothing; the first window covers every bucket
     monkeypatch.setattr(windows, "WHOLE_SHARE", 1e-4)
+    monkeypatch.setattr(windows, "FROM_PLAN_WHOLE_SHARE", 1e-4)
     monkeypatch.setattr(windows, "FIRST_WIDTH_SHARE", 1.0)
     bm, objective = bucket_model(read_psp(path))
     run, stats = windows.search_plan(bm, objective.stages, one_worker(20.0),
                                      Stop.make(deterministic_seconds=20.0))
-    assert stats.windows == 1 and stats.improved == 1 and stats.whole_proved
+    assert stats.windows == 1 and stats.improved == 1 and stats.proved_whole_horizon
     assert run.status == "optimal"
     assert (run.stages[0].objective, run.stages[0].bound) == (expected, expected)
 
@@ -114,12 +116,13 @@ def test_a_window_over_every_bucket_proves_the_optimum(tmp_path, monkeypatch):
 def test_a_plan_from_windows_expands_to_a_valid_schedule(tmp_path, monkeypatch):
     path, _ = random_psp(tmp_path, 0, 40, 5, 30)
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.02)
+    monkeypatch.setattr(windows, "FROM_PLAN_WHOLE_SHARE", 0.02)
     request = SolveRequest(objective=parse_objective(OBJECTIVE), time_limit=60,
                            settings=SolverSettings(workers=1, deterministic_seconds=3.0))
     schedule = solve_lotsizing(read_psp(path), request, bucket_length=1)
     assert_valid(schedule)
-    stats = schedule.info.details["windows"]
-    assert stats["windows"] >= 1
+    stats = schedule.info.windows
+    assert stats is not None and stats.windows >= 1
     plan = list(csv.DictReader(io.StringIO(schedule.render()["plan.csv"])))
     assert sum(int(r["quantity"]) for r in plan) == len(schedule.plant.orders)
 
@@ -129,7 +132,9 @@ def test_on_the_clock_the_whole_model_hands_over_when_it_stalls(tmp_path, monkey
     bm, objective = bucket_model(read_psp(path))
     started = record_whole(monkeypatch)
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.05)
+    monkeypatch.setattr(windows, "FROM_PLAN_WHOLE_SHARE", 0.05)
     monkeypatch.setattr(windows, "STALL_SHARE", 0.02)
+    monkeypatch.setattr(windows, "FROM_PLAN_STALL_SHARE", 0.02)
     settings = SolverSettings(workers=1, linearization_level=2)
     run, stats = windows.search_plan(bm, objective.stages, settings,
                                      Stop.make(time.monotonic() + 8.0))

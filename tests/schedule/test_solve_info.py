@@ -25,6 +25,7 @@ from prodsched.schedule import (
     Schedule,
     SolveInfo,
     StageResult,
+    WindowSearchStats,
 )
 from prodsched.schedule.solve_info import SECTIONS, details_from_json
 from tests.conftest import assert_valid
@@ -37,7 +38,7 @@ ROUTES = {  # route: (SolveRequest arguments, model statistics, typed sections p
     "lns": ({"large": True, "time_limit": 2}, LnsModelStats,
             {"dispatch", "model", "budget", "objective_values", "restricted", "lns"}),
     "lotsizing": ({"model": "lotsizing", "bucket_length": 50}, LotSizingModelStats,
-                  {"model", "stages", "objective_values", *RESTRICTED}),
+                  {"model", "stages", "objective_values", "windows", *RESTRICTED}),
 }
 
 
@@ -71,6 +72,9 @@ def test_typed_sections_are_what_kpis_json_writes_and_read_back(route: str) -> N
         assert list(kpis["budget"]) == list(info.budget.written)
     if info.dispatch is not None:
         assert info.dispatch.as_dict() == kpis["dispatch"]
+    if info.windows is not None:
+        assert isinstance(info.windows, WindowSearchStats)
+        assert info.windows.as_dict() == kpis["windows"]
     # every section in the order the solve recorded it, after the KPIs
     assert [key for key in kpis if key in info.details] == list(info.details)
     assert {key: kpis[key] for key in info.details} == info.details_dict()
@@ -117,5 +121,5 @@ def test_sections_leave_out_what_is_absent_and_read_back_by_kind() -> None:
 def test_a_section_that_does_not_read_as_its_type_is_left_out() -> None:
     details = details_from_json({"stages": [{"name": "x"}], "model": {"kind": "other"},
                                  "budget": {"seconds": 1}, "windows": {"solved": 2},
-                                 "restricted": ["r"]})
-    assert details == {"windows": {"solved": 2}, "restricted": ["r"]}
+                                 "plan_lots": 3, "restricted": ["r"]})
+    assert details == {"plan_lots": 3, "restricted": ["r"]}

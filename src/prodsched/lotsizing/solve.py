@@ -120,7 +120,7 @@ def solve_lotsizing(plant: Plant, request: SolveRequest,
         bucket_length=grid.length, buckets=grid.count, items=len(items),
         lot_variables=len(bm.lots), build_seconds=round(build_seconds, 3))
     info.stages = list(run.stages)
-    info.details["windows"] = windows.as_dict()
+    info.windows = windows
     info.details["plan_lots"] = len(expanded)
     info.objective_values = [s.objective for s in run.stages]
     info.details["objective_note"] = ("objective and bound are the lot-sizing model's costs "

@@ -14,11 +14,11 @@ follows what the solver can prove rather than a tuned constant.
 The search starts from the backward plan (:mod:`.first_plan`: every unit as
 late as its due date allows, changeovers chosen greedily), found at once and
 handed to the whole model as a hint. The whole model then runs only until it
-stalls (no better plan for 3 % of the time, after at least 5 %): from a good
-plan, windows improve it faster than the whole model does. On the 200-period
-pigment plants the whole model's own first plan came after 8 s at more than
-twice the optimum; the backward plan is 8–24 % above it, and the windows
-start from there.
+stalls (no better plan for 3 % of the time, after at least 5 %; without the
+backward plan, 10 % after at least 20 %): from a good plan, windows improve it
+faster than the whole model does. On the 200-period pigment plants the whole
+model's own first plan came after 8 s at more than twice the optimum; the
+backward plan is 8–24 % above it, and the windows start from there.
 
 Only the decisions are fixed (whether a lot is made, its quantity and run
 time, the order inside its bucket); stock, backlog and the machine's set-up
@@ -34,7 +34,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 
 from prodsched.cpsat_runner import (
@@ -48,13 +48,20 @@ from prodsched.cpsat_runner import (
 from prodsched.lotsizing.first_plan import backward_plan
 from prodsched.lotsizing.model import BucketModel
 from prodsched.objective import Stage
-from prodsched.schedule.stats import SolveStatus, StageResult
+from prodsched.schedule.stats import SolveStatus, StageResult, WindowSearchStats
 from prodsched.stop import Stop
 
 # The whole model's least share of the time (with a deterministic budget: its
 # share of it); past it, the whole model goes on until no better plan came for
 # STALL_SHARE of the time, and always until its first plan.
-WHOLE_SHARE, STALL_SHARE = 0.05, 0.03
+WHOLE_SHARE, STALL_SHARE = 0.2, 0.1
+# The same when it starts from the backward plan: the windows have a good plan to
+# improve at once, and on long horizons they improve it faster than the whole
+# model (PSP_200_1, 60 s, one run each: 22,878 with these shares, 23,686 with the
+# ones above). Without that plan the whole model finds the first plans, and on
+# short horizons it proves them (Trigeiro F2: proved in 3.2 s with the shares
+# above, 4.6 s with these).
+FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE = 0.05, 0.03
 # The first plan's completion: at most this share of the time.
 FIRST_SHARE = 0.1
 # A window model's share of the time left, and the range of its seconds.
@@ -64,25 +71,6 @@ FIRST_WIDTH_SHARE, MIN_WIDTH = 0.2, 2
 # A window proved optimal within this share of its time grows by GROW; one not
 # proved shrinks by the same factor.
 QUICK_SHARE, GROW = 0.5, 1.5
-
-
-@dataclass
-class WindowStats:
-    """What the window search did (for kpis.json)."""
-
-    windows: int = 0
-    improved: int = 0
-    proved: int = 0
-    width: int = 0
-    seconds: float = 0.0
-    whole_proved: bool = False
-    first_plan: float | None = None
-
-    def as_dict(self) -> dict[str, float | int | bool | None]:
-        """The statistics as a plain dict."""
-        return {"windows": self.windows, "improved": self.improved, "proved": self.proved,
-                "last_width": self.width, "seconds": round(self.seconds, 3),
-                "proved_whole_horizon": self.whole_proved, "first_plan": self.first_plan}
 
 
 def decisions_by_bucket(bm: BucketModel) -> dict[int, list[int]]:
@@ -113,7 +101,7 @@ def stage_values(bm: BucketModel, stages: Sequence[Stage], values: list[int]
 
 def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettings,
                 stop: Stop, progress: ProgressHook | None = None
-                ) -> tuple[RunResult, WindowStats]:
+                ) -> tuple[RunResult, WindowSearchStats]:
     """The best plan found: the whole model for a share of the time, then windows.
 
     Parameters
@@ -132,14 +120,16 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     """
     expressions = [(str(s), *bm.stage_expression(s)) for s in stages]
     started = time.monotonic()
-    stats = WindowStats()
+    stats = WindowSearchStats()
     det = stop.deterministic_seconds
     first = first_values(bm, expressions, settings, stop.within(FIRST_SHARE * stop.left())
                          .with_budget(None if det is None else FIRST_SHARE * det))
     if first is not None:
         hint_all(bm.model, first)
         stats.first_plan = float(stage_values(bm, stages, first)[-1])
-    whole = _whole(bm, expressions, settings, stop, progress)
+    shares = ((WHOLE_SHARE, STALL_SHARE) if first is None
+              else (FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE))
+    whole = _whole(bm, expressions, settings, stop, progress, shares)
     whole.interrupted = stop()  # not when it stopped because it stalled
     if whole.values is None and first is not None:
         whole = replace(whole, values=first, status=SolveStatus.FEASIBLE)
@@ -154,6 +144,11 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     width = min(count, max(MIN_WIDTH, math.ceil(FIRST_WIDTH_SHARE * count)))
     det_left = stop.deterministic_seconds
     det_window = None if det_left is None else det_left * WINDOW_SHARE
+    # a window model is the whole model with most variables fixed: one presolve pass
+    # removes them; more passes and probing cost more than they save (PSP_200_1, a
+    # window of 11 buckets: 0.31 s with full presolve, 0.20 s with one pass; of 20
+    # buckets: 0.66 s and 0.42 s)
+    window_settings = replace(settings, light_presolve=True)
     begin = 0
     windows_started = time.monotonic()
     while not stop() and count > 1:
@@ -165,7 +160,7 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
         fixed = [i for b, indices in buckets.items() if b not in window for i in indices]
         window_stop = stop.within(seconds).with_budget(
             None if det_window is None or det_left is None else min(det_window, det_left))
-        run = _solve_fixed(bm, values, fixed, expressions, settings, window_stop)
+        run = _solve_fixed(bm, values, fixed, expressions, window_settings, window_stop)
         if det_left is not None:
             det_left -= run.deterministic_seconds
         stats.windows += 1
@@ -181,17 +176,17 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
                     progress(str(stages[-1]), time.monotonic() - started, float(best[-1]),
                              float(best[-1]) if bound is None else bound)
         if proved and width == count:
-            stats.whole_proved = True  # the whole horizon at once, proved
+            stats.proved_whole_horizon = True  # the whole horizon at once, proved
             break
         begin = 0 if window.stop >= count else low + max(1, width // 2)
         if proved and run.seconds < QUICK_SHARE * seconds:
             width = min(count, math.ceil(width * GROW))
         elif not proved:
             width = max(MIN_WIDTH, math.floor(width / GROW))
-    stats.width = width
-    stats.seconds = time.monotonic() - windows_started
+    stats.last_width = width
+    stats.seconds = round(time.monotonic() - windows_started, 3)
     names = [name for name, _, _ in expressions]
-    return _result(whole, values, best, names, stats.whole_proved), stats
+    return _result(whole, values, best, names, stats.proved_whole_horizon), stats
 
 
 def _solve_fixed(bm: BucketModel, values: list[int], fixed: list[int],
@@ -228,18 +223,20 @@ def first_values(bm: BucketModel, expressions: Sequence[StageExpression],
 
 
 def _whole(bm: BucketModel, expressions: Sequence[StageExpression], settings: SolverSettings,
-           stop: Stop, progress: ProgressHook | None) -> RunResult:
-    """The whole model until it stalls: at least WHOLE_SHARE of the time, then until no
-    better plan came for STALL_SHARE of the time (and always until its first plan).
-    With a deterministic budget (repeatable runs), WHOLE_SHARE of it."""
+           stop: Stop, progress: ProgressHook | None, shares: tuple[float, float]
+           ) -> RunResult:
+    """The whole model until it stalls: at least ``shares[0]`` of the time, then until
+    no better plan came for ``shares[1]`` of the time (and always until its first
+    plan). With a deterministic budget (repeatable runs), ``shares[0]`` of it."""
+    whole_share, stall_share = shares
     if stop.deterministic_seconds is not None or not math.isfinite(stop.left()):
         share = stop.with_budget(None if stop.deterministic_seconds is None
-                                 else stop.deterministic_seconds * WHOLE_SHARE)
+                                 else stop.deterministic_seconds * whole_share)
         run = run_stages(bm.model, expressions, settings, share, progress=progress)
         if run.values is None and run.status in ("unknown", "feasible") and not stop():
             run = run_stages(bm.model, expressions, settings, stop, progress=progress)
         return run
-    earliest, stall = time.monotonic() + WHOLE_SHARE * stop.left(), STALL_SHARE * stop.left()
+    earliest, stall = time.monotonic() + whole_share * stop.left(), stall_share * stop.left()
     last: list[float] = []  # when the last better plan came (none yet: go on)
 
     def seen(stage: str, seconds: float, objective: float, bound: float) -> None:

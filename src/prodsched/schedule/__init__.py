@@ -16,6 +16,7 @@ from prodsched.schedule.stats import (
     SolveStatus,
     StageLimit,
     StageResult,
+    WindowSearchStats,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "SolveStatus",
     "StageLimit",
     "StageResult",
+    "WindowSearchStats",
     "compute_kpis",
     "order_outcomes",
     "resource_kpis",

@@ -14,6 +14,7 @@ from prodsched.schedule.stats import (
     ModelStats,
     SolveStatus,
     StageResult,
+    WindowSearchStats,
 )
 
 T = TypeVar("T")
@@ -83,12 +84,12 @@ class SolveInfo:
         records are typed attributes kept here (:attr:`dispatch`,
         :attr:`budget`, :attr:`model`, :attr:`stages`, :attr:`objective_values`,
         :attr:`restricted`, :attr:`restricted_model_bound`,
-        :attr:`interrupted`, and the large-plant route's :attr:`lns`; ``None``
-        when not recorded): read and set them through the attributes. The other
-        keys are one route's own, as JSON values: ``source``, ``left_shifted``,
-        ``modes``, ``relaxed_deadlines`` (full model); ``first_schedule_seconds``,
-        ``provisional``,
-        ``rejected``, ``rejected_final`` (large-plant route); ``windows``,
+        :attr:`interrupted`, the large-plant route's :attr:`lns` and the
+        lot-sizing search's :attr:`windows`; ``None`` when not recorded): read
+        and set them through the attributes. The other keys are one route's
+        own, as JSON values: ``source``, ``left_shifted``, ``modes``,
+        ``relaxed_deadlines`` (full model); ``first_schedule_seconds``,
+        ``provisional``, ``rejected``, ``rejected_final`` (large-plant route);
         ``plan_lots``, ``objective_note`` (lot sizing); ``strategy``,
         ``lots_from``, ``phases`` (strategies).
     """
@@ -120,6 +121,8 @@ class SolveInfo:
     """The solve was stopped (by the caller, or the signal's name on the command line)."""
     lns = Section[LnsSearchStats](LnsSearchStats.as_dict, LnsSearchStats.from_dict)
     """The large-plant route's neighbourhood search: windows, lot moves, trajectory."""
+    windows = Section[WindowSearchStats](WindowSearchStats.as_dict, WindowSearchStats.from_dict)
+    """The lot-sizing search: its first plan and fix-and-optimise windows."""
 
     def __post_init__(self) -> None:
         self.status = SolveStatus(self.status)

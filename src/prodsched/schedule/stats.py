@@ -337,3 +337,41 @@ class LnsSearchStats:
         """The section read back from :meth:`as_dict`."""
         trajectory = tuple((float(t), float(v)) for t, v in data.get("trajectory", ()))
         return cls(**{**data, "trajectory": trajectory})
+
+
+@dataclass
+class WindowSearchStats:
+    """What the lot-sizing search did (kpis.json ``windows``).
+
+    Parameters
+    ----------
+    windows, improved, proved
+        Fix-and-optimise windows solved, those that gave a better plan, and
+        those proved optimal.
+    last_width
+        Buckets in the last window.
+    seconds
+        Wall seconds in the windows (rounded to 3 decimals).
+    proved_whole_horizon
+        A window over every bucket was proved optimal.
+    first_plan
+        The backward first plan's value (its last objective stage); ``None``
+        when it broke a rule of the model and the search started without it.
+    """
+
+    windows: int = 0
+    improved: int = 0
+    proved: int = 0
+    last_width: int = 0
+    seconds: float = 0.0
+    proved_whole_horizon: bool = False
+    first_plan: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The section as kpis.json writes it."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WindowSearchStats:
+        """The section read back from :meth:`as_dict`."""
+        return cls(**data)
