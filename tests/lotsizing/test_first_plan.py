@@ -10,14 +10,16 @@ import pytest
 
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.formats.psp import read_psp
+from prodsched.formats.trigeiro import read_trigeiro
 from prodsched.lotsizing import windows
-from prodsched.lotsizing.first_plan import backward_plan
+from prodsched.lotsizing.first_plan import backward_plan, entry_times
+from prodsched.lotsizing.grid import capacity
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.objective import parse_objective
 from prodsched.pipeline import SolveRequest
 from prodsched.stop import Stop
-from tests.conftest import assert_valid
-from tests.lotsizing.test_lotsizing import psp_by_enumeration, psp_file
+from tests.conftest import SHARED_BENCHMARKS, assert_valid
+from tests.lotsizing.test_lotsizing import needs_shared, psp_by_enumeration, psp_file
 from tests.lotsizing.test_windows import OBJECTIVE, bucket_model, one_worker, random_psp
 
 
@@ -102,3 +104,47 @@ def test_the_search_reports_the_first_plan_and_ends_no_worse(tmp_path):
     first = schedule.info.windows.first_plan
     assert first is not None and schedule.info.objective is not None
     assert schedule.info.objective <= first
+
+
+@pytest.mark.parametrize(("long_horizon", "breaks", "expected"), [
+    (60, False, "plain"), (10, False, "from plan"), (10, True, "plain")])
+def test_the_whole_model_hands_over_early_only_from_the_plan_on_a_long_horizon(
+        tmp_path, monkeypatch, long_horizon, breaks, expected):
+    path, _ = random_psp(tmp_path, 2, 40, 5, 30)
+    monkeypatch.setattr(windows, "LONG_HORIZON", long_horizon)
+    if breaks:
+        monkeypatch.setattr(windows, "backward_plan", lambda bm: {})
+    seen: list[tuple[float, float]] = []
+    whole = windows._whole
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(args[-1])
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(windows, "_whole", recording)
+    bm, objective = bucket_model(read_psp(path))
+    windows.search_plan(bm, objective.stages, one_worker(1.0), Stop.make(deterministic_seconds=1.0))
+    shares = {"plain": (windows.WHOLE_SHARE, windows.STALL_SHARE),
+              "from plan": (windows.FROM_PLAN_WHOLE_SHARE, windows.FROM_PLAN_STALL_SHARE)}
+    assert seen == [shares[expected]]
+
+
+def test_the_plan_holds_room_for_any_changeover_into_each_lot():
+    # Trigeiro F1: setup times on every lot; a plan that counted only the changeovers
+    # it had chosen overfilled buckets, and completing it failed
+    path = needs_shared(SHARED_BENCHMARKS / "lotsizing_clsp" / "instances" / "trigeiro_FG"
+                        / "F1.dat")
+    bm, objective = bucket_model(read_trigeiro(path))
+    plan = backward_plan(bm)
+    entry = entry_times(bm)
+    caps = {m: capacity(bm.plant, m, bm.grid) for m in {lot.machine for lot in bm.lots}}
+    load: dict[tuple[str, int], int] = {}
+    for k, units in plan.items():
+        lot = bm.lots[k]
+        key = (lot.machine, lot.bucket)
+        load[key] = (load.get(key, 0) + lot.option.duration(units)
+                     + entry[(lot.machine, bm.items[lot.item].product.name)])
+    assert load and all(used <= caps[m][b] for (m, b), used in load.items())
+    stages = [(str(s), *bm.stage_expression(s)) for s in objective.stages]
+    assert windows.first_values(bm, stages, one_worker(5.0),
+                                Stop.make(deterministic_seconds=5.0)) is not None

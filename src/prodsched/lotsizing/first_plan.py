@@ -12,7 +12,8 @@ twice the optimum after 8 s). A plan built backwards is found at once:
   into) first, then the others, cheapest changeover into that product first,
   most pending units on ties;
 - a lot keeps ``min_lot``, ``max_lot``, ``lot_multiple`` and the bucket's
-  capacity, run times and changeover times included.
+  capacity: its run time and the longest changeover into its product (what
+  runs before it is planned later, so the bucket holds room for any).
 
 Made as late as the due dates allow, its holding cost is the least any plan
 has; only its changeovers are greedy. The fix-and-optimise windows then trade
@@ -23,6 +24,7 @@ from it, and the search starts without it.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from prodsched.lotsizing.grid import capacity
@@ -49,6 +51,7 @@ def backward_plan(bm: BucketModel) -> dict[int, int]:
     caps = {machine: capacity(bm.plant, machine, grid) for machine in machines}
     pending = [0] * len(bm.items)
     runs_into: dict[str, str | None] = dict.fromkeys(machines)
+    entry = entry_times(bm)
     plan: dict[int, int] = {}
     for b in range(grid.count - 1, -1, -1):
         for i, due in enumerate(due_in):
@@ -56,12 +59,13 @@ def backward_plan(bm: BucketModel) -> dict[int, int]:
         for machine in machines:
             runs_into[machine] = _fill_bucket(bm, lots_at.get((machine, b), []),
                                               caps[machine][b], runs_into[machine],
-                                              pending, plan)
+                                              pending, plan, entry)
     return plan
 
 
 def _fill_bucket(bm: BucketModel, candidates: list[int], room: int, runs_into: str | None,
-                 pending: list[int], plan: dict[int, int]) -> str | None:
+                 pending: list[int], plan: dict[int, int],
+                 entry: dict[tuple[str, str], int]) -> str | None:
     """Plan lots of one machine in one bucket, the last one first; returns the
     product its first lot makes (what the bucket before runs into)."""
     def product(k: int) -> str:
@@ -79,8 +83,7 @@ def _fill_bucket(bm: BucketModel, candidates: list[int], room: int, runs_into: s
                                           -pending[bm.lots[j].item]))
         open_lots.remove(k)
         lot, item = bm.lots[k], bm.items[bm.lots[k].item]
-        change = 0 if runs_into in (None, product(k)) else int(
-            bm.setups.between(lot.machine, product(k), runs_into).time)
+        change = entry[(lot.machine, product(k))]
         units = _lot_size(bm, k, pending[lot.item], room - change)
         if units <= 0:
             continue
@@ -90,6 +93,17 @@ def _fill_bucket(bm: BucketModel, candidates: list[int], room: int, runs_into: s
         runs_into = item.product.name
         open_lots = [j for j in open_lots if pending[bm.lots[j].item] > 0]
     return runs_into
+
+
+def entry_times(bm: BucketModel) -> dict[tuple[str, str], int]:
+    """Per machine and product, the longest changeover into the product from any
+    product or from no set-up: what a bucket holds for a lot's changeover, whatever
+    runs before it (the bucket before is planned after it)."""
+    products = {item.product.name for item in bm.items}
+    states: list[str | None] = [None, *sorted(products)]
+    return {(machine, product): max(math.ceil(bm.setups.between(machine, s, product).time)
+                                    for s in states)
+            for machine in {lot.machine for lot in bm.lots} for product in products}
 
 
 def _lot_size(bm: BucketModel, k: int, wanted: int, room: int) -> int:

@@ -15,8 +15,9 @@ The search starts from the backward plan (:mod:`.first_plan`: every unit as
 late as its due date allows, changeovers chosen greedily), found at once and
 handed to the whole model as a hint. The whole model then runs only until it
 stalls (no better plan for 3 % of the time, after at least 5 %; without the
-backward plan, 10 % after at least 20 %): from a good plan, windows improve it
-faster than the whole model does. On the 200-period pigment plants the whole
+backward plan, or on fewer than 60 buckets, 10 % after at least 20 %): from a
+good plan on a long horizon, windows improve it faster than the whole model
+does. On the 200-period pigment plants the whole
 model's own first plan came after 8 s at more than twice the optimum; the
 backward plan is 8–24 % above it, and the windows start from there.
 
@@ -55,13 +56,14 @@ from prodsched.stop import Stop
 # share of it); past it, the whole model goes on until no better plan came for
 # STALL_SHARE of the time, and always until its first plan.
 WHOLE_SHARE, STALL_SHARE = 0.2, 0.1
-# The same when it starts from the backward plan: the windows have a good plan to
-# improve at once, and on long horizons they improve it faster than the whole
-# model (PSP_200_1, 60 s, one run each: 22,878 with these shares, 23,686 with the
-# ones above). Without that plan the whole model finds the first plans, and on
-# short horizons it proves them (Trigeiro F2: proved in 3.2 s with the shares
-# above, 4.6 s with these).
-FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE = 0.05, 0.03
+# The same when it starts from the backward plan on a long horizon (at least
+# LONG_HORIZON buckets): the windows have a good plan to improve at once, and
+# there they improve it faster than the whole model (PSP_200_1, 60 s, one run
+# each: 22,878 with these shares, 23,686 with the ones above). Without that plan
+# the whole model finds the first plans, and short horizons it proves itself
+# (Trigeiro F2, 15 buckets: proved in 3.2 s with the shares above, 5.5 s with
+# these).
+FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE, LONG_HORIZON = 0.05, 0.03, 60
 # The first plan's completion: at most this share of the time.
 FIRST_SHARE = 0.1
 # A window model's share of the time left, and the range of its seconds.
@@ -127,8 +129,9 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     if first is not None:
         hint_all(bm.model, first)
         stats.first_plan = float(stage_values(bm, stages, first)[-1])
-    shares = ((WHOLE_SHARE, STALL_SHARE) if first is None
-              else (FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE))
+    from_plan = first is not None and bm.grid.count >= LONG_HORIZON
+    shares = ((FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE) if from_plan
+              else (WHOLE_SHARE, STALL_SHARE))
     whole = _whole(bm, expressions, settings, stop, progress, shares)
     whole.interrupted = stop()  # not when it stopped because it stalled
     if whole.values is None and first is not None:
