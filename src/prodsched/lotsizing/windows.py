@@ -17,9 +17,9 @@ handed to the whole model as a hint. The whole model then runs only until it
 stalls (no better plan for 3 % of the time, after at least 5 %; without the
 backward plan, or on fewer than 60 buckets, 10 % after at least 20 %): from a
 good plan on a long horizon, windows improve it faster than the whole model
-does. On the 200-period pigment plants the whole
-model's own first plan came after 8 s at more than twice the optimum; the
-backward plan is 8–24 % above it, and the windows start from there.
+does. On the 200-period pigment plants the whole model's own first plan came
+after 8 s at more than twice the optimum; the backward plan is 8–24 % above
+it, and the windows start from there.
 
 Only the decisions are fixed (whether a lot is made, its quantity and run
 time, the order inside its bucket); stock, backlog and the machine's set-up
@@ -60,9 +60,9 @@ WHOLE_SHARE, STALL_SHARE = 0.2, 0.1
 # LONG_HORIZON buckets): the windows have a good plan to improve at once, and
 # there they improve it faster than the whole model (PSP_200_1, 60 s, one run
 # each: 22,878 with these shares, 23,686 with the ones above). Without that plan
-# the whole model finds the first plans, and short horizons it proves itself
-# (Trigeiro F2, 15 buckets: proved in 3.2 s with the shares above, 5.5 s with
-# these).
+# the whole model finds the first plans, and on short horizons it proves the
+# optimum itself (Trigeiro F2, 15 buckets: proved in 3.1 s with the shares
+# above, 5.5 s with these).
 FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE, LONG_HORIZON = 0.05, 0.03, 60
 # The first plan's completion: at most this share of the time.
 FIRST_SHARE = 0.1
@@ -126,9 +126,10 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     det = stop.deterministic_seconds
     first = first_values(bm, expressions, settings, stop.within(FIRST_SHARE * stop.left())
                          .with_budget(None if det is None else FIRST_SHARE * det))
-    if first is not None:
+    first_value = None if first is None else stage_values(bm, stages, first)
+    if first is not None and first_value is not None:
         hint_all(bm.model, first)
-        stats.first_plan = float(stage_values(bm, stages, first)[-1])
+        stats.first_plan = float(first_value[-1])
     from_plan = first is not None and bm.grid.count >= LONG_HORIZON
     shares = ((FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE) if from_plan
               else (WHOLE_SHARE, STALL_SHARE))
@@ -140,8 +141,8 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
         return whole, stats
     values = whole.values
     best = stage_values(bm, stages, values)
-    if first is not None and stage_values(bm, stages, first) < best:
-        values, best = first, stage_values(bm, stages, first)
+    if first is not None and first_value is not None and first_value < best:
+        values, best = first, first_value
     buckets = decisions_by_bucket(bm)
     count = max(buckets, default=0) + 1
     width = min(count, max(MIN_WIDTH, math.ceil(FIRST_WIDTH_SHARE * count)))
@@ -160,10 +161,11 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
             break
         low = min(begin, count - width)
         window = range(low, low + width)
-        fixed = [i for b, indices in buckets.items() if b not in window for i in indices]
+        fixed = {i: values[i] for b, indices in buckets.items() if b not in window
+                 for i in indices}
         window_stop = stop.within(seconds).with_budget(
             None if det_window is None or det_left is None else min(det_window, det_left))
-        run = _solve_fixed(bm, values, fixed, expressions, window_settings, window_stop)
+        run = _solve_fixed(bm, fixed, expressions, window_settings, window_stop, hint=values)
         if det_left is not None:
             det_left -= run.deterministic_seconds
         stats.windows += 1
@@ -192,16 +194,18 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     return _result(whole, values, best, names, stats.proved_whole_horizon), stats
 
 
-def _solve_fixed(bm: BucketModel, values: list[int], fixed: list[int],
+def _solve_fixed(bm: BucketModel, fixed: dict[int, int],
                  expressions: Sequence[StageExpression], settings: SolverSettings,
-                 stop: Stop) -> RunResult:
-    """The model with the variables ``fixed`` at ``values``, hinted at ``values``."""
+                 stop: Stop, hint: list[int] | None = None) -> RunResult:
+    """The model with some variables fixed (``{variable index: value}``), on a copy;
+    hinted at ``hint`` (every variable's value) when given."""
     model = bm.model.clone()
-    for i in fixed:
+    for i, value in fixed.items():
         domain = model.proto.variables[i].domain
         domain.clear()
-        domain.extend([values[i], values[i]])
-    hint_all(model, values)
+        domain.extend([value, value])
+    if hint is not None:
+        hint_all(model, hint)
     return run_stages(model, expressions, settings, stop)
 
 
@@ -214,15 +218,11 @@ def first_values(bm: BucketModel, expressions: Sequence[StageExpression],
     model, fills in the rest (order inside buckets, set-up states, stock).
     """
     plan = backward_plan(bm)
-    model = bm.model.clone()
+    fixed: dict[int, int] = {}
     for k, lot in enumerate(bm.lots):
         units = plan.get(k, 0)
-        for var, value in ((lot.made, int(units > 0)), (lot.quantity, units)):
-            domain = model.proto.variables[var.index].domain
-            domain.clear()
-            domain.extend([value, value])
-    run = run_stages(model, expressions, settings, stop)
-    return run.values
+        fixed[lot.made.index], fixed[lot.quantity.index] = int(units > 0), units
+    return _solve_fixed(bm, fixed, expressions, settings, stop).values
 
 
 def _whole(bm: BucketModel, expressions: Sequence[StageExpression], settings: SolverSettings,
