@@ -115,8 +115,7 @@ def _lot_size(bm: BucketModel, k: int, wanted: int, room: int) -> int:
             item.demand) <= room else 0
     low, _ = item.product.lot_size_range()
     step = item.product.lot_multiple
-    top = max(bm.model.proto.variables[lot.quantity.index].domain)
-    units = min(top, -(-max(wanted, low) // step) * step)
+    units = min(lot.most, -(-max(wanted, low) // step) * step)
     while units >= max(low, 1) and lot.option.duration(units) > room:
         units -= step
     return units if units >= max(low, 1) else 0

@@ -51,6 +51,7 @@ class LotVar:
     made: cp_model.IntVar
     quantity: cp_model.IntVar
     duration: cp_model.IntVar
+    most: int  # the largest quantity it may make (the bucket's capacity and lot rules)
 
 
 @dataclass
@@ -160,7 +161,7 @@ class BucketModel:
         duration = m.new_int_var(0, opt.duration(top), f"dur_{name}")
         m.add(den * duration >= fixed * made + rate * quantity)
         m.add(den * duration <= fixed * made + rate * quantity + den - 1)
-        self.lots.append(LotVar(i, opt.machine, b, opt, made, quantity, duration))
+        self.lots.append(LotVar(i, opt.machine, b, opt, made, quantity, duration, top))
 
     # -- machines -------------------------------------------------------------
     def _add_machine(self, machine: str) -> None:
