@@ -54,6 +54,38 @@ class LotVar:
     most: int  # the largest quantity it may make (the bucket's capacity and lot rules)
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What lies around the buckets a window model plans: the plan there is fixed.
+
+    Parameters
+    ----------
+    buckets
+        The consecutive buckets the window model plans.
+    start
+        Per machine, the set-up state it enters the first of them in.
+    made_before
+        Per item, units made before the first of them.
+    made_by_end
+        Per item, units made by the end of the last of them: the plan after it is
+        fixed, so this is too (``None``: the window reaches the last bucket, where
+        the whole model's own ending rules hold).
+    next_lot
+        Per machine, the first lot after the window: its product and the time its
+        bucket leaves for the changeover into it (the window's last set-up state
+        decides that changeover).
+    state_names
+        Per machine, the whole model's set-up states.
+    """
+
+    buckets: range
+    start: dict[str, str]
+    made_before: list[int]
+    made_by_end: list[int] | None
+    next_lot: dict[str, tuple[str, int]]
+    state_names: dict[str, list[str]]
+
+
 @dataclass
 class BucketSequence:
     """The lots of one machine in one bucket and how they are ordered."""
@@ -82,16 +114,21 @@ class BucketModel:
         Changeover lookup.
     criteria
         The criteria the objective uses (others are not built).
+    frame
+        For a window model (see :mod:`.window_model`): the buckets it plans and
+        the fixed plan around them; ``None``: every bucket.
     """
 
     def __init__(self, plant: Plant, items: list[Item], grid: BucketGrid, setups: SetupTable,
-                 criteria: set[Criterion]):
+                 criteria: set[Criterion], frame: Frame | None = None):
         unsupported = criteria - SUPPORTED
         if unsupported:
             names = ", ".join(sorted(c.value for c in unsupported))
             raise UsageError(f"the lot-sizing model cannot minimise {names}; it minimises "
                              f"{', '.join(sorted(c.value for c in SUPPORTED))}")
         self.plant, self.items, self.grid, self.setups = plant, items, grid, setups
+        self.criteria, self.frame = criteria, frame
+        self.buckets = frame.buckets if frame is not None else range(grid.count)
         self.model = cp_model.CpModel()
         self.lots: list[LotVar] = []
         self.sequences: list[BucketSequence] = []
@@ -100,13 +137,20 @@ class BucketModel:
         self.holding_terms: list[Term] = []
         self.backlog_terms: dict[bool, list[Term]] = {True: [], False: []}
         self.states: dict[tuple[str, int], dict[str, cp_model.IntVar | int]] = {}
+        self.state_names: dict[str, list[str]] = {}
         # (machine, product) → flows entering the product from another state
         self.entries: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
         self._add_lots()
         for machine in self._machines():
             self._add_machine(machine)
-        self._add_entry_cuts()
+        if self.whole:
+            self._add_entry_cuts()
         self._add_balances(criteria)
+
+    @property
+    def whole(self) -> bool:
+        """Whether the model plans every bucket (a window model may too)."""
+        return self.buckets == range(self.grid.count)
 
     # -- lots ---------------------------------------------------------------
     def _machines(self) -> list[str]:
@@ -125,8 +169,9 @@ class BucketModel:
             elif deadlines and len(deadlines) == len(item.orders):
                 last = max(0, min(last, self.grid.due_bucket(max(deadlines))))
             still_due = self._due_from(item)
+            window = range(max(first, self.buckets.start), min(last + 1, self.buckets.stop))
             for opt in item.options:
-                for b in range(first, last + 1):
+                for b in window:
                     top = max_units(item, opt, caps[opt.machine][b])
                     if still_due is not None:  # no backlog: a lot serves what is due later
                         k = 1 if item.one_off else item.product.lot_multiple
@@ -171,12 +216,16 @@ class BucketModel:
                 by_bucket[lot.bucket].append(k)
         caps = capacity(self.plant, machine, self.grid)
         initial = self.plant.machines[machine].initial_state or NO_STATE
-        products = sorted({self.items[self.lots[k].item].product.name
-                           for ks in by_bucket.values() for k in ks})
-        state_names = products + ([initial] if initial not in products else [])
+        if self.frame is not None:
+            initial, state_names = self.frame.start[machine], self.frame.state_names[machine]
+        else:
+            products = sorted({self.items[self.lots[k].item].product.name
+                               for ks in by_bucket.values() for k in ks})
+            state_names = products + ([initial] if initial not in products else [])
+        self.state_names[machine] = state_names
         state: dict[str, cp_model.IntVar | int] = {initial: 1}
         independent = self._sequence_independent(machine, state_names)
-        for b in range(self.grid.count):
+        for b in self.buckets:
             lots = by_bucket.get(b, [])
             seq = BucketSequence(machine, b, lots)
             self.sequences.append(seq)
@@ -188,6 +237,25 @@ class BucketModel:
                 state = self._state_flow(seq, state, state_names, load)
                 self.model.add(sum(load) <= caps[b])
             self.states[(machine, b)] = state
+        if independent is None and self.frame is not None and machine in self.frame.next_lot:
+            self._add_next_lot(machine, state, *self.frame.next_lot[machine])
+
+    def _add_next_lot(self, machine: str, state: dict[str, cp_model.IntVar | int],
+                      product: str, room: int) -> None:
+        """The changeover from the window's last set-up state into the first lot after
+        it (a window model): its cost and time count, and its time fits in ``room``."""
+        load: list[cp_model.LinearExprT] = []
+        for name, var in state.items():
+            change = self.setups.between(machine, name or None, product)
+            if isinstance(var, int):  # a set state: the same changeover in every plan
+                continue
+            if change.time:
+                load.append(change.time * var)
+                self.time_terms.append((Fraction(change.time), var))
+            if change.cost:
+                self.cost_terms.append((change.cost, var))
+        if load:
+            self.model.add(sum(load) <= room)
 
     def _sequence_independent(self, machine: str, states: list[str]
                               ) -> dict[str, Changeover] | None:
@@ -355,8 +423,9 @@ class BucketModel:
             spare = item.surplus_allowance()
             # units made by the end of each bucket, one variable per bucket: a running
             # sum written out would give the balances O(buckets²) terms
-            made_so_far: cp_model.LinearExprT = 0
-            for b in range(self.grid.count):
+            made_so_far: cp_model.LinearExprT = (
+                0 if self.frame is None else self.frame.made_before[i])
+            for b in self.buckets:
                 total = m.new_int_var(0, item.demand + spare, f"made_{item.name}_{b}")
                 m.add(total == cp_model.LinearExpr.sum([made_so_far, *per.get((i, b), [])]))
                 made_so_far = total
@@ -375,8 +444,11 @@ class BucketModel:
                     for weighted in (True, False):
                         self.backlog_terms[weighted].append(
                             (item.backlog_rate(self.grid, weighted), late))
-            m.add(made_so_far >= item.demand)
-            m.add(made_so_far <= item.demand + spare)
+            if self.frame is not None and self.frame.made_by_end is not None:
+                m.add(made_so_far == self.frame.made_by_end[i])
+            else:
+                m.add(made_so_far >= item.demand)
+                m.add(made_so_far <= item.demand + spare)
 
     # -- objective ------------------------------------------------------------
     def criterion_terms(self, criterion: Criterion) -> list[Term]:

@@ -21,12 +21,17 @@ does. On the 200-period pigment plants the whole model's own first plan came
 after 8 s at more than twice the optimum; the backward plan is 8–24 % above
 it, and the windows start from there.
 
-Only the decisions are fixed (whether a lot is made, its quantity and run
-time, the order inside its bucket); stock, backlog and the machine's set-up
-state follow from them and stay free, so a window may end in another state
-and the next bucket's first changeover is priced accordingly. Every window
-model is the full model with some variables fixed: each plan it returns is a
-plan of the full model, and the whole model's bound stays a bound.
+A window is a model of its own buckets (:mod:`.window_model`): the plan
+around it comes in as the machines' set-up states entering it, the units made
+before it and by its end, and the first lot after it on each machine, whose
+changeover depends on the state the window ends in. Before, a window was the
+whole model with the decisions outside it fixed, and CP-SAT presolved the whole
+model at every window: most of a window's time on long horizons. The window's
+decisions (whether a lot is made, its quantity and run time, the order inside
+its bucket) map one to one onto the whole model's, so every plan it returns is
+a plan of the whole model, and the whole model's bound stays a bound; once the
+windows end, CP-SAT completes the whole model's values (stock, set-up states)
+from those decisions.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from prodsched.cpsat_runner import (
@@ -48,6 +53,7 @@ from prodsched.cpsat_runner import (
 )
 from prodsched.lotsizing.first_plan import backward_plan
 from prodsched.lotsizing.model import BucketModel
+from prodsched.lotsizing.window_model import decision_pairs, window_model
 from prodsched.objective import Stage
 from prodsched.schedule.stats import SolveStatus, StageResult, WindowSearchStats
 from prodsched.stop import Stop
@@ -68,6 +74,8 @@ FROM_PLAN_WHOLE_SHARE, FROM_PLAN_STALL_SHARE, LONG_HORIZON = 0.05, 0.03, 60
 FIRST_SHARE = 0.1
 # A window model's share of the time left, and the range of its seconds.
 WINDOW_SHARE, WINDOW_MIN_SECONDS, WINDOW_MAX_SECONDS = 0.1, 0.5, 10.0
+# What the windows leave to complete the whole model's values from their plan.
+FINAL_SECONDS = 1.0
 # The first window: this share of the buckets (at least MIN_WIDTH buckets).
 FIRST_WIDTH_SHARE, MIN_WIDTH = 0.2, 2
 # A window proved optimal within this share of its time grows by GROW; one not
@@ -148,50 +156,104 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     width = min(count, max(MIN_WIDTH, math.ceil(FIRST_WIDTH_SHARE * count)))
     det_left = stop.deterministic_seconds
     det_window = None if det_left is None else det_left * WINDOW_SHARE
-    # a window model is the whole model with most variables fixed: one presolve pass
-    # removes them; more passes and probing cost more than they save (PSP_200_1, a
-    # window of 11 buckets: 0.31 s with full presolve, 0.20 s with one pass; of 20
-    # buckets: 0.66 s and 0.42 s)
+    # a window model holds only its buckets (presolve of the whole model was most of
+    # a window's time); one presolve pass is enough for it
     window_settings = replace(settings, light_presolve=True)
-    begin = 0
+    begin, changed, fallback = 0, False, (values, best)
     windows_started = time.monotonic()
     while not stop() and count > 1:
         seconds = min(WINDOW_MAX_SECONDS, max(WINDOW_MIN_SECONDS, WINDOW_SHARE * stop.left()))
-        if stop.left() < WINDOW_MIN_SECONDS or (det_left is not None and det_left <= 0):
+        if stop.left() < WINDOW_MIN_SECONDS + FINAL_SECONDS or (
+                det_left is not None and det_left <= 0):
             break
         low = min(begin, count - width)
         window = range(low, low + width)
-        fixed = {i: values[i] for b, indices in buckets.items() if b not in window
-                 for i in indices}
         window_stop = stop.within(seconds).with_budget(
             None if det_window is None or det_left is None else min(det_window, det_left))
-        run = _solve_fixed(bm, fixed, expressions, window_settings, window_stop, hint=values)
+        step = _window_step(bm, values, window, stages, window_settings, window_stop)
         if det_left is not None:
-            det_left -= run.deterministic_seconds
+            det_left -= step.deterministic_seconds
         stats.windows += 1
-        proved = run.status == "optimal"
-        stats.proved += proved
-        if run.values is not None:
-            found = stage_values(bm, stages, run.values)
-            if found < best:
-                values, best = run.values, found
-                stats.improved += 1
-                if progress is not None:
-                    bound = whole.stages[-1].bound if whole.stages else None
-                    progress(str(stages[-1]), time.monotonic() - started, float(best[-1]),
-                             float(best[-1]) if bound is None else bound)
-        if proved and width == count:
+        stats.proved += step.proved
+        if step.values is not None and step.change < tuple(Fraction(0) for _ in step.change):
+            values, changed = step.values, True
+            best = tuple(b + d for b, d in zip(best, step.change, strict=True))
+            stats.improved += 1
+            if progress is not None:
+                bound = whole.stages[-1].bound if whole.stages else None
+                progress(str(stages[-1]), time.monotonic() - started, float(best[-1]),
+                         float(best[-1]) if bound is None else bound)
+        if step.proved and width == count:
             stats.proved_whole_horizon = True  # the whole horizon at once, proved
             break
         begin = 0 if window.stop >= count else low + max(1, width // 2)
-        if proved and run.seconds < QUICK_SHARE * seconds:
+        if step.proved and step.seconds < QUICK_SHARE * seconds:
             width = min(count, math.ceil(width * GROW))
-        elif not proved:
+        elif not step.proved:
             width = max(MIN_WIDTH, math.floor(width / GROW))
+    if changed:
+        values, best = _complete(bm, values, buckets, expressions, stages, window_settings,
+                                 fallback)
     stats.last_width = width
     stats.seconds = round(time.monotonic() - windows_started, 3)
     names = [name for name, _, _ in expressions]
     return _result(whole, values, best, names, stats.proved_whole_horizon), stats
+
+
+@dataclass
+class _WindowStep:
+    """One window re-planned."""
+
+    values: list[int] | None  # the plan with the window's decisions changed (only decisions)
+    change: tuple[Fraction, ...]  # per stage, what the plan's value changed by
+    proved: bool  # the window's plan is optimal for the window
+    seconds: float
+    deterministic_seconds: float
+
+
+def _window_step(bm: BucketModel, values: list[int], window: range, stages: Sequence[Stage],
+                 settings: SolverSettings, stop: Stop) -> _WindowStep:
+    """Re-plan the buckets of ``window`` in a model of their own (:mod:`.window_model`),
+    with the plan whose decisions are ``values`` fixed around them."""
+    started = time.monotonic()
+    sub = window_model(bm, values, window)
+    expressions = [(str(s), *sub.stage_expression(s)) for s in stages]
+    pairs = decision_pairs(bm, sub)
+    # the plan as it is, in the window's model: its value there, and a full hint
+    now = _solve_fixed(sub, {w: values[v] for w, v in pairs}, expressions, settings, stop)
+    unchanged = tuple(Fraction(0) for _ in stages)
+    if now.values is None:
+        return _WindowStep(None, unchanged, False, time.monotonic() - started,
+                           now.deterministic_seconds)
+    hint_all(sub.model, now.values)
+    run = run_stages(sub.model, expressions, settings, stop)
+    spent = now.deterministic_seconds + run.deterministic_seconds
+    if run.values is None:
+        return _WindowStep(None, unchanged, False, time.monotonic() - started, spent)
+    change = tuple(after - before for after, before in zip(
+        stage_values(sub, stages, run.values), stage_values(sub, stages, now.values),
+        strict=True))
+    updated = list(values)
+    for w, v in pairs:
+        updated[v] = run.values[w]
+    return _WindowStep(updated, change, run.status == "optimal", time.monotonic() - started,
+                       spent)
+
+
+def _complete(bm: BucketModel, values: list[int], buckets: dict[int, list[int]],
+              expressions: Sequence[StageExpression], stages: Sequence[Stage],
+              settings: SolverSettings, fallback: tuple[list[int], tuple[Fraction, ...]]
+              ) -> tuple[list[int], tuple[Fraction, ...]]:
+    """Every variable's value, and the stages' values, of the plan whose decisions are
+    ``values`` (windows change decisions only); ``fallback`` should CP-SAT not
+    complete it within :data:`FINAL_SECONDS` (it is complete at once: every decision
+    is fixed, and the rest follows from them)."""
+    fixed = {i: values[i] for indices in buckets.values() for i in indices}
+    run = _solve_fixed(bm, fixed, expressions, settings,
+                       Stop.make(time.monotonic() + FINAL_SECONDS), hint=values)
+    if run.values is None:
+        return fallback
+    return run.values, stage_values(bm, stages, run.values)
 
 
 def _solve_fixed(bm: BucketModel, fixed: dict[int, int],
