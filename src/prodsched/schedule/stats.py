@@ -357,6 +357,11 @@ class WindowSearchStats:
     first_plan
         The backward first plan's value (its last objective stage); ``None``
         when it broke a rule of the model and the search started without it.
+    mip
+        Where the model is all linear (changeovers independent of the sequence)
+        and the time limited, what the MIP (HiGHS) gave: ``proved`` (its plan is
+        the result), ``plan`` (a plan, the search's start when better than the
+        backward one), ``none`` (no plan in its time); ``None``: not tried.
     """
 
     windows: int = 0
@@ -366,6 +371,7 @@ class WindowSearchStats:
     seconds: float = 0.0
     proved_whole_horizon: bool = False
     first_plan: float | None = None
+    mip: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The section as kpis.json writes it."""

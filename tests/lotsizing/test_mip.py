@@ -1,0 +1,96 @@
+"""The all-linear lot-sizing model as a MIP: which models qualify, its bound is the
+optimum CP-SAT proves, and a plan it proves is the solve's result."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from prodsched.cpsat_runner import SolverSettings, run_stages
+from prodsched.formats.psp import read_psp
+from prodsched.formats.trigeiro import read_trigeiro
+from prodsched.lotsizing import windows
+from prodsched.lotsizing.mip import MipModel, all_linear
+from prodsched.lotsizing.solve import solve_lotsizing
+from prodsched.objective import parse_objective
+from prodsched.pipeline import SolveRequest
+from prodsched.stop import Stop
+from tests.conftest import assert_valid
+from tests.lotsizing.test_window_model import model_of
+from tests.lotsizing.test_windows import OBJECTIVE, one_worker, random_psp
+
+# 3 items, 6 periods of 100 time units; per item: time per unit, holding cost,
+# setup time, setup cost; then the demand, one line per period
+TINY = """3 6
+1
+100
+1 1 10 50
+1 2 5 80
+2 1 10 40
+0 0 0
+30 0 10
+0 40 0
+20 0 10
+0 30 20
+10 20 5
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.dat"
+    path.write_text(TINY)
+    return path
+
+
+def proved_by_cp_sat(bm, stages) -> list[float]:  # type: ignore[no-untyped-def]
+    run = run_stages(bm.model.clone(), stages, one_worker(20.0),
+                     Stop.make(deterministic_seconds=20.0))
+    assert run.status == "optimal"
+    return [s.objective for s in run.stages]
+
+
+def test_sequence_independent_setups_make_a_linear_model(tiny, tmp_path):
+    linear, _, _ = model_of(read_trigeiro(tiny), OBJECTIVE)
+    assert all_linear(linear.model)
+    path, _ = random_psp(tmp_path, 1, 12, 3, 8)  # changeovers between products: set-up states
+    flows, _, _ = model_of(read_psp(path), OBJECTIVE)
+    assert not all_linear(flows.model)
+
+
+@pytest.mark.parametrize("objective", [OBJECTIVE, "setup-cost>holding-cost"])
+def test_the_mip_bound_is_the_optimum_cp_sat_proves(tiny, objective):
+    bm, _, stages = model_of(read_trigeiro(tiny), objective)
+    optimum = proved_by_cp_sat(bm, stages)
+    values, bounds = MipModel(bm.model).minimise(stages, Stop.make(time.monotonic() + 30))
+    assert values is not None and bounds is not None
+    assert [b / scale for b, (_, _, scale) in zip(bounds, stages, strict=True)] == optimum
+
+
+def test_a_plan_the_mip_proves_is_the_result(tiny):
+    bm, parsed, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
+    optimum = proved_by_cp_sat(bm, stages)
+    run, stats = windows.search_plan(bm, parsed, SolverSettings(workers=1),
+                                     Stop.make(time.monotonic() + 30))
+    assert stats.mip == "proved" and stats.windows == 0
+    assert run.status == "optimal"
+    assert [(s.objective, s.bound) for s in run.stages] == [(v, v) for v in optimum]
+    assert windows.stage_values(bm, parsed, run.values) == tuple(optimum)
+
+
+def test_the_mip_is_not_tried_with_a_deterministic_budget(tiny):
+    """Repeatable runs: HiGHS counts wall time only."""
+    bm, parsed, _ = model_of(read_trigeiro(tiny), OBJECTIVE)
+    _, stats = windows.search_plan(bm, parsed, one_worker(5.0),
+                                   Stop.make(deterministic_seconds=5.0))
+    assert stats.mip is None
+
+
+def test_a_schedule_from_the_mip_plan_is_valid(tiny):
+    request = SolveRequest(objective=parse_objective(OBJECTIVE), time_limit=30,
+                           settings=SolverSettings(workers=1))
+    schedule = solve_lotsizing(read_trigeiro(tiny), request, bucket_length=100)
+    assert_valid(schedule)
+    assert schedule.info.windows is not None and schedule.info.windows.mip == "proved"
