@@ -181,3 +181,22 @@ def test_the_public_solve_reaches_the_lot_sizing_model(make_plant):
         prodsched.solve(plant, model="bucket")
     with pytest.raises(UsageError, match="job-shop model only"):
         prodsched.solve(plant, model="lotsizing", relax_deadlines=True)
+
+
+def test_a_product_entered_only_after_another_inside_a_bucket(make_plant):
+    """Both orders are due at the end of the first bucket, so both lots run there: A,
+    then B (changeover cost 1), is the optimum; B before A costs 100. B is entered
+    from A inside the bucket, never as a bucket's first lot, and the model's entry
+    cuts count that too (they once counted only a bucket's first lot, and the model
+    then had to run B first)."""
+    plant = load_plant(make_plant({
+        "orders.csv": "order_id,product,quantity,due\na,A,10,100\nb,B,10,100\n",
+        "products.csv": "product,family,mode\nA,A,batch\nB,B,batch\n",
+        "routings.csv": "product,step,machine,time_per_unit\nA,1,M,1\nB,1,M,1\n",
+        "setups.csv": "machine,from,to,time,cost\nM,A,B,1,1\nM,B,A,1,100\n",
+    }))
+    s = solve(plant, "weighted-tardiness>setup-cost", bucket=100, time_limit=20)
+    assert s.info.objective_values == pytest.approx([0.0, 1.0])
+    plan = list(csv.DictReader(io.StringIO(s.render()["plan.csv"])))
+    assert [(r["bucket"], r["product"], r["position"]) for r in plan] == [
+        ("0", "A", "1"), ("0", "B", "2")]

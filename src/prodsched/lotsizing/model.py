@@ -138,13 +138,12 @@ class BucketModel:
         self.backlog_terms: dict[bool, list[Term]] = {True: [], False: []}
         self.states: dict[tuple[str, int], dict[str, cp_model.IntVar | int]] = {}
         self.state_names: dict[str, list[str]] = {}
-        # (machine, product) → flows entering the product from another state
+        # (machine, product) → flows and arcs entering the product from another state
         self.entries: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
         self._add_lots()
         for machine in self._machines():
             self._add_machine(machine)
-        if self.whole:
-            self._add_entry_cuts()
+        self._add_entry_cuts()
         self._add_balances(criteria)
 
     @property
@@ -324,6 +323,8 @@ class BucketModel:
                     lit = m.new_bool_var(f"arc_{seq.machine}_{seq.bucket}_{k}_{j}")
                     arcs.append((node[k], node[j], lit))
                     seq.arcs.append((k, j, lit))
+                    if self._product(k) != self._product(j):
+                        self.entries[(seq.machine, self._product(j))].append(lit)
                     change = self.setups.between(seq.machine, self._product(k), self._product(j))
                     if change.time:
                         load.append(change.time * lit)
@@ -394,21 +395,35 @@ class BucketModel:
         return after
 
     def _add_entry_cuts(self) -> None:
-        """A product made only on one machine is entered there at least once.
+        """A product the modelled buckets must make, made only on one machine, is
+        entered there at least once: a bucket's first lot of it after another
+        state, or a lot of it after one of another product in a bucket.
 
-        Valid because its lots run only there; with the flow formulation this
-        makes the LP relaxation pay for reaching every product (unless the
-        machine starts set up for it).
+        Valid because its lots run only there (unless the machine enters the
+        buckets set up for it); with the flow formulation this makes the LP
+        relaxation pay for reaching every product. A window model makes what
+        the plan around it leaves to its buckets, so the same holds there.
         """
         machines_of: dict[str, set[str]] = defaultdict(set)
         for item in self.items:
             machines_of[item.product.name] |= {o.machine for o in item.options}
-        for (machine, product), flows in self.entries.items():
-            if machines_of[product] != {machine}:
+        to_make = {self.items[i].product.name for i, units in enumerate(self._units_to_make())
+                   if units > 0}
+        for (machine, product), entering in self.entries.items():
+            if machines_of[product] != {machine} or product not in to_make:
                 continue
-            if self.plant.machines[machine].initial_state == product:
+            start = (self.frame.start[machine] if self.frame is not None
+                     else self.plant.machines[machine].initial_state)
+            if start == product:
                 continue
-            self.model.add(sum(flows) >= 1)
+            self.model.add(sum(entering) >= 1)
+
+    def _units_to_make(self) -> list[int]:
+        """Per item, the units the modelled buckets must make."""
+        if self.frame is None:
+            return [item.demand for item in self.items]
+        end = self.frame.made_by_end or [item.demand for item in self.items]
+        return [e - b for e, b in zip(end, self.frame.made_before, strict=True)]
 
     # -- demand ---------------------------------------------------------------
     def _add_balances(self, criteria: set[Criterion]) -> None:
