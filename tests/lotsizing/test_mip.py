@@ -94,3 +94,11 @@ def test_a_schedule_from_the_mip_plan_is_valid(tiny):
     schedule = solve_lotsizing(read_trigeiro(tiny), request, bucket_length=100)
     assert_valid(schedule)
     assert schedule.info.windows is not None and schedule.info.windows.mip == "proved"
+
+
+def test_the_mip_writes_nothing_to_the_console(tiny, capfd):
+    """The CLI's output is its own: HiGHS prints neither its banner nor its log."""
+    bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
+    MipModel(bm.model).minimise(stages, Stop.make(time.monotonic() + 30))
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""

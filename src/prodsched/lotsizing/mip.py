@@ -55,6 +55,7 @@ class MipModel:
         solver = pywraplp.Solver.CreateSolver(solver_name)
         if solver is None:
             raise RuntimeError(f"the MIP solver {solver_name} is not available")
+        solver.SetSolverSpecificParametersAsString("output_flag=false")  # no banner, no log
         self.cp, self.solver = model, solver
         proto = model.proto
         self.bounds = [(v.domain[0], v.domain[1]) for v in proto.variables]
