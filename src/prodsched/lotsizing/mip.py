@@ -8,14 +8,17 @@ search (Trigeiro F3: HiGHS proves the optimum in 17 s; CP-SAT reaches it but
 does not prove it in 30 s). This module hands such a model, as it stands, to
 HiGHS through OR-Tools' linear solver:
 
-- a variable keeps its bounds and integrality;
+- a variable keeps its bounds; yes/no variables stay integer, the others
+  (quantities, stock) become continuous, so the MIP is a relaxation of the
+  model and its optima are bounds;
 - a linear constraint with enforcement literals holds through big-M terms
   computed from the variables' bounds (no constant is guessed);
 - the stages are minimised one after the other, each next stage under the
-  previous one's optimum.
+  previous one's optimum (rounded up: the model's stage values are integers).
 
-Its plan is checked back in the CP-SAT model (every variable fixed); a plan
-CP-SAT does not accept is dropped.
+CP-SAT then sizes the lots with the MIP's yes/no values fixed
+(:func:`prodsched.lotsizing.windows.search_plan`); a plan CP-SAT does not accept
+is dropped.
 """
 
 from __future__ import annotations
@@ -114,8 +117,8 @@ class MipModel:
         the MIP relaxes the quantities; ``None``: not proved)."""
         values: list[int] | None = None
         bounds: list[int] = []
+        scratch = self.cp.clone()  # reads each stage's coefficients from its objective
         for _, expression, _ in stages:
-            scratch = self.cp.clone()
             scratch.minimize(expression)
             objective = scratch.proto.objective
             goal = sum((a * self.vars[v] for v, a in zip(objective.vars, objective.coeffs,

@@ -279,7 +279,7 @@ class BucketModel:
         load: list[cp_model.LinearExprT] = []
         for k in seq.lots:
             lot = self.lots[k]
-            change = into[self._product(k)]
+            change = into[self.product_of(k)]
             load.append(lot.duration)
             if change.time:
                 load.append(change.time * lot.made)
@@ -323,9 +323,10 @@ class BucketModel:
                     lit = m.new_bool_var(f"arc_{seq.machine}_{seq.bucket}_{k}_{j}")
                     arcs.append((node[k], node[j], lit))
                     seq.arcs.append((k, j, lit))
-                    if self._product(k) != self._product(j):
-                        self.entries[(seq.machine, self._product(j))].append(lit)
-                    change = self.setups.between(seq.machine, self._product(k), self._product(j))
+                    before, after = self.product_of(k), self.product_of(j)
+                    if before != after:
+                        self.entries[(seq.machine, after)].append(lit)
+                    change = self.setups.between(seq.machine, before, after)
                     if change.time:
                         load.append(change.time * lit)
                         self.time_terms.append((Fraction(change.time), lit))
@@ -339,7 +340,8 @@ class BucketModel:
             m.add(sum(seq.first.values()) == seq.busy)
         return load
 
-    def _product(self, lot: int) -> str:
+    def product_of(self, lot: int) -> str:
+        """The product lot variable ``lot`` (an index in :attr:`lots`) makes."""
         return self.items[self.lots[lot].item].product.name
 
     def _state_flow(self, seq: BucketSequence, before: dict[str, cp_model.IntVar | int],
@@ -368,7 +370,7 @@ class BucketModel:
                     stays[state] = flow
                     continue
                 into[k].append(flow)
-                change = self.setups.between(seq.machine, state or None, self._product(k))
+                change = self.setups.between(seq.machine, state or None, self.product_of(k))
                 if change.time:
                     load.append(change.time * flow)
                     self.time_terms.append((Fraction(change.time), flow))
@@ -378,14 +380,14 @@ class BucketModel:
             m.add(sum(flows) == before[state])
         for k, first in seq.first.items():
             m.add(sum(into[k]) == first)
-            product = self._product(k)
+            product = self.product_of(k)
             self.entries[(seq.machine, product)].extend(
                 f for f, s in zip(into[k], [s for s in before if not (
                     isinstance(before[s], int) and before[s] == 0)], strict=True) if s != product)
         m.add(sum(stays.values()) == 1 - seq.busy)
         after: dict[str, cp_model.IntVar | int] = {}
         for state in names:
-            ends_here = [lit for k, lit in seq.last.items() if self._product(k) == state]
+            ends_here = [lit for k, lit in seq.last.items() if self.product_of(k) == state]
             parts = ends_here + ([stays[state]] if state in stays else [])
             if not parts:
                 continue

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from prodsched.lotsizing.grid import capacity
 from prodsched.lotsizing.model import NO_STATE, BucketModel, BucketSequence, Frame
 
@@ -51,8 +53,8 @@ def frame_of(bm: BucketModel, values: list[int], buckets: range) -> Frame:
         start[machine] = bm.plant.machines[machine].initial_state or NO_STATE
         for seq in seqs:
             if seq.bucket < buckets.start:
-                start[machine] = _end_state(bm, seq, values) or start[machine]
-            elif seq.bucket >= buckets.stop and (found := _first_product(bm, seq, values)):
+                start[machine] = _product_set(bm, seq.last, values) or start[machine]
+            elif seq.bucket >= buckets.stop and (found := _product_set(bm, seq.first, values)):
                 room = capacity(bm.plant, machine, bm.grid)[seq.bucket] - _load(bm, seq, values)
                 next_lot[machine] = (found, room)
                 break
@@ -60,19 +62,12 @@ def frame_of(bm: BucketModel, values: list[int], buckets: range) -> Frame:
     return Frame(buckets, start, before, last, next_lot, dict(bm.state_names))
 
 
-def _made(seq: BucketSequence, values: list[int]) -> list[int]:
-    return [k for k, lit in seq.first.items() if values[lit.index]]
-
-
-def _end_state(bm: BucketModel, seq: BucketSequence, values: list[int]) -> str | None:
-    """The product of the bucket's last lot (``None``: no lot, or an order-free bucket)."""
-    ends = [k for k, lit in seq.last.items() if values[lit.index]]
-    return bm.items[bm.lots[ends[0]].item].product.name if ends else None
-
-
-def _first_product(bm: BucketModel, seq: BucketSequence, values: list[int]) -> str | None:
-    first = _made(seq, values)
-    return bm.items[bm.lots[first[0]].item].product.name if first else None
+def _product_set(bm: BucketModel, lits: dict[int, cp_model.IntVar], values: list[int]
+                 ) -> str | None:
+    """The product of the lot whose literal is set among ``lits`` (a bucket's first or
+    last lots); ``None``: none is (an empty bucket, or a machine whose changeovers do
+    not depend on the sequence, which has no such literals)."""
+    return next((bm.product_of(k) for k, lit in lits.items() if values[lit.index]), None)
 
 
 def _load(bm: BucketModel, seq: BucketSequence, values: list[int]) -> int:
@@ -80,9 +75,7 @@ def _load(bm: BucketModel, seq: BucketSequence, values: list[int]) -> int:
     load = sum(values[bm.lots[k].duration.index] for k in seq.lots)
     for k, j, lit in seq.arcs:
         if values[lit.index]:
-            into = bm.items[bm.lots[j].item].product.name
-            load += int(bm.setups.between(seq.machine, bm.items[bm.lots[k].item].product.name,
-                                          into).time)
+            load += int(bm.setups.between(seq.machine, bm.product_of(k), bm.product_of(j)).time)
     return load
 
 
