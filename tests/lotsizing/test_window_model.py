@@ -78,6 +78,8 @@ def test_a_window_over_every_bucket_is_the_whole_model(psp):
     bm, _, stages = psp
     sub = window_model(bm, first_plan(bm, stages), range(bm.grid.count))
     assert sub.whole and sub.frame is not None and sub.frame.made_by_end is None
+    assert sub.deadline_cuts and not bm.deadline_cuts  # a window is solved to a proof
+    bm.add_deadline_cuts()
     assert len(sub.model.proto.variables) == len(bm.model.proto.variables)
     assert len(sub.model.proto.constraints) == len(bm.model.proto.constraints)
 

@@ -114,7 +114,8 @@ def test_a_window_over_every_bucket_proves_the_optimum(tmp_path, monkeypatch):
 
 
 def test_a_plan_from_windows_expands_to_a_valid_schedule(tmp_path, monkeypatch):
-    path, _ = random_psp(tmp_path, 0, 40, 5, 30)
+    # 60 buckets: the whole model proves a 40-bucket one itself (deadline cuts)
+    path, _ = random_psp(tmp_path, 0, 60, 6, 45)
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.02)
     monkeypatch.setattr(windows, "FROM_PLAN_WHOLE_SHARE", 0.02)
     request = SolveRequest(objective=parse_objective(OBJECTIVE), time_limit=60,
@@ -143,3 +144,11 @@ def test_on_the_clock_the_whole_model_hands_over_when_it_stalls(tmp_path, monkey
     assert run.status == "optimal" or stats.windows >= 1
     assert run.stages[-1].objective <= started[0]
     assert windows.stage_values(bm, objective.stages, run.values) == (run.stages[-1].objective,)
+
+
+@pytest.mark.parametrize("width", [2, 5, 25, 60])
+def test_each_pass_of_windows_moves_its_edges(width):
+    starts = [windows._pass_start(passes, width) for passes in range(1, 4)]
+    assert all(0 <= start < max(1, width // 2) for start in starts)
+    if width >= 4:  # a window of 2 or 3 buckets has nowhere else to start
+        assert starts[0] != 0 and starts[0] != starts[1]

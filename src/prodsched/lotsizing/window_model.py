@@ -33,8 +33,10 @@ from prodsched.lotsizing.model import NO_STATE, BucketModel, BucketSequence, Fra
 def window_model(bm: BucketModel, values: list[int], buckets: range) -> BucketModel:
     """The model of ``buckets`` with the plan ``values`` (the whole model's variable
     values; only decisions are read, see :func:`decision_pairs`) fixed around them."""
-    return BucketModel(bm.plant, bm.items, bm.grid, bm.setups, bm.criteria,
-                       frame_of(bm, values, buckets))
+    window = BucketModel(bm.plant, bm.items, bm.grid, bm.setups, bm.criteria,
+                         frame_of(bm, values, buckets))
+    window.add_deadline_cuts()  # a window is solved to a proof
+    return window
 
 
 def frame_of(bm: BucketModel, values: list[int], buckets: range) -> Frame:
