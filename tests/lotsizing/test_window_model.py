@@ -117,3 +117,70 @@ def test_decisions_outside_the_window_are_kept(plant):
     for b, indices in windows.decisions_by_bucket(bm).items():
         if b not in window:
             assert [step.values[i] for i in indices] == [values[i] for i in indices]
+
+
+@pytest.mark.parametrize("model", ["psp", "plant"])
+@pytest.mark.parametrize("layout", ["spread", "adjacent", "overlapping"])
+def test_windows_solved_side_by_side_add_up_to_a_plan_worth_their_changes(
+        request, model, layout):
+    """Windows re-planned from one plan are merged only while each kept window's
+    frame holds in the merged plan, so the merged plan is worth exactly the sum of
+    their changes; adjacent or overlapping windows touch each other's frame."""
+    bm, parsed, stages = request.getfixturevalue(model)
+    values = first_plan(bm, stages)
+    before = windows.stage_values(bm, parsed, values)
+    count = bm.grid.count
+    width = max(2, count // 5)
+    step = {"spread": None, "adjacent": width, "overlapping": width // 2}[layout]
+    if step is None:
+        lanes = windows.lane_windows(range(0, width), count, 3)
+        assert len(lanes) >= 2
+    else:
+        lanes = [range(k, k + width) for k in range(0, count - width + 1, step)]
+    steps = windows._window_steps(bm, values, lanes, parsed, one_worker(5.0),
+                                  Stop.make(deterministic_seconds=5.0))
+    merged = windows._merge(bm, values, steps)
+    assert merged is not None, "no window improved the first plan"
+    plan, change, kept = merged
+    assert 1 <= kept <= len(lanes)
+    completed, value = windows._complete(bm, plan, windows.decisions_by_bucket(bm),
+                                         stages, parsed, one_worker(5.0), ([], ()))
+    assert completed, "the whole model did not accept the merged plan"
+    assert value == tuple(b + c for b, c in zip(before, change, strict=True))
+
+
+@pytest.mark.parametrize(("start", "width", "count", "lanes"),
+                         [(0, 5, 40, 2), (30, 8, 40, 3), (0, 15, 40, 2), (3, 20, 40, 2),
+                          (0, 4, 10, 4)])
+def test_side_by_side_windows_neither_overlap_nor_touch(start, width, count, lanes):
+    found = windows.lane_windows(range(start, start + width), count, lanes)
+    assert found[0] == range(start, start + width)
+    assert 1 <= len(found) <= lanes
+    assert all(len(w) == width and w.start >= 0 and w.stop <= count for w in found)
+    for i, a in enumerate(found):
+        for b in found[i + 1:]:
+            assert a.stop < b.start or b.stop < a.start
+    if 2 * width + 1 <= count // lanes:  # room for every lane
+        assert len(found) == lanes
+
+
+def test_of_two_windows_that_move_each_others_frame_one_is_kept(tmp_path):
+    """Two improving windows side by side, where the second's plan changes what the
+    first ends into (found by trying seeds): only one is kept, and the merged plan
+    is worth exactly that one's change (both kept would not add up)."""
+    path, _ = random_psp(tmp_path, 6, 30, 4, 22)
+    bm, parsed, stages = model_of(read_psp(path), OBJECTIVE)
+    values = first_plan(bm, stages)
+    before = windows.stage_values(bm, parsed, values)
+    lanes = [range(k, k + 3) for k in range(0, bm.grid.count - 2, 3)]
+    steps = windows._window_steps(bm, values, lanes, parsed, one_worker(5.0),
+                                  Stop.make(deterministic_seconds=5.0))
+    zero = tuple(0 for _ in parsed)
+    improving = [s for s in steps if s.values is not None and s.change < zero]
+    merged = windows._merge(bm, values, steps)
+    assert merged is not None
+    plan, change, kept = merged
+    assert len(improving) == 2 and kept == 1
+    _, value = windows._complete(bm, plan, windows.decisions_by_bucket(bm), stages, parsed,
+                                 one_worker(5.0), ([], ()))
+    assert value == tuple(b + c for b, c in zip(before, change, strict=True))

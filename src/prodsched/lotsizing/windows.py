@@ -37,9 +37,11 @@ from those decisions.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -53,8 +55,8 @@ from prodsched.cpsat_runner import (
 )
 from prodsched.lotsizing.first_plan import backward_plan
 from prodsched.lotsizing.mip import MipModel, all_linear
-from prodsched.lotsizing.model import BucketModel
-from prodsched.lotsizing.window_model import decision_pairs, window_model
+from prodsched.lotsizing.model import BucketModel, Frame
+from prodsched.lotsizing.window_model import decision_pairs, frame_of, window_model
 from prodsched.objective import Stage
 from prodsched.schedule.stats import SolveStatus, StageResult, WindowSearchStats
 from prodsched.stop import Stop
@@ -181,6 +183,9 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
     # a window model holds only its buckets (presolve of the whole model was most of
     # a window's time); one presolve pass is enough for it
     window_settings = replace(settings, light_presolve=True)
+    # windows far apart are solved side by side, one worker each (see lane_windows)
+    lane_count = settings.workers or os.cpu_count() or 1
+    lane_settings = replace(window_settings, workers=1)
     begin, changed, fallback = 0, False, (values, best)
     windows_started = time.monotonic()
     passes = 0
@@ -191,22 +196,30 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
             break
         low = min(begin, count - width)
         window = range(low, low + width)
-        window_stop = stop.within(seconds).with_budget(
-            None if det_window is None or det_left is None else min(det_window, det_left))
-        step = _window_step(bm, values, window, stages, window_settings, window_stop)
+        lanes = lane_windows(window, count, lane_count)
+        lane_budget = None if det_window is None or det_left is None else min(
+            det_window, det_left / len(lanes))
+        window_stop = stop.within(seconds).with_budget(lane_budget)
+        steps = _window_steps(bm, values, lanes, stages,
+                              lane_settings if len(lanes) > 1 else window_settings,
+                              window_stop)
         if det_left is not None:
-            det_left -= step.deterministic_seconds
-        stats.windows += 1
-        stats.proved += step.proved
-        if step.values is not None and step.change < tuple(Fraction(0) for _ in step.change):
-            values, changed = step.values, True
-            best = tuple(b + d for b, d in zip(best, step.change, strict=True))
-            stats.improved += 1
+            det_left -= sum(s.deterministic_seconds for s in steps)
+        stats.windows += len(steps)
+        stats.proved += sum(s.proved for s in steps)
+        merged = _merge(bm, values, steps)
+        if merged is not None:
+            values, step_change, kept = merged
+            changed = True
+            best = tuple(b + d for b, d in zip(best, step_change, strict=True))
+            stats.improved += kept
             if progress is not None:
                 bound = whole.stages[-1].bound if whole.stages else None
                 progress(str(stages[-1]), time.monotonic() - started, float(best[-1]),
                          float(best[-1]) if bound is None else bound)
-        if step.proved and width == count:
+        all_proved = all(s.proved for s in steps)
+        slowest = max(s.seconds for s in steps)
+        if all_proved and width == count:
             stats.proved_whole_horizon = True  # the whole horizon at once, proved
             break
         if window.stop >= count:
@@ -214,9 +227,9 @@ def search_plan(bm: BucketModel, stages: Sequence[Stage], settings: SolverSettin
             begin = _pass_start(passes, width)
         else:
             begin = low + max(1, width // 2)
-        if step.proved and step.seconds < QUICK_SHARE * seconds:
+        if all_proved and slowest < QUICK_SHARE * seconds:
             width = min(count, math.ceil(width * GROW))
-        elif not step.proved:
+        elif not all_proved:
             width = max(MIN_WIDTH, math.floor(width / GROW))
     if changed:
         values, best = _complete(bm, values, buckets, expressions, stages, window_settings,
@@ -240,10 +253,76 @@ def _pass_start(passes: int, width: int) -> int:
     return (passes * max(1, width // 3)) % max(1, width // 2)
 
 
+def lane_windows(window: range, count: int, lanes: int) -> list[range]:
+    """Return ``window`` and up to ``lanes - 1`` more of its width, spread evenly
+    over the ``count`` buckets, no two overlapping or touching.
+
+    A window model is small, and CP-SAT's second worker on it gains little: on
+    PSP_200_1, 8 windows of 25 buckets took 30.5 s with one worker and 28.2 s with
+    two, but 16.1 s as two threads of one worker, each solving 4 of them. Windows
+    with buckets between them mostly do not touch each other's frame, so their
+    changes add up (:func:`_merge` keeps only those that do not).
+    """
+    found = [window]
+    width = len(window)
+    for lane in range(1, lanes):
+        low = min((window.start + lane * count // lanes) % count, count - width)
+        other = range(low, low + width)
+        if all(other.start > w.stop or w.start > other.stop for w in found):
+            found.append(other)
+    return found
+
+
+def _window_steps(bm: BucketModel, values: list[int], windows: list[range],
+                  stages: Sequence[Stage], settings: SolverSettings, stop: Stop
+                  ) -> list[_WindowStep]:
+    """Each window re-planned from the plan ``values``, side by side when more than
+    one (CP-SAT releases Python's lock while it solves)."""
+    if len(windows) == 1:
+        return [_window_step(bm, values, windows[0], stages, settings, stop)]
+    with ThreadPoolExecutor(max_workers=len(windows)) as pool:
+        return list(pool.map(
+            lambda window: _window_step(bm, values, window, stages, settings, stop),
+            windows))
+
+
+def _merge(bm: BucketModel, values: list[int], steps: list[_WindowStep]
+           ) -> tuple[list[int], tuple[Fraction, ...], int] | None:
+    """The plan ``values`` with the improving windows' decisions, the change in each
+    stage's value, and how many windows were kept (``None``: none improved).
+
+    Windows are taken in turn (the first is the sweep's own); one is kept only if
+    it shares no bucket with a kept window and every kept window's frame is still
+    the one it was solved in, so that each change holds in the plan that combines
+    them and the changes add up.
+    """
+    merged: tuple[list[int], tuple[Fraction, ...], int] | None = None
+    kept: list[tuple[range, Frame]] = []
+    for step in steps:
+        if step.values is None or step.change >= tuple(Fraction(0) for _ in step.change):
+            continue
+        window = step.window
+        if any(window.start < w.stop and w.start < window.stop for w, _ in kept):
+            continue  # both re-planned the buckets they share
+        plan = list(values) if merged is None else list(merged[0])
+        for i, value in enumerate(step.values):
+            if value != values[i]:
+                plan[i] = value
+        trial = [*kept, (window, frame_of(bm, values, window))]
+        if any(frame_of(bm, plan, w) != frame for w, frame in trial):
+            continue
+        kept = trial
+        change = step.change if merged is None else tuple(
+            a + b for a, b in zip(merged[1], step.change, strict=True))
+        merged = (plan, change, len(kept))
+    return merged
+
+
 @dataclass
 class _WindowStep:
     """One window re-planned."""
 
+    window: range
     values: list[int] | None  # the plan with the window's decisions changed (only decisions)
     change: tuple[Fraction, ...]  # per stage, what the plan's value changed by
     proved: bool  # the window's plan is optimal for the window
@@ -263,20 +342,20 @@ def _window_step(bm: BucketModel, values: list[int], window: range, stages: Sequ
     now = _solve_fixed(sub, {w: values[v] for w, v in pairs}, expressions, settings, stop)
     unchanged = tuple(Fraction(0) for _ in stages)
     if now.values is None:
-        return _WindowStep(None, unchanged, False, time.monotonic() - started,
+        return _WindowStep(window, None, unchanged, False, time.monotonic() - started,
                            now.deterministic_seconds)
     hint_all(sub.model, now.values)
     run = run_stages(sub.model, expressions, settings, stop)
     spent = now.deterministic_seconds + run.deterministic_seconds
     if run.values is None:
-        return _WindowStep(None, unchanged, False, time.monotonic() - started, spent)
+        return _WindowStep(window, None, unchanged, False, time.monotonic() - started, spent)
     change = tuple(after - before for after, before in zip(
         stage_values(sub, stages, run.values), stage_values(sub, stages, now.values),
         strict=True))
     updated = list(values)
     for w, v in pairs:
         updated[v] = run.values[w]
-    return _WindowStep(updated, change, run.status == "optimal", time.monotonic() - started,
+    return _WindowStep(window, updated, change, run.status == "optimal", time.monotonic() - started,
                        spent)
 
 
