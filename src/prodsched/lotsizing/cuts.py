@@ -16,17 +16,36 @@ before making it.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
-if TYPE_CHECKING:
-    from prodsched.lotsizing.model import BucketModel
+from prodsched.lotsizing.grid import BucketGrid
+from prodsched.lotsizing.items import Item
 
 Count = cp_model.IntVar | int  # a count that is a variable or known
 
 
-def _machines_of(bm: BucketModel) -> dict[str, set[str]]:
+class BucketModelView(Protocol):
+    """What the cuts read from :class:`prodsched.lotsizing.model.BucketModel` (the
+    model imports this module, so the cuts name only what they use)."""
+
+    model: cp_model.CpModel
+    items: list[Item]
+    grid: BucketGrid
+    buckets: range
+    states: dict[tuple[str, int], dict[str, Count]]
+    entries: dict[tuple[str, str], dict[int, list[cp_model.IntVar]]]
+    independent: set[str]
+
+    def start_state(self, machine: str) -> str: ...
+
+    def made_before(self, item: int, bucket: int) -> Count: ...
+
+    def units_to_make(self) -> list[int]: ...
+
+
+def _machines_of(bm: BucketModelView) -> dict[str, set[str]]:
     """Per product, the machines its items may run on."""
     machines: dict[str, set[str]] = defaultdict(set)
     for item in bm.items:
@@ -34,7 +53,7 @@ def _machines_of(bm: BucketModel) -> dict[str, set[str]]:
     return machines
 
 
-def add_entry_cuts(bm: BucketModel) -> None:
+def add_entry_cuts(bm: BucketModelView) -> None:
     """A product the modelled buckets must make, made only on one machine, is
     entered there at least once: a bucket's first lot of it after another
     state, or a lot of it after one of another product in a bucket.
@@ -54,7 +73,7 @@ def add_entry_cuts(bm: BucketModel) -> None:
         bm.model.add(sum(lit for lits in per_bucket.values() for lit in lits) >= 1)
 
 
-def add_deadline_cuts(bm: BucketModel) -> None:
+def add_deadline_cuts(bm: BucketModelView) -> None:
     """For each item under hard deadlines, each modelled bucket ``k`` and each
     later bucket ``u`` where a deadline falls::
 
@@ -94,14 +113,14 @@ def add_deadline_cuts(bm: BucketModel) -> None:
                              >= deadline[u])
 
 
-def _set_up_before(bm: BucketModel, machine: str, product: str, bucket: int) -> Count:
+def _set_up_before(bm: BucketModelView, machine: str, product: str, bucket: int) -> Count:
     """Whether the machine is set up for the product when the bucket starts."""
     if bucket == bm.buckets.start:
         return int(bm.start_state(machine) == product)
     return bm.states[(machine, bucket - 1)].get(product, 0)
 
 
-def _entries_so_far(bm: BucketModel, machines_of: dict[str, set[str]]
+def _entries_so_far(bm: BucketModelView, machines_of: dict[str, set[str]]
                     ) -> dict[tuple[str, str], dict[int, Count]]:
     """Per machine and product, the times it is entered from the first modelled
     bucket to the end of each bucket: one variable per bucket, so a cut reads a
