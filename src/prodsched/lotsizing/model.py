@@ -250,9 +250,9 @@ class BucketModel:
             if lot.machine == machine:
                 by_bucket[lot.bucket].append(k)
         caps = capacity(self.plant, machine, self.grid)
-        initial = self.plant.machines[machine].initial_state or NO_STATE
+        initial = self.start_state(machine)
         if self.frame is not None:
-            initial, state_names = self.frame.start[machine], self.frame.state_names[machine]
+            state_names = self.frame.state_names[machine]
         else:
             products = sorted({self.items[self.lots[k].item].product.name
                                for ks in by_bucket.values() for k in ks})

@@ -27,7 +27,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from prodsched.lotsizing.grid import capacity
-from prodsched.lotsizing.model import NO_STATE, BucketModel, BucketSequence, Frame
+from prodsched.lotsizing.model import BucketModel, BucketSequence, Frame
 
 
 def window_model(bm: BucketModel, values: list[int], buckets: range) -> BucketModel:
@@ -52,7 +52,7 @@ def frame_of(bm: BucketModel, values: list[int], buckets: range) -> Frame:
     start: dict[str, str] = {}
     next_lot: dict[str, tuple[str, int]] = {}
     for machine, seqs in by_machine.items():
-        start[machine] = bm.plant.machines[machine].initial_state or NO_STATE
+        start[machine] = bm.start_state(machine)
         for seq in seqs:
             if seq.bucket < buckets.start:
                 start[machine] = _product_set(bm, seq.last, values) or start[machine]
