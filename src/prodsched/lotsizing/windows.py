@@ -297,19 +297,19 @@ def _merge(bm: BucketModel, values: list[int], steps: list[_WindowStep]
     them and the changes add up.
     """
     merged: tuple[list[int], tuple[Fraction, ...], int] | None = None
-    kept: list[tuple[range, Frame]] = []
+    kept: list[Frame] = []
     for step in steps:
         if step.values is None or step.change >= tuple(Fraction(0) for _ in step.change):
             continue
-        window = step.window
-        if any(window.start < w.stop and w.start < window.stop for w, _ in kept):
+        window = step.frame.buckets
+        if any(window.start < f.buckets.stop and f.buckets.start < window.stop for f in kept):
             continue  # both re-planned the buckets they share
         plan = list(values) if merged is None else list(merged[0])
         for i, value in enumerate(step.values):
             if value != values[i]:
                 plan[i] = value
-        trial = [*kept, (window, frame_of(bm, values, window))]
-        if any(frame_of(bm, plan, w) != frame for w, frame in trial):
+        trial = [*kept, step.frame]
+        if any(frame_of(bm, plan, f.buckets) != f for f in trial):
             continue
         kept = trial
         change = step.change if merged is None else tuple(
@@ -322,7 +322,7 @@ def _merge(bm: BucketModel, values: list[int], steps: list[_WindowStep]
 class _WindowStep:
     """One window re-planned."""
 
-    window: range
+    frame: Frame  # what the plan fixed around the window (its buckets included)
     values: list[int] | None  # the plan with the window's decisions changed (only decisions)
     change: tuple[Fraction, ...]  # per stage, what the plan's value changed by
     proved: bool  # the window's plan is optimal for the window
@@ -336,26 +336,28 @@ def _window_step(bm: BucketModel, values: list[int], window: range, stages: Sequ
     with the plan whose decisions are ``values`` fixed around them."""
     started = time.monotonic()
     sub = window_model(bm, values, window)
+    frame = sub.frame
+    assert frame is not None  # a window model is built around its frame
     expressions = [(str(s), *sub.stage_expression(s)) for s in stages]
     pairs = decision_pairs(bm, sub)
     # the plan as it is, in the window's model: its value there, and a full hint
     now = _solve_fixed(sub, {w: values[v] for w, v in pairs}, expressions, settings, stop)
     unchanged = tuple(Fraction(0) for _ in stages)
     if now.values is None:
-        return _WindowStep(window, None, unchanged, False, time.monotonic() - started,
+        return _WindowStep(frame, None, unchanged, False, time.monotonic() - started,
                            now.deterministic_seconds)
     hint_all(sub.model, now.values)
     run = run_stages(sub.model, expressions, settings, stop)
     spent = now.deterministic_seconds + run.deterministic_seconds
     if run.values is None:
-        return _WindowStep(window, None, unchanged, False, time.monotonic() - started, spent)
+        return _WindowStep(frame, None, unchanged, False, time.monotonic() - started, spent)
     change = tuple(after - before for after, before in zip(
         stage_values(sub, stages, run.values), stage_values(sub, stages, now.values),
         strict=True))
     updated = list(values)
     for w, v in pairs:
         updated[v] = run.values[w]
-    return _WindowStep(window, updated, change, run.status == "optimal", time.monotonic() - started,
+    return _WindowStep(frame, updated, change, run.status == "optimal", time.monotonic() - started,
                        spent)
 
 
