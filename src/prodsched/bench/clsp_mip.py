@@ -29,12 +29,15 @@ class MipResult:
 
 
 def solve_clsp_mip(path: Path, time_limit: float = 60.0, solver_name: str = "HIGHS",
-                   threads: int = 1) -> MipResult:
-    """Solve a Trigeiro file's CLSP exactly (up to ``time_limit`` seconds)."""
+                   threads: int = 1, seed: int | None = None) -> MipResult:
+    """Solve a Trigeiro file's CLSP exactly (up to ``time_limit`` seconds); ``seed``:
+    HiGHS's random seed (``None``: its default)."""
     n, periods, capacity, data, demand = read_trigeiro_values(path)
     solver = pywraplp.Solver.CreateSolver(solver_name)
     if solver is None:
         raise RuntimeError(f"the MIP solver {solver_name} is not available")
+    if seed is not None:
+        solver.SetSolverSpecificParametersAsString(f"output_flag=false\nrandom_seed={seed}")
     solver.SetTimeLimit(int(time_limit * 1000))
     solver.SetNumThreads(threads)
     cap = float(capacity)

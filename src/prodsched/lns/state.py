@@ -63,7 +63,3 @@ class Indexed:
         at = chain.index(k)
         return (chain[at - 1] if at > 0 else None,
                 chain[at + 1] if at + 1 < len(chain) else None)
-
-    def is_last_step(self, k: int) -> bool:
-        """Whether ``k`` is its lot's last step."""
-        return self.by_lot[self.ops[k].lot.lot_id][-1] == k

@@ -124,15 +124,3 @@ def due_windows(starts: Sequence[float]) -> CutPolicy:
         return out
 
     return policy
-
-
-def lot_weight(plant: Plant, lot: Lot) -> float:
-    """Tardiness weight of a lot: the sum of its orders' weights."""
-    return float(sum(plant.order_by_id[o].weight for o in lot.order_ids))
-
-
-def lot_arrival(plant: Plant, lots: Sequence[Lot]) -> dict[str, int]:
-    """Position in orders.csv of each lot's first order (FIFO's notion of arrival)."""
-    position = {o.order_id: k for k, o in enumerate(plant.orders)}
-    return {lot.lot_id: min((position[o] for o in lot.order_ids), default=len(position))
-            for lot in lots}
