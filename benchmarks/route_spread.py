@@ -5,9 +5,8 @@ wall-clock limit one run of a route differs from the next by up to 20 % on
 these plants, so one run per route cannot tell a cliff from noise. Here each
 route is forced ``--runs`` times on the same plant, with solver seeds
 ``seed, seed + 1, …``, and so is the default solve; the default's median is
-compared with the better forced median. The default is the full model below
-the large-plant threshold (:func:`prodsched.budget.is_large`) and the
-large-plant route above it.
+compared with the better forced median. The route the default took is read
+from its solves (``info.model.kind``).
 
 Run:  python benchmarks/route_spread.py [--orders 50,100,200] [--runs 3]
           [--time-limit 60] [--workers 2] [--seed 1] [--label TEXT]
@@ -28,10 +27,7 @@ from route_ladder import OBJECTIVE, config, solve
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
-from prodsched.budget import ModelSize, is_large
 from prodsched.generate import write_plant
-from prodsched.lots.plan import plan_lots
-from prodsched.plant.setups import SetupTable
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -41,8 +37,6 @@ def run_size(orders: int, runs: int, time_limit: float, workers: int, seed: int
     """Both routes forced ``runs`` times on one plant: a summary row and every run."""
     with tempfile.TemporaryDirectory() as tmp:
         plant = load_plant(write_plant(config(orders, seed), Path(tmp) / f"plant{orders}"))
-        setups = SetupTable(plant)
-        above = is_large(ModelSize.of(plant, plan_lots(plant), setups))
         runs_out = []
         values: dict[str, list[float]] = {"default": [], "full": [], "large": []}
         for k in range(runs):
@@ -53,8 +47,10 @@ def run_size(orders: int, runs: int, time_limit: float, workers: int, seed: int
                 runs_out.append(result)
                 if result.get("objective") is not None:
                     values[route].append(float(result["objective"]))
-    row: dict[str, Any] = {"orders": orders,
-                           "default_route": "large" if above else "full"}
+    # the route the default took (the pipeline's choice, read from the solve)
+    taken = {str(r["route"]) for r in runs_out
+             if r["route_forced"] == "default" and r.get("route") is not None}
+    row: dict[str, Any] = {"orders": orders, "default_route": " / ".join(sorted(taken))}
     for route, got in values.items():
         row[f"{route}_median"] = statistics.median(got) if got else None
         row[f"{route}_min"] = min(got, default=None)
