@@ -91,6 +91,17 @@ def test_a_lazy_machine_waits_for_its_product_instead_of_changing_over(make_plan
     assert lazy[1] == eager[1] == 0
 
 
+def test_a_lazy_machine_with_nothing_due_still_does_all_its_work(make_plant):
+    # no due dates: a lazy rule's wait has no end, so the machine must not idle for ever
+    # (it did: only the first product's lots were placed)
+    files = dict(ALTERNATING)
+    files["orders.csv"] = "order_id,product,quantity\n" + "".join(
+        f"o{k},{'A' if k % 2 == 0 else 'B'},5\n" for k in range(12))
+    setups, tardiness = _setups(files, make_plant,
+                                QueueRule(urgency=30, lookahead=True, lazy=True))
+    assert setups == 1 and tardiness == 0   # every A, then every B
+
+
 def test_urgent_work_goes_first_even_with_a_changeover(make_plant):
     files = dict(ALTERNATING)
     # B, released after the first A has started, is due soon after: urgent; the

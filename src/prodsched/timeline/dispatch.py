@@ -244,7 +244,9 @@ class _Events(_Scheduler):
         wake = self.rule.wait(pick, found, at)
         if wake is not None:
             wait = min(wake, waiting[0][0] if waiting else INF)
-            if wait > now:
+            # a wait with no end (no due date, nothing arriving) would leave the
+            # machine idle for ever and its work undone: the pick runs now
+            if now < wait < INF:
                 self.schedule_event(machine, wait)
                 return
         touched = self.place(pick.lot) | {machine}
