@@ -64,7 +64,8 @@ def solve(plant: Plant, large: bool | None, time_limit: float, workers: int,
     model = schedule.info.model
     kind = model.kind if model is not None else "full"
     return {"status": schedule.status, "objective": float(schedule.info.objective or 0),
-            "route": "large" if kind == "lns" else "full",
+            "route": ("full, then large" if "handed_over" in schedule.info.details
+                      else "large" if kind == "lns" else "full"),
             "seconds": round(time.monotonic() - started, 1), "note": ""}
 
 

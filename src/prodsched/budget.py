@@ -74,11 +74,19 @@ DETERMINISTIC_SEARCH_SHARE = 0.5
 # tardiness + setup + holding cost) and two other generated plants (6 % and 10
 # times lower weighted tardiness, 20 s). Below this the full model still wins
 # some plants outright (zero tardiness where the large route found 1,236) and
-# proves small optima. A sequential portfolio in between (full model for 40 %,
-# then the large route from its schedule) was tried and was worse than the
-# large route alone on one of two plants (4,223 against 3,421).
+# proves small optima, so below it the full model starts and hands over
+# (HANDOVER_SHARE).
 LARGE_OPERATIONS = 160
 LARGE_COVERS = 100_000
+# Below that threshold the full model gets this share of the limit; unless it
+# proves its schedule optimal, the large-plant route gets the rest, started from
+# that schedule (:func:`prodsched.pipeline.hands_over`): CP-SAT proves small optima at once, but on
+# a model it cannot prove its search stalls where the route's windows go on
+# improving (benchmarks/results/route_spread*.md, docs/large-plants.md). A 40 %
+# share was worse than the route alone on one of two plants (4,223 against 3,421).
+HANDOVER_SHARE = 0.15
+# The hand-over needs at least this many seconds for the full model.
+HANDOVER_MIN_SECONDS = 1.5
 
 
 def repeatable_by_default(workers: int) -> bool:

@@ -90,6 +90,8 @@ class SolveInfo:
         own, as JSON values: ``source``, ``left_shifted``, ``modes``,
         ``relaxed_deadlines`` (full model); ``first_schedule_seconds``,
         ``provisional``, ``rejected``, ``rejected_final`` (large-plant route);
+        ``handed_over`` (the full model's share before the large-plant route
+        took over: its seconds, objective values, status and source);
         ``plan_lots``, ``objective_note`` (lot sizing); ``strategy``,
         ``lots_from``, ``phases`` (strategies).
     """
