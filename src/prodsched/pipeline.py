@@ -9,13 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from prodsched.budget import (
     BUILD_SHARE,
     DETERMINISTIC_PER_SECOND,
     DETERMINISTIC_SEARCH_SHARE,
-    HANDOVER_MIN_SECONDS,
-    HANDOVER_SHARE,
     MIN_SEARCH,
     WARM_SHARE,
     Budget,
@@ -41,6 +40,7 @@ from prodsched.errors import (
     UsageError,
 )
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
+from prodsched.handover import large_from, stall_for
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
@@ -60,7 +60,7 @@ from prodsched.objective import (
     Objective,
     parse_objective,
 )
-from prodsched.plant.model import Mode, Plant
+from prodsched.plant.model import Plant
 from prodsched.plant.previous import parse_moment
 from prodsched.plant.setups import SetupTable
 from prodsched.replan import PreviousLike, attach_previous, best_valid, kept_orders
@@ -242,8 +242,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                             request)
         except StartBreaksRules:  # no dispatch schedule to start from: the full model
             pass
-    if request.large is None and hands_over(request, plant):
-        return _full_then_large(plant, request, t0, repeatable, monitor, setups)
+    stall = stall_for(request, plant, t0, repeatable)  # may hand over to the route
     monitor.phase("warm start")
     kept: list[tuple[str, list[PlacedOp]]] = []
     if plant.previous is not None or plan.pinned:  # the previous plan's order, after fixed work
@@ -328,103 +327,43 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         info.interrupted = True
         return fallback("interrupted before CP-SAT started")
     monitor.phase("search")
+    run_stop = request.stopping(budget.end - reserve, det)
+    progress = request.progress
+    if stall is not None:
+        run_stop, progress = replace(run_stop, requested=stall), stall.seen(progress)
+        stall.started(fallback=usable)
     try:
-        run = run_stages(jm.model, stages, settings,
-                         request.stopping(budget.end - reserve, det), at_zero=at_zero,
-                         progress=request.progress)
+        run = run_stages(jm.model, stages, settings, run_stop, at_zero=at_zero,
+                         progress=progress)
     except ModelRejectedError as err:
         raise _too_large(plant, err) from None
     monitor.phase("finish")
     info.stages = list(run.stages)
     budget.note(wall_limit_hit=any(s.limit is StageLimit.WALL for s in run.stages))
-    if run.interrupted or stop():
+    stalled = stall is not None and stall.fired and not stop()
+    if (run.interrupted and not stalled) or stop():
         info.interrupted = True
     if run.values is None and run.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(_explain(plant, plan, setups, request, budget))
+
+    def report(schedule: Schedule) -> dict[str, Any]:
+        return mode_report(plan, schedule, dispatch_evidence(warm), request.objective)
+
     if run.values is None:
         reason = "interrupted before CP-SAT found a schedule" if info.interrupted \
             else "CP-SAT found no schedule in time"
-        return fallback(reason)
-    lots, ops = decode(jm, run.value)
-    info.budget = budget.notes
-    schedule = _finish(plant, lots, ops, run.status, request.objective, run, info, t0, setups)
-    info.details["modes"] = mode_report(plan, schedule, dispatch_evidence(warm), request.objective)
+        if stalled and usable:
+            reason = "CP-SAT found no schedule before it stalled"
+        schedule = fallback(reason)
+    else:
+        lots, ops = decode(jm, run.value)
+        info.budget = budget.notes
+        schedule = _finish(plant, lots, ops, run.status, request.objective, run, info, t0,
+                           setups)
+        info.details["modes"] = report(schedule)
+    if stalled:
+        schedule = large_from(schedule, plant, request, budget, monitor, setups, report)
     return _relaxed(original, schedule, request)
-
-
-def hands_over(request: SolveRequest, plant: Plant) -> bool:
-    """Whether a plant below the large-plant threshold gets the full model for
-    :data:`~prodsched.budget.HANDOVER_SHARE` of the limit only, then (unless it proved its
-    schedule optimal) the large-plant route from its schedule.
-
-    Not when the request ties the solve to one model: extensions, a given lot
-    plan or warm starts (the benchmark formats), a previous plan, relaxed
-    deadlines or a deterministic budget of its own; nor when the share is too
-    short for CP-SAT (:data:`~prodsched.budget.HANDOVER_MIN_SECONDS`).
-    """
-    return not (request.extensions or request.lot_plan is not None or request.warm_starts
-                or plant.previous is not None or request.relax_deadlines
-                or request.settings.deterministic_seconds is not None
-                or HANDOVER_SHARE * request.time_limit < HANDOVER_MIN_SECONDS)
-
-
-def _full_then_large(plant: Plant, request: SolveRequest, t0: float, repeatable: bool,
-                     monitor: SolveMonitor, setups: SetupTable) -> Schedule:
-    """The full model for :data:`~prodsched.budget.HANDOVER_SHARE` of the limit;
-    unless it proved its schedule optimal, the large-plant route for the rest,
-    started from that schedule (see :func:`hands_over`)."""
-    from prodsched.lns.route import StartBreaksRules, solve_large
-
-    whole = request.time_limit
-    try:
-        first = solve_request(plant, replace(request, time_limit=HANDOVER_SHARE * whole,
-                                             started_at=t0, large=False))
-    except NoScheduleError:  # none in its share: the full model has the whole limit
-        return solve_request(plant, replace(request, started_at=t0, large=False))
-    stop = request.stop or (lambda: False)
-    info = first.info
-    # proved optimal (for the model, when its lot plan restricts it): kept, at once
-    stages = info.stages or []
-    proved = bool(stages) and all(s.status is SolveStatus.OPTIMAL for s in stages)
-    if proved or info.status is SolveStatus.OPTIMAL or info.interrupted or stop():
-        if info.budget is not None:  # the notes of the limit asked for
-            info.budget = info.budget.updated(time_limit=whole)
-        return first
-    # the modes the full model made each product in (its choices for auto products)
-    made: dict[str, set[Mode]] = {}
-    for lot in first.lots:
-        made.setdefault(lot.product, set()).add(lot.mode)
-    modes = {**(request.modes or {}),
-             **{p: next(iter(m)) for p, m in made.items() if len(m) == 1}}
-    now = time.monotonic()
-    left = t0 + whole - now
-    # repeatable runs size the rest from the limit, not from the clock
-    rest = (1 - HANDOVER_SHARE) * whole if repeatable else left
-    try:
-        schedule = solve_large(
-            plant, replace(request, time_limit=rest, started_at=now, large=True, modes=modes,
-                           warm_starts=[("full model", list(first.ops))]),
-            Budget(now, min(rest, left), repeatable), monitor, setups)
-    except (StartBreaksRules, NoScheduleError):
-        return first
-    found = schedule.info  # timed from the hand-over: the whole solve's clock instead
-    found.solve_seconds = time.monotonic() - t0
-    if found.budget is not None:
-        found.budget = found.budget.updated(
-            time_limit=whole, warm_start_seconds=round(
-                now - t0 + found.budget.warm_start_seconds, 3))
-    if stages:
-        found.stages = stages
-    report = info.details.get("modes", {})
-    found.details["modes"] = mode_report(
-        plan_lots(plant, request.modes, extra_slots=request.extra_slots), schedule,
-        report.get("auto", {}).get("dispatch_estimate_by_mode", {}), request.objective)
-    found.details["handed_over"] = {
-        "full_model_seconds": round(now - t0, 3),
-        "full_model_objective_values": info.objective_values,
-        "full_model_status": str(info.status),
-        "full_model_source": info.details.get("source", "CP-SAT")}
-    return _relaxed(plant, schedule, request)
 
 
 def _relaxed(original: Plant, schedule: Schedule, request: SolveRequest) -> Schedule:
