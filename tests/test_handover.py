@@ -4,7 +4,6 @@ unless it proved its schedule optimal, the large-plant route from that schedule.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from prodsched.budget import HANDOVER_SHARE, ModelSize, is_large
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.generate import GeneratorConfig
-from prodsched.handover import Stall, hands_over, stall_for
+from prodsched.handover import Handover, handover_for, hands_over
 from prodsched.lots.plan import plan_lots
 from prodsched.objective import parse_objective
 from prodsched.pipeline import SolveRequest, solve_request
@@ -54,7 +53,7 @@ class Phases:
         pass
 
 
-def test_a_mid_size_plant_goes_on_in_the_large_route_once_the_full_model_stalls(plants):
+def test_a_mid_size_plant_goes_on_in_the_large_route_from_the_full_models_schedule(plants):
     plant = plants["mid"]
     size = ModelSize.of(plant, plan_lots(plant, None), SetupTable(plant))
     assert not is_large(size)
@@ -90,32 +89,32 @@ def test_requests_tied_to_one_model_do_not_hand_over(plants):
     plant = plants["mid"]
     request = _request(60)
     assert hands_over(request, plant)
-    assert stall_for(request, plant, 0.0, repeatable=False) is not None
+    assert handover_for(request, plant, repeatable=False) is not None
     tied = [replace(request, warm_starts=[("heuristic", [])]),
             replace(request, relax_deadlines=True),
             replace(request, settings=SolverSettings(workers=1, deterministic_seconds=1.0)),
             replace(request, time_limit=5)]  # a share too short for CP-SAT
     assert not any(hands_over(r, plant) for r in tied)
-    assert stall_for(replace(request, large=False), plant, 0.0, repeatable=False) is None
+    assert handover_for(replace(request, large=False), plant, repeatable=False) is None
     # a repeatable run may not let the clock decide
-    assert stall_for(request, plant, 0.0, repeatable=True) is None
+    assert handover_for(request, plant, repeatable=True) is None
     forced = solve_request(plant, replace(request, time_limit=3, large=False))
     assert_valid(forced)
     assert "handed_over" not in forced.info.details
 
 
-def test_the_stall_waits_for_its_share_and_for_a_schedule_to_fall_back_on():
-    now = time.monotonic()
-    early = Stall(lambda: False, earliest=now + 100, after=0.0)
-    early.started(fallback=True)
-    assert not early() and not early.fired
-    stalled = Stall(lambda: False, earliest=now, after=0.0)
-    stalled.started(fallback=False)
-    assert not stalled()  # no schedule yet: go on until the first solution
-    stalled.seen(None)("stage", 1.0, 5.0, 0.0)
-    assert stalled() and stalled.fired
-    asked = Stall(lambda: True, earliest=now + 100, after=100.0)
-    assert asked() and not asked.fired  # a stop asked for is not a stall
+def test_the_hand_over_waits_for_its_share_and_for_a_schedule_to_fall_back_on():
+    waiting = Handover(lambda: False, seconds=100.0)
+    waiting.started(fallback=True)
+    assert not waiting() and not waiting.fired  # its share has not passed
+    due = Handover(lambda: False, seconds=0.0)
+    due.started(fallback=False)
+    assert not due()  # no schedule yet: go on until the first solution
+    due.seen(None)("stage", 1.0, 5.0, 0.0)
+    assert due() and due.fired
+    asked = Handover(lambda: True, seconds=100.0)
+    asked.started(fallback=True)
+    assert asked() and not asked.fired  # a stop asked for is no hand-over
 
 
 @pytest.mark.parametrize("part", [1, 2], ids=["in-the-full-model", "in-the-route"])

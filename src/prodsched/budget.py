@@ -74,20 +74,20 @@ DETERMINISTIC_SEARCH_SHARE = 0.5
 # tardiness + setup + holding cost) and two other generated plants (6 % and 10
 # times lower weighted tardiness, 20 s). Below this the full model still wins
 # some plants outright (zero tardiness where the large route found 1,236) and
-# proves small optima, so below it the full model starts and hands over when
-# it stalls (HANDOVER_SHARE).
+# proves small optima, so below it the full model starts and hands over
+# (HANDOVER_SHARE).
 LARGE_OPERATIONS = 160
 LARGE_COVERS = 100_000
-# Below that threshold the full model hands over to the large-plant route when
-# it stalls (prodsched.handover): after at least HANDOVER_SHARE of the limit,
-# once no better solution came for STALL_SHARE of it. CP-SAT proves small optima
-# at once and often improves to the end, but on some models its search stalls
-# while the route's windows go on improving (benchmarks/results/route_spread*.md,
-# docs/large-plants.md). A fixed 40 % share was worse than the route alone on
-# one of two plants (4,223 against 3,421); a fixed 15 % share lost the bundled
-# bakery's weighted tardiness (140 against the full model's 124).
+# Below that threshold the full model's search gets this share of the limit;
+# unless it proves its schedule optimal, the large-plant route gets the rest,
+# started from that schedule (prodsched.handover). CP-SAT proves small optima at
+# once, but on models it cannot prove it improves more slowly than the route's
+# windows (benchmarks/results/route_spread*.md, docs/large-plants.md). A 40 %
+# share was worse than the route alone on one of two plants (4,223 against
+# 3,421); handing over only on a stall (nothing better for 15 % of the limit)
+# kept the slow full model on the small ladder plants (20 s: 2,573 against 2,133
+# at 20 orders, 2,838 against 2,358 at 30).
 HANDOVER_SHARE = 0.15
-STALL_SHARE = 0.15
 # The hand-over needs at least this many seconds for the full model.
 HANDOVER_MIN_SECONDS = 1.5
 

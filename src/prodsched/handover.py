@@ -1,29 +1,28 @@
-"""Below the large-plant threshold: the full model, and the large-plant route once it stalls.
+"""Below the large-plant threshold: the full model first, then the large-plant route.
 
-CP-SAT proves the optima of small plants at once and often goes on improving
-a schedule it cannot prove, but on some models its search stalls while the
-large-plant route's windows (:mod:`prodsched.lns.route`) would go on
-improving. So on a plant below the threshold (:func:`~prodsched.budget.is_large`)
-the full model's search ends early when it stalls: after at least
-:data:`~prodsched.budget.HANDOVER_SHARE` of the limit, once no better solution
-came for :data:`~prodsched.budget.STALL_SHARE` of it (:class:`Stall`). The
-large-plant route then gets the rest of the limit (:func:`large_from`),
-started from the best of its own dispatch schedules and the full model's
-schedule, with each product made in the mode the full model made it in (its
-choices for ``auto`` products), so it returns nothing worse than the full
-model had. kpis.json then says ``handed_over`` and keeps the full model's
-``stages``. A full model that proves its schedule optimal or improves to the
-end keeps the solve, as before.
+CP-SAT proves the optima of small plants at once, but on a model it cannot
+prove its search often improves more slowly than the large-plant route's
+windows (:mod:`prodsched.lns.route`) would. So on a plant below the threshold
+(:func:`~prodsched.budget.is_large`) the full model's search runs for
+:data:`~prodsched.budget.HANDOVER_SHARE` of the limit (:class:`Handover`). A
+schedule it proves optimal (every stage, for its lot plan) is returned at
+once. Otherwise the large-plant route gets the rest of the limit
+(:func:`large_from`), started from the best of its own dispatch schedules and
+the full model's schedule, with each product made in the mode the full model
+made it in (its choices for ``auto`` products), so it returns nothing worse
+than the full model had. kpis.json then says ``handed_over`` and keeps the
+full model's ``stages``.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from prodsched.budget import HANDOVER_MIN_SECONDS, HANDOVER_SHARE, STALL_SHARE, Budget
+from prodsched.budget import HANDOVER_MIN_SECONDS, HANDOVER_SHARE, Budget
 from prodsched.cpsat_runner import ProgressHook
 from prodsched.errors import NoScheduleError
 from prodsched.plant.model import Mode, Plant
@@ -33,8 +32,8 @@ from prodsched.schedule.schedule import Schedule
 
 
 def hands_over(request: SolveRequest, plant: Plant) -> bool:
-    """Whether the full model may hand over to the large-plant route when it
-    stalls (see the module).
+    """Whether the full model may hand over to the large-plant route (see the
+    module).
 
     Not when the request ties the solve to one model: extensions, a given lot
     plan or warm starts (the benchmark formats), a previous plan, relaxed
@@ -47,27 +46,26 @@ def hands_over(request: SolveRequest, plant: Plant) -> bool:
                 or HANDOVER_SHARE * request.time_limit < HANDOVER_MIN_SECONDS)
 
 
-class Stall:
-    """Polled as the full model's stop request: true once stopping is asked for, or
-    once the search has found nothing better for ``after`` seconds (counted from
-    the search's start until its first solution), but not before ``earliest``,
-    and not before a first solution when the search has no valid schedule to
-    fall back on (:meth:`started`).
+class Handover:
+    """Polled as the full model's stop request: true once stopping is asked for,
+    or once the search has run ``seconds`` with a schedule in hand (a solution,
+    or a valid dispatch schedule before the search: :meth:`started`); without
+    one it goes on until its first solution.
 
-    :attr:`fired` says that the search ended because it stalled.
+    :attr:`fired` says that the search ended to hand over.
     """
 
-    def __init__(self, stop: Callable[[], bool], earliest: float, after: float):
-        self.stop, self.earliest, self.after = stop, earliest, after
-        self.last = time.monotonic()
+    def __init__(self, stop: Callable[[], bool], seconds: float):
+        self.stop, self.seconds = stop, seconds
+        self.end = math.inf
         self.fired = False
         self.found = False  # a solution, or a valid schedule before the search
 
     def seen(self, progress: ProgressHook | None) -> ProgressHook:
-        """``progress``, noting when each better solution came."""
+        """``progress``, noting that the search has a solution."""
 
         def hook(stage: str, seconds: float, objective: float, bound: float) -> None:
-            self.last, self.found = time.monotonic(), True
+            self.found = True
             if progress is not None:
                 progress(stage, seconds, objective, bound)
 
@@ -75,35 +73,32 @@ class Stall:
 
     def started(self, fallback: bool) -> None:
         """The search starts now; ``fallback``: with a valid schedule to fall back on."""
-        self.last, self.found = time.monotonic(), fallback
+        self.end, self.found = time.monotonic() + self.seconds, fallback
 
     def __call__(self) -> bool:
         if self.stop():
             return True
-        now = time.monotonic()
-        if self.found and now >= self.earliest and now - self.last >= self.after:
+        if self.found and time.monotonic() >= self.end:
             self.fired = True
         return self.fired
 
 
-def stall_for(request: SolveRequest, plant: Plant, t0: float, repeatable: bool) -> Stall | None:
-    """The full model's :class:`Stall` when the solve may hand over (see the
+def handover_for(request: SolveRequest, plant: Plant, repeatable: bool) -> Handover | None:
+    """The full model's :class:`Handover` when the solve may hand over (see the
     module); ``None`` when it may not: :func:`hands_over` says no, the route is
     forced, or the run must repeat (one worker: the clock may not decide)."""
     if request.large is not None or repeatable or not hands_over(request, plant):
         return None
-    limit = request.time_limit
-    return Stall(request.stop or (lambda: False), t0 + HANDOVER_SHARE * limit,
-                 STALL_SHARE * limit)
+    return Handover(request.stop or (lambda: False), HANDOVER_SHARE * request.time_limit)
 
 
 def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Budget,
                monitor: SolveMonitor, setups: SetupTable,
                report: Callable[[Schedule], dict[str, Any]]) -> Schedule:
     """The large-plant route for the rest of ``budget``, started from the best of
-    its own dispatch schedules and ``first`` (the full model's schedule, when it
-    stalled), each product made in the mode ``first`` made it in; ``first`` when
-    the route cannot start. ``report`` gives kpis.json's ``modes`` of a schedule."""
+    its own dispatch schedules and ``first`` (the full model's schedule), each
+    product made in the mode ``first`` made it in; ``first`` when the route
+    cannot start. ``report`` gives kpis.json's ``modes`` of a schedule."""
     from prodsched.lns.route import StartBreaksRules, solve_large
 
     info = first.info

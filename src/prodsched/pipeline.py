@@ -40,7 +40,7 @@ from prodsched.errors import (
     UsageError,
 )
 from prodsched.feasibility import explain, missed_deadlines, preflight, relax_deadlines
-from prodsched.handover import large_from, stall_for
+from prodsched.handover import handover_for, large_from
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
@@ -242,7 +242,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                             request)
         except StartBreaksRules:  # no dispatch schedule to start from: the full model
             pass
-    stall = stall_for(request, plant, t0, repeatable)  # may hand over to the route
+    handover = handover_for(request, plant, repeatable)  # may go on in the large route
     monitor.phase("warm start")
     kept: list[tuple[str, list[PlacedOp]]] = []
     if plant.previous is not None or plan.pinned:  # the previous plan's order, after fixed work
@@ -329,9 +329,9 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     monitor.phase("search")
     run_stop = request.stopping(budget.end - reserve, det)
     progress = request.progress
-    if stall is not None:
-        run_stop, progress = replace(run_stop, requested=stall), stall.seen(progress)
-        stall.started(fallback=usable)
+    if handover is not None:
+        run_stop, progress = replace(run_stop, requested=handover), handover.seen(progress)
+        handover.started(fallback=usable)
     try:
         run = run_stages(jm.model, stages, settings, run_stop, at_zero=at_zero,
                          progress=progress)
@@ -340,8 +340,9 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     monitor.phase("finish")
     info.stages = list(run.stages)
     budget.note(wall_limit_hit=any(s.limit is StageLimit.WALL for s in run.stages))
-    stalled = stall is not None and stall.fired and not stop()
-    if (run.interrupted and not stalled) or stop():
+    handing = (handover is not None and handover.fired and not stop()
+               and run.status is not SolveStatus.OPTIMAL)
+    if (run.interrupted and not handing) or stop():
         info.interrupted = True
     if run.values is None and run.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(_explain(plant, plan, setups, request, budget))
@@ -352,8 +353,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     if run.values is None:
         reason = "interrupted before CP-SAT found a schedule" if info.interrupted \
             else "CP-SAT found no schedule in time"
-        if stalled and usable:
-            reason = "CP-SAT found no schedule before it stalled"
+        if handing:
+            reason = "CP-SAT found no schedule in its share"
         schedule = fallback(reason)
     else:
         lots, ops = decode(jm, run.value)
@@ -361,7 +362,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         schedule = _finish(plant, lots, ops, run.status, request.objective, run, info, t0,
                            setups)
         info.details["modes"] = report(schedule)
-    if stalled:
+    if handing:
         schedule = large_from(schedule, plant, request, budget, monitor, setups, report)
     return _relaxed(original, schedule, request)
 
