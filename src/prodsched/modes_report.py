@@ -23,16 +23,9 @@ from prodsched.plant.model import Mode
 from prodsched.schedule.schedule import Schedule
 
 
-def dispatch_evidence(warm: Warmstart) -> dict[str, list[float]]:
-    """The objective values the dispatch rules reached with every auto product made
-    in lots one-off, in batches or in mass lots (empty: no such evidence)."""
-    return {mode: [float(v) for v in c.values] for mode, c in warm.evidence.items()}
-
-
-def mode_report(plan: LotPlan, schedule: Schedule, evidence: dict[str, list[float]],
+def mode_report(plan: LotPlan, schedule: Schedule, warm: Warmstart,
                 objective: Objective) -> dict[str, Any]:
-    """Modes used per product and, for auto products, the decision and why
-    (``evidence``: :func:`dispatch_evidence`)."""
+    """Modes used per product and, for auto products, the decision and why."""
     lots: dict[str, list[int]] = defaultdict(list)
     used: dict[str, str] = {}
     for lot in schedule.lots:
@@ -60,8 +53,9 @@ def mode_report(plan: LotPlan, schedule: Schedule, evidence: dict[str, list[floa
             "optimized": [float(v) for v in objective.values(schedule.kpis)],
             "why": {p: products[p]["auto"]["why"] for p in auto},
         }
-        if evidence:
-            out["auto"]["dispatch_estimate_by_mode"] = evidence
+        if warm.evidence:
+            out["auto"]["dispatch_estimate_by_mode"] = {
+                mode: [float(v) for v in c.values] for mode, c in warm.evidence.items()}
             out["auto"]["evidence"] = (
                 "objective values (lower is better) the dispatch rules reached with every "
                 "auto product made in lots one-off, in batches or in mass lots")

@@ -52,7 +52,7 @@ from prodsched.lots.previous import plan_with_previous
 from prodsched.lots.realize import realizations
 from prodsched.lots.restrictions import plan_restrictions
 from prodsched.lotsizing.solve import solve_lotsizing
-from prodsched.modes_report import dispatch_evidence, mode_report
+from prodsched.modes_report import mode_report
 from prodsched.objective import (
     DEFAULT_OBJECTIVE,
     REPLAN_OBJECTIVE,
@@ -282,8 +282,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         found.details["source"] = f"dispatch ({reason})"
         schedule = _finish(plant, warm.best.lots, warm.best.ops, SolveStatus.FEASIBLE,
                            request.objective, RunResult(), found, t0, setups)
-        found.details["modes"] = mode_report(plan, schedule, dispatch_evidence(warm),
-                                             request.objective)
+        found.details["modes"] = mode_report(plan, schedule, warm, request.objective)
         return _relaxed(original, schedule, request)
 
     def on_interrupt() -> Schedule:  # from another thread: details of its own
@@ -348,7 +347,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         raise InfeasibleError(_explain(plant, plan, setups, request, budget))
 
     def report(schedule: Schedule) -> dict[str, Any]:
-        return mode_report(plan, schedule, dispatch_evidence(warm), request.objective)
+        return mode_report(plan, schedule, warm, request.objective)
 
     if run.values is None:
         reason = "interrupted before CP-SAT found a schedule" if info.interrupted \
