@@ -59,7 +59,8 @@ class SolveRequest:
     ``solver_hook`` is given the live CP-SAT solver (``None`` after) so that
     a signal handler can stop it; ``monitor`` follows the phases (see
     :class:`SolveMonitor`); ``checkpoint``, on large plants
-    (:func:`prodsched.budget.is_large`), is called with every new best
+    (:func:`prodsched.budget.is_large`) and on smaller ones once the full
+    model hands over (:mod:`prodsched.handover`), is called with every new best
     schedule once it is validated, and the files it renders to
     (:meth:`Schedule.render`), from another thread, while the solve goes on
     (the command line writes each one, so a valid schedule is on disk early);
