@@ -13,6 +13,7 @@ from prodsched.jobshop.solution import decode
 from prodsched.jobshop.window import WindowModel
 from prodsched.lns.state import Indexed
 from prodsched.lns.window import Neighbourhoods, Window
+from prodsched.lots.placed import lots_in
 from prodsched.lots.plan import LotPlan, plan_lots
 from prodsched.objective import parse_objective
 from prodsched.plant.model import FixedRow, Mode, Plant
@@ -153,3 +154,39 @@ def test_no_window_keeps_a_no_overlap_or_cumulative_with_nothing_to_decide():
                          Stop(time.monotonic() + 10))
         assert run.values is not None
     assert seen > 0
+
+
+def test_a_window_resizing_every_lot_of_a_product_finds_the_full_models_optimum():
+    # every v2 rule, and product B made in batches: from a schedule with B's two orders
+    # in one lot, a window over every run whose model sizes B's lots (two slots) reaches
+    # the optimum of the full model, which sizes them from scratch
+    from dataclasses import replace
+
+    from prodsched.jobshop.window import Resize
+    from prodsched.lots.cutting import make_lots
+    from prodsched.lots.plan import SlotGroup
+
+    base = _v2_plant()
+    p = replace(base, products={**base.products, "B": replace(base.products["B"],
+                                                                mode=Mode.BATCH)})
+    objective = "weighted-tardiness=1,setup-time=1"
+    plan = plan_lots(p)
+    b_orders = tuple(o for o in p.orders if o.product == "B")
+    one_lot = make_lots(p.products["B"], Mode.BATCH, b_orders, [6], "B#")
+    assert [g.product.name for g in plan.groups] == ["B"] and len(b_orders) == 2
+    start, _, _ = solve(p, objective, plan=LotPlan((*plan.fixed, *one_lot), (), plan.pinned))
+    state = Indexed(p, list(start.lots), list(start.ops))
+    if set(state.by_machine) != set(p.machines):
+        pytest.skip("a machine without work cannot take part in a window")
+    _, full, _ = solve(p, objective)
+    resize = Resize(SlotGroup(p.products["B"], Mode.BATCH, b_orders, 2), ("B#1",),
+                    ("B#1", "B#1.2"), exact=False)
+    wm = WindowModel(p, SetupTable(p), parse_objective(objective), state, _everything(state),
+                     resize=resize)
+    run = run_stages(wm.model, wm.stages(), SolverSettings(workers=1),
+                     Stop(time.monotonic() + 60))
+    assert (run.status, full.status) == ("optimal", "optimal")
+    assert [s.objective for s in run.stages] == [s.objective for s in full.stages]
+    ops = wm.resized(run.value)
+    check(Schedule(p, lots_in(ops), ops))
+    assert not v2_violations(p, ops)

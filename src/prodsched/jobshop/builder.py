@@ -36,7 +36,7 @@ from prodsched.jobshop.operations import add_fixed_operation, add_operation
 from prodsched.jobshop.resources import add_resources
 from prodsched.jobshop.sequencing import allowed_pairs
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.slots import add_slot_group, largest_slot, unit_positions
+from prodsched.jobshop.slots import add_slot_group, add_slot_lots, largest_slot, unit_positions
 from prodsched.jobshop.timing import add_lot_chains, add_lot_windows, deadline_enforcement
 from prodsched.jobshop.variables import GroupVars, ModelLot, Variables
 from prodsched.lots.fixed import order_lots
@@ -203,21 +203,7 @@ def add_plan_lots(m: cp_model.CpModel, shop: Shop, v: Variables, plan: LotPlan) 
                     ml = _new_lot(v, lot.lot_id, name, Mode.ONE_OFF, gv.one_off,
                                   lot.quantity, lot.quantity, False, lot=lot, group=gi)
                     gv.one_off_lots.append(ml.index)
-        biggest = largest_slot(group)
-        k_mult = group.product.lot_multiple
-        low, _ = group.product.lot_size_range()
-        for k in range(group.slots):
-            present = m.new_bool_var(f"slot_{name}_{k}")
-            units = m.new_int_var(0, biggest // k_mult, f"units_{name}_{k}")
-            quantity = m.new_int_var(0, biggest, f"qty_{name}_{k}")
-            m.add(quantity == k_mult * units)
-            m.add(quantity >= low).only_enforce_if(present)
-            m.add(quantity == 0).only_enforce_if(~present)
-            ml = _new_lot(v, slot_lot_id(name, k), name, group.mode, present, quantity,
-                          biggest, group.streaming, group=gi, slot=k)
-            ml.units = units
-            gv.lots.append(ml.index)
-        v.groups.append(gv)
+        add_slot_lots(m, v, gv, [slot_lot_id(name, k) for k in range(group.slots)])
     for lot in plan.pinned.lots:
         _new_lot(v, lot.lot_id, lot.product, lot.mode, None, lot.quantity, lot.quantity,
                  lot.mode is Mode.MASS, lot=lot)

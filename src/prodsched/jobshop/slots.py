@@ -40,6 +40,29 @@ def needs_coverage(order: Order) -> bool:
     return order.due is not None or order.deadline is not None or order.release > 0
 
 
+def add_slot_lots(m: cp_model.CpModel, v: Variables, gv: GroupVars, names: list[str]) -> None:
+    """The group's slot lots, named ``names`` (one per slot): presence, and a size
+    within the product's lot rules when present (0 when not); appended to
+    ``v.lots``, ``gv.lots`` and, the group, to ``v.groups``."""
+    group = gv.group
+    product = group.product.name
+    biggest = largest_slot(group)
+    multiple = group.product.lot_multiple
+    low, _ = group.product.lot_size_range()
+    for k, name in enumerate(names):
+        present = m.new_bool_var(f"slot_{product}_{k}")
+        units = m.new_int_var(0, biggest // multiple, f"units_{product}_{k}")
+        quantity = m.new_int_var(0, biggest, f"qty_{product}_{k}")
+        m.add(quantity == multiple * units)
+        m.add(quantity >= low).only_enforce_if(present)
+        m.add(quantity == 0).only_enforce_if(~present)
+        ml = ModelLot(len(v.lots), name, product, group.mode, present, quantity, biggest,
+                      group.streaming, group=gv.index, slot=k, units=units)
+        v.lots.append(ml)
+        gv.lots.append(ml.index)
+    v.groups.append(gv)
+
+
 def add_slot_group(model: cp_model.CpModel, shop: Shop, v: Variables, gv: GroupVars) -> None:
     """Constrain the slot lots of one group (sizes, coverage, windows)."""
     m, g = model, gv.group
@@ -60,8 +83,9 @@ def add_slot_group(model: cp_model.CpModel, shop: Shop, v: Variables, gv: GroupV
         cum = m.new_int_var(0, demand + low + multiple, f"cum_{g.product.name}_{k}")
         m.add(cum - lot.quantity == previous)
         gv.cumulative.append(cum)
-        # every present slot carries ordered units
-        m.add(previous <= demand - 1).only_enforce_if(lot.literal)
+        # every present slot carries ordered units (the first does: demand > 0)
+        if k:
+            m.add(previous <= demand - 1).only_enforce_if(lot.literal)
         previous = cum
         total = cum
     if gv.one_off is None:

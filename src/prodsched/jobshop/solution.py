@@ -307,8 +307,8 @@ def _lots_made(jm: ShopModel, value: ValueOf, made: set[int]) -> dict[int, Lot]:
         sizes = [value(ml.quantity) for ml in slots]
         lots = make_lots(gv.group.product, gv.group.mode, gv.group.orders, sizes,
                          slot_prefix(gv.group.product.name))
-        for ml, lot in zip(slots, lots, strict=True):
-            lot_of[ml.index] = lot
+        for ml, lot in zip(slots, lots, strict=True):  # present slots come first
+            lot_of[ml.index] = lot if lot.lot_id == ml.name else replace(lot, lot_id=ml.name)
     return lot_of
 
 

@@ -23,6 +23,13 @@ lot's next step outside the window either stays where it is (``soft=None``)
 or may be pushed later at a cost (``soft``): the lot's weight per time unit
 beyond its slack to its due dates, plus ``soft`` per time unit of any push.
 
+A window may also resize lots (:class:`Resize`): consecutive lots of one
+product, all of whose steps lie in the window, give way to slot lots whose
+sizes the model chooses together with their sequence (:mod:`~prodsched.jobshop.slots`,
+as in the full model), over the units those lots held; one slot more than
+there were lots lets the model split one, fewer present slots merge them.
+Such a window's solution is taken as the model places it (:meth:`WindowModel.resized`).
+
 The window's new order, put back between the fixed runs, is re-timed over
 the whole plant (:func:`prodsched.timeline.retime.retime`) and judged by the full
 objective; on plants with spec v2's rules (pauses, waits, resources, fixed
@@ -35,6 +42,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
 
@@ -46,11 +54,13 @@ from prodsched.jobshop.model import ShopModel
 from prodsched.jobshop.operations import add_fixed_operation, add_operation
 from prodsched.jobshop.resources import Usage, add_resources
 from prodsched.jobshop.shop import Shop
+from prodsched.jobshop.slots import add_slot_group, add_slot_lots, largest_slot, unit_positions
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.jobshop.timing import add_lot_chains, add_lot_windows, unit_time
-from prodsched.jobshop.variables import ModelLot, Operation
+from prodsched.jobshop.variables import GroupVars, ModelLot, Operation
 from prodsched.lots.lot import Lot
 from prodsched.lots.placed import PlacedOp
+from prodsched.lots.plan import SlotGroup
 from prodsched.objective import Criterion, Objective
 from prodsched.plant.model import Mode, Plant, Step
 from prodsched.plant.setups import SetupTable
@@ -85,6 +95,31 @@ class Window(Protocol):
     def segments(self) -> dict[str, tuple[int, int]]:
         """Machine → (first, end) positions in its sequence."""
 
+@dataclass(frozen=True)
+class Resize:
+    """Consecutive lots of one product whose sizes a window's model chooses.
+
+    Parameters
+    ----------
+    group
+        The product, its lots' mode, the units of each order those lots hold
+        (as orders of that many units, first in first out) and how many slot
+        lots the model may use.
+    lot_ids
+        The lots given up, in line order; every step of each lies in the window.
+    names
+        The slot lots' ids, one per slot: ``lot_ids`` first, then unused ids.
+    exact
+        The slots hold exactly the ordered units (the lots are not the
+        product's last, which alone may make units to ``STOCK``).
+    """
+
+    group: SlotGroup
+    lot_ids: tuple[str, ...]
+    names: tuple[str, ...]
+    exact: bool
+
+
 # How a schedule's operation takes part in a window's model: free; fixed.csv's run
 # inside the window; the run right after the window on a machine; a step of a
 # window's lot elsewhere (its times only).
@@ -117,15 +152,23 @@ class WindowModel(ShopModel):
     soft
         ``None``: lots' next steps outside the window stay where they are;
         else the cost per time unit of pushing one later.
+    resize
+        Lots whose sizes the model chooses (``soft`` must then be ``None``).
     """
 
     def __init__(self, plant: Plant, setups: SetupTable, objective: Objective,
-                 state: Indexed, window: Window, soft: float | None = None):
+                 state: Indexed, window: Window, soft: float | None = None,
+                 resize: Resize | None = None):
         ops = state.ops
-        self.state, self.soft = state, soft
+        self.state, self.soft, self.resize = state, soft, resize
         self.machines = list(window.segments)
         inside = [k for m, (i, j) in window.segments.items() for k in state.by_machine[m][i:j]]
-        self.free = [k for k in inside if not ops[k].fixed]
+        # the operations of the lots the model resizes (slot lots stand in for them)
+        self.replaced = {k for lot_id in (resize.lot_ids if resize else ())
+                         for k in state.by_lot[lot_id]}
+        assert not self.replaced - set(inside), "a resized lot has steps outside the window"
+        assert resize is None or soft is None, "a resizing window keeps next steps in place"
+        self.free = [k for k in inside if not ops[k].fixed and k not in self.replaced]
         self.bounds = {m: _Boundary(plant, state, m, i, j)
                        for m, (i, j) in window.segments.items()}
         shop = Shop(plant, setups,
@@ -141,12 +184,18 @@ class WindowModel(ShopModel):
                 self.roles[b.after] = AFTER
         shop.horizon = self._horizon()
         self.op_of: dict[int, int] = {}   # schedule's operation → model's
+        self.slot_ops: list[int] = []     # the slot lots' operations (model's)
         self.delays: list[tuple[Fraction, cp_model.IntVar]] = []
         self._hints: list[tuple[object, int]] = []
         self._add_lots()
+        slots = self._add_slots()
         m, v = self.model, self.variables
         add_lot_chains(m, shop, v, push=self._push if soft is not None else None)
         add_lot_windows(m, shop, v)
+        if slots is not None:
+            add_slot_group(m, shop, v, slots)
+            if slots.group.orders and resize is not None and resize.exact:
+                m.add(slots.cumulative[-1] == slots.group.demand)
         self._add_segments()
         last = {mc: self.op_of[b.after] for mc, b in self.bounds.items() if b.after is not None}
         add_machines(m, shop, v, self.machines, last=last)
@@ -155,7 +204,7 @@ class WindowModel(ShopModel):
         floor, completions = self._outside_criteria()
         add_criteria(m, shop, v, objective, makespan_floor=floor, completions=completions)
         self.extra_terms = list(self.delays)
-        add_hint(self, [ops[k] for k in self.op_of], extra=self._hints)
+        add_hint(self, [ops[k] for k in [*self.op_of, *self.replaced]], extra=self._hints)
 
     def moves(self, value: Callable[[object], int]) -> dict[int, tuple[str, int, int]]:
         """Operation of the schedule → (machine, start, end) in a solution, for every
@@ -184,6 +233,23 @@ class WindowModel(ShopModel):
         return {k: by_key[(ops[k].lot.lot_id, ops[k].step)] for k, role in self.roles.items()
                 if role in (FREE, AFTER)}
 
+    def resized(self, value: Callable[[object], int]) -> list[PlacedOp]:
+        """The whole schedule with a solution of a resizing window put in: the
+        resized lots' steps replaced by the slot lots made, the window's other
+        runs and the runs right after it as the model placed them (see
+        :meth:`placed`)."""
+        _, decoded = decode(self, value)
+        by_key = {(p.lot.lot_id, p.step): p for p in decoded}
+        gone = set(self.resize.lot_ids) if self.resize else set()
+        out = []
+        for k, op in enumerate(self.state.ops):
+            if op.lot.lot_id in gone:
+                continue
+            role = self.roles.get(k)
+            out.append(by_key[(op.lot.lot_id, op.step)] if role in (FREE, AFTER) else op)
+        names = set(self.resize.names) if self.resize else set()
+        return out + [p for p in decoded if p.lot.lot_id in names]
+
     # -- variables ----------------------------------------------------------
     def _horizon(self) -> int:
         ops, plant = self.state.ops, self.plant
@@ -192,6 +258,12 @@ class WindowModel(ShopModel):
         for k in self.free:
             step = _step(plant, ops[k].lot.product, ops[k].step)
             work += max(o.duration(ops[k].lot.quantity) for o in step.options) + worst
+        if self.resize is not None:
+            group = self.resize.group
+            units, lots = group.demand + largest_slot(group), group.slots
+            for step in plant.routings[group.product.name]:
+                work += max(math.ceil(o.fixed_time + 1) * lots + o.duration(units)
+                            for o in step.options) + worst * lots
         latest = max([ops[k].end for k in self.free]
                      + [ops[b.after].start for b in self.bounds.values() if b.after is not None]
                      + [0])
@@ -224,12 +296,29 @@ class WindowModel(ShopModel):
                                              fixed_setup=role != AFTER or placed.fixed)
                 self.op_of[k] = op.index
 
+    def _add_slots(self) -> GroupVars | None:
+        """The slot lots of a resizing window, an operation per step on the window's
+        machines."""
+        if self.resize is None:
+            return None
+        m, shop, v = self.model, self.shop, self.variables
+        group = self.resize.group
+        gv = GroupVars(len(v.groups), group, [], [], unit_positions(group.orders))
+        add_slot_lots(m, v, gv, list(self.resize.names))
+        for index in gv.lots:
+            ml = v.lots[index]
+            for si, step in enumerate(self.plant.routings[ml.product]):
+                options = [o for o in step.options if o.machine in self.bounds]
+                op = add_operation(m, shop, v, ml, si, step, options)
+                self.slot_ops.append(op.index)
+        return gv
+
     # -- window-only constraints ----------------------------------------------
     def _add_segments(self) -> None:
         """The window's runs stay between the runs before and after it on each machine."""
         m = self.model
-        for k in self.free:
-            op = self.ops[self.op_of[k]]
+        for index in [*(self.op_of[k] for k in self.free), *self.slot_ops]:
+            op = self.ops[index]
             for alt in op.alternatives:
                 bound = self.bounds[alt.machine]
                 begin = op.setup_start if self.setups.has_setups(alt.machine) else op.start
@@ -281,19 +370,21 @@ class WindowModel(ShopModel):
         floor = 0
         completions: dict[str, int] = {}
         if Criterion.MAKESPAN in used:
-            floor = max((op.end for k, op in enumerate(ops) if self.roles.get(k) != FREE),
-                        default=0)
+            floor = max((op.end for k, op in enumerate(ops)
+                         if self.roles.get(k) != FREE and k not in self.replaced), default=0)
         if used & {Criterion.WEIGHTED_TARDINESS, Criterion.TOTAL_TARDINESS,
                    Criterion.LATE_ORDERS}:
-            inside = {ml.name for ml in self.lots}
-            for ml in self.lots:
-                assert ml.lot is not None
-                for order_id in ml.lot.order_ids:
-                    ends = [ops[state.by_lot[lot_id][-1]].end
-                            for lot_id in state.lot_of_order.get(order_id, [])
-                            if lot_id not in inside]
-                    if ends:
-                        completions[order_id] = max(ends)
+            inside = {ml.name for ml in self.lots} | (
+                set(self.resize.lot_ids) if self.resize else set())
+            orders = {order_id for ml in self.lots if ml.lot is not None
+                      for order_id in ml.lot.order_ids}
+            orders |= {o.order_id for gv in self.groups for o in gv.group.orders}
+            for order_id in orders:
+                ends = [ops[state.by_lot[lot_id][-1]].end
+                        for lot_id in state.lot_of_order.get(order_id, [])
+                        if lot_id not in inside]
+                if ends:
+                    completions[order_id] = max(ends)
         return floor, completions
 
     def _outside_usage(self) -> list[Usage]:
@@ -303,7 +394,7 @@ class WindowModel(ShopModel):
             return []
         low = min(self.shop.free_from.values(), default=0)
         high = max([self.horizon, *self.shop.until.values()])
-        members = {k for k, role in self.roles.items() if role != CHAIN}
+        members = {k for k, role in self.roles.items() if role != CHAIN} | self.replaced
         out: list[Usage] = []
         for k, placed in enumerate(self.state.ops):
             if k in members or placed.end < low or placed.setup_begin > high:

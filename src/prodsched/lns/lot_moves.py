@@ -216,7 +216,7 @@ def apply_move(plant: Plant, setups: SetupTable, state: Indexed, line: ProductLi
         ids.remove(gone)
     elif move.kind == "split":
         gone = None
-        fresh = _fresh_id(ids[at], taken)
+        fresh = fresh_id(ids[at], taken)
         ids.insert(at + 1, fresh)
     else:
         gone = None
@@ -287,7 +287,8 @@ def _due_places(plant: Plant, state: Indexed, chain: list[int], twin: Lot) -> li
     return out
 
 
-def _fresh_id(base: str, taken: set[str]) -> str:
+def fresh_id(base: str, taken: set[str]) -> str:
+    """``base.2``, ``base.3``, ...: the first not in ``taken``."""
     k = 2
     while f"{base}.{k}" in taken:
         k += 1

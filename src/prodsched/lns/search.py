@@ -35,9 +35,10 @@ from fractions import Fraction
 
 from prodsched.budget import DETERMINISTIC_PER_SECOND
 from prodsched.cpsat_runner import SolverSettings, run_stages
-from prodsched.jobshop.window import WindowModel
+from prodsched.jobshop.window import Resize, WindowModel
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lot_moves import move_round
+from prodsched.lns.lot_window import lot_window
 from prodsched.lns.state import Indexed
 from prodsched.lns.window import Neighbourhoods, Window
 from prodsched.lots.lot import Lot
@@ -69,6 +70,12 @@ LATE_EVERY = 3
 # and after a round that kept a move; doubled after one that kept none, up to the most.
 LOT_EVERY = 4
 MAX_LOT_EVERY = 32
+# Share of windows that resize lots (:mod:`prodsched.lns.lot_window`): at first, and
+# the bounds of the share :class:`Mix` sets from what each kind gained per second.
+RESIZE_SHARE = 0.25
+RESIZE_SHARE_RANGE = (0.05, 0.5)
+# Weight of the latest window in a kind's running gain per second.
+GAIN_WEIGHT = 0.2
 # Repeatable runs: deterministic seconds charged per operation re-timed by a lot move
 # (about what CP-SAT counts for the same wall time).
 MOVE_DET_PER_OP = 2e-6
@@ -92,6 +99,8 @@ class SearchStats:
     deterministic_seconds: float = 0.0
     lot_moves: int = 0
     lot_moves_kept: int = 0
+    lot_windows: int = 0
+    lot_windows_kept: int = 0
     sizes: list[int] = field(default_factory=list)
     trajectory: list[tuple[float, float]] = field(default_factory=list)
 
@@ -102,8 +111,40 @@ class SearchStats:
             sub_seconds=round(self.sub_seconds, 3), build_seconds=round(self.build_seconds, 3),
             deterministic_seconds=round(self.deterministic_seconds, 3),
             lot_moves=self.lot_moves, lot_moves_kept=self.lot_moves_kept,
+            lot_windows=self.lot_windows, lot_windows_kept=self.lot_windows_kept,
             mean_window=round(sum(self.sizes) / len(self.sizes), 1) if self.sizes else 0,
             trajectory=tuple((round(t, 2), v) for t, v in self.trajectory))
+
+
+class Mix:
+    """How often a window resizes lots: as often as that has paid, per second of
+    solving, against the other windows (an adaptive large-neighbourhood search's
+    choice of neighbourhood, by running averages of each kind's gain per second).
+
+    A window's gain is how much it lowered the first objective stage, as a share of
+    the stage's value; a kind's rate is a running average of gain per second.
+    """
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.rate: dict[bool, float | None] = {True: None, False: None}
+
+    def resize_next(self) -> bool:
+        """Whether the next window resizes lots."""
+        lots, other = self.rate[True], self.rate[False]
+        share = RESIZE_SHARE
+        if lots is not None and other is not None and lots + other > 0:
+            low, high = RESIZE_SHARE_RANGE
+            share = min(high, max(low, lots / (lots + other)))
+        return self.rng.random() < share
+
+    def record(self, resized: bool, before: Fraction, after: Fraction, seconds: float
+               ) -> None:
+        """A window's first-stage value before and after it, and its solve's seconds."""
+        gain = float(before - after) / float(before) if before > 0 and after < before else 0.0
+        rate = gain / max(seconds, 1e-3)
+        old = self.rate[resized]
+        self.rate[resized] = rate if old is None else (1 - GAIN_WEIGHT) * old + GAIN_WEIGHT * rate
 
 
 def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[Lot],
@@ -145,6 +186,7 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     exact = plant.uses_v2_rules or evaluator.counts_holding
     rng = random.Random(settings.seed)
     lot_every, next_round = LOT_EVERY, LOT_EVERY - 1
+    mix = Mix(rng)
     while not stop():
         left = stop.left()
         if left < 0.2 or (det_left is not None and det_left <= 0):
@@ -167,13 +209,22 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
                 if on_improve is not None:
                     on_improve(ops, values)
             continue
-        window = _next_window(hoods, state, evaluator, size, stats.windows)
-        if window is None:
-            break
+        resize: Resize | None = None
+        if mix.resize_next():
+            # a window resizing a few lots of one product (CP-SAT chooses the sizes)
+            found_window = lot_window(plant, state, evaluator, rng, size)
+            if found_window is not None:
+                window, resize = found_window
+                stats.lot_windows += 1
+        if resize is None:
+            next_window = _next_window(hoods, state, evaluator, size, stats.windows)
+            if next_window is None:
+                break
+            window = next_window
         stats.windows += 1
         started = time.monotonic()
         wm = WindowModel(plant, setups, objective, state, window,
-                         soft=None if exact else SOFT)
+                         soft=None if exact or resize is not None else SOFT, resize=resize)
         stats.build_seconds += time.monotonic() - started
         stats.sizes.append(len(wm.free))
         solve_started = time.monotonic()
@@ -192,31 +243,47 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
         if det_left is not None:
             det_left -= det
             seconds = det / DETERMINISTIC_PER_SECOND
-        size = _adapt(size, run.status, seconds)
+        if resize is None:
+            size = _adapt(size, run.status, seconds)
+        before = values[0]
         if run.status == "optimal":
             stats.solved_optimal += 1
-        if run.values is None:
-            continue
-        if exact:
-            shifted: list[PlacedOp] | None = placed_in(state, wm.placed(run.value))
-        else:
-            moved = apply_moves(state, window, wm.moves(run.value))
-            if moved is None:
-                continue
-            shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values(),
-                             adjacent_setups=MODEL_ADJACENT_SETUPS)
-        if shifted is None:
-            stats.cycles += 1
-            continue
-        new = evaluator.values(shifted)
-        if new < values and evaluator.meets_deadlines(shifted):
+        shifted = None if run.values is None else _put_back(
+            plant, setups, state, window, wm, run.value, exact, stats)
+        new = values if shifted is None else evaluator.values(shifted)
+        kept = shifted is not None and new < values and evaluator.meets_deadlines(shifted)
+        mix.record(resize is not None, before, new[0] if kept else before, seconds)
+        if shifted is not None and kept:
             values, ops = new, shifted
-            state = Indexed(plant, state.lots, ops)
+            if resize is None:
+                state = Indexed(plant, state.lots, ops)
+            else:
+                state = Indexed(plant, lots_in(ops), ops)
+                stats.lot_windows_kept += 1
             stats.improved += 1
             stats.trajectory.append((time.monotonic() - t0, float(values[0])))
             if on_improve is not None:
                 on_improve(ops, values)
     return ops, values, stats
+
+
+def _put_back(plant: Plant, setups: SetupTable, state: Indexed, window: Window,
+              wm: WindowModel, value: Callable[[object], int], exact: bool,
+              stats: SearchStats) -> list[PlacedOp] | None:
+    """The schedule with a window's solution in it (``None``: nothing moved, or the
+    re-timing found a cycle)."""
+    if wm.resize is not None:
+        return wm.resized(value)
+    if exact:
+        return placed_in(state, wm.placed(value))
+    moved = apply_moves(state, window, wm.moves(value))
+    if moved is None:
+        return None
+    shifted = retime(plant, setups, moved[0], moved[1], state.by_lot.values(),
+                     adjacent_setups=MODEL_ADJACENT_SETUPS)
+    if shifted is None:
+        stats.cycles += 1
+    return shifted
 
 
 def _next_window(hoods: Neighbourhoods, state: Indexed, evaluator: Evaluator, size: int,

@@ -308,6 +308,8 @@ class LnsSearchStats:
         and the solves' deterministic time (rounded to 3 decimals).
     lot_moves, lot_moves_kept
         Lot moves re-timed, and rounds of them whose best move was kept.
+    lot_windows, lot_windows_kept
+        Windows that resized lots (:mod:`prodsched.lns.lot_window`), and those kept.
     mean_window
         Mean operations per window (rounded to 1 decimal).
     trajectory
@@ -323,6 +325,8 @@ class LnsSearchStats:
     deterministic_seconds: float = 0.0
     lot_moves: int = 0
     lot_moves_kept: int = 0
+    lot_windows: int = 0
+    lot_windows_kept: int = 0
     mean_window: float = 0.0
     trajectory: tuple[tuple[float, float], ...] = ()
 
