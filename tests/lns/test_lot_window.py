@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
+
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.jobshop.window import WindowModel
 from prodsched.lns.evaluate import Evaluator
@@ -104,17 +106,36 @@ def test_no_lot_window_where_no_products_lots_are_pieces_of_its_line(make_plant)
     assert window_around(plant, state, line, 0, 1) is None
 
 
-def test_the_search_keeps_lot_windows_that_pay_and_stays_valid(make_plant):
+@pytest.mark.parametrize("objective", ["weighted-tardiness", "weighted-tardiness=1,setup-cost=1"])
+def test_the_search_keeps_lot_windows_that_pay_and_stays_valid(make_plant, monkeypatch,
+                                                               objective):
+    # A in one lot of 18 ends after a1's and a2's due dates; without lot moves (a round
+    # never comes here) only a lot window can split it
+    import prodsched.lns.search as search
+
+    monkeypatch.setattr(search, "LOT_EVERY", 10**9)
     plant, setups, state = _start(make_plant, 1000)
-    objective = parse_objective("weighted-tardiness=1,holding-cost=1")
-    evaluator = Evaluator(plant, objective)
+    parsed = parse_objective(objective)
+    evaluator = Evaluator(plant, parsed)
     start = evaluator.values(state.ops)
-    best, values, stats = improve(plant, setups, objective, state.lots, state.ops,
+    best, values, stats = improve(plant, setups, parsed, state.lots, state.ops,
                                   Stop(time.monotonic() + 10, deterministic_seconds=1.0),
                                   SolverSettings(workers=1, seed=0))
+    assert stats.lot_moves == 0
     assert stats.lot_windows >= 1 and stats.lot_windows_kept >= 1
     assert stats.result().lot_windows == stats.lot_windows
     assert values == evaluator.values(best) < start
     lots = lots_in(best)
+    assert len([lot for lot in lots if lot.product == "A"]) >= 2
     _lot_rules_hold(plant, lots)
     assert_valid(Schedule(plant, lots, best))
+
+
+def test_no_lot_window_where_holding_cost_counts(make_plant):
+    plant, setups, state = _start(make_plant, 1000)
+    objective = parse_objective("weighted-tardiness=1,holding-cost=1")
+    best, _, stats = improve(plant, setups, objective, state.lots, state.ops,
+                             Stop(time.monotonic() + 10, deterministic_seconds=0.5),
+                             SolverSettings(workers=1, seed=0))
+    assert stats.windows >= 1 and stats.lot_windows == 0
+    assert_valid(Schedule(plant, lots_in(best), best))

@@ -20,6 +20,11 @@ nothing doubles the windows until the next one (up to :data:`MAX_LOT_EVERY`),
 one that keeps a move brings it back to :data:`LOT_EVERY`: where resizing
 lots does not pay (an overloaded plant, say) the time goes to the windows.
 
+Where holding cost does not count, some windows also resize lots
+(:mod:`prodsched.lns.lot_window`: CP-SAT chooses the sizes of a few neighbouring
+lots of a product with their sequence); how many is :class:`Mix`'s choice, by
+what each kind of window gained per second so far.
+
 Window sizes adapt so that a sub-solve takes about :data:`TARGET_SECONDS`:
 a window solved to optimality well before its limit grows, one that runs
 out of time shrinks.
@@ -186,7 +191,10 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     exact = plant.uses_v2_rules or evaluator.counts_holding
     rng = random.Random(settings.seed)
     lot_every, next_round = LOT_EVERY, LOT_EVERY - 1
-    mix = Mix(rng)
+    # lot windows only where holding cost does not count: there they mostly solve to
+    # optimality within a window's time; where it counts they mostly run out of it
+    # and lost on a paired benchmark (benchmarks/results/lot_windows_c775e04.md)
+    mix = None if evaluator.counts_holding else Mix(rng)
     while not stop():
         left = stop.left()
         if left < 0.2 or (det_left is not None and det_left <= 0):
@@ -210,7 +218,7 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
                     on_improve(ops, values)
             continue
         resize: Resize | None = None
-        if mix.resize_next():
+        if mix is not None and mix.resize_next():
             # a window resizing a few lots of one product (CP-SAT chooses the sizes)
             found_window = lot_window(plant, state, evaluator, rng, size)
             if found_window is not None:
@@ -252,7 +260,8 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             plant, setups, state, window, wm, run.value, exact, stats)
         new = values if shifted is None else evaluator.values(shifted)
         kept = shifted is not None and new < values and evaluator.meets_deadlines(shifted)
-        mix.record(resize is not None, before, new[0] if kept else before, seconds)
+        if mix is not None:
+            mix.record(resize is not None, before, new[0] if kept else before, seconds)
         if shifted is not None and kept:
             values, ops = new, shifted
             if resize is None:
