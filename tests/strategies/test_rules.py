@@ -102,3 +102,29 @@ def test_atcs_scales_from_the_plant_statistics(make_plant):
     assert scales.mean_setup == pytest.approx(40 / 6)
     assert scales.k1 == pytest.approx(4.9)
     assert scales.k2 == pytest.approx(0.6 / (2 * (2 / 3) ** 0.5))
+
+
+@pytest.mark.parametrize("rule", ["nearest-setup", "atcs", "edd"])
+def test_heuristics_decide_exactly_at_any_number_of_lots(generated, monkeypatch, rule):
+    # the one dispatcher decides by events above EXACT_MAX_LOTS lots (the large-plant
+    # start); the strategies, compared with each other, decide exactly at any size
+    import importlib
+
+    from prodsched.strategies.heuristics import pinned_work
+    from prodsched.timeline.rules import RULES
+
+    dispatching = importlib.import_module("prodsched.timeline.dispatch")
+    plant = generated["batch-mass-heavy-setups"]
+    lots = per_order_lots(plant)
+    setups = SetupTable(plant)
+    pinned = pinned_work(plant, setups)
+    exact = dispatching.dispatch(plant, setups, lots, RULES[rule], pinned=pinned, exact=True)
+    by_events = dispatching.dispatch(plant, setups, lots, RULES[rule], pinned=pinned,
+                                     exact=False)
+    assert by_events != exact   # the two ways differ on this plant: the test can tell
+    before = run_strategy(plant, rule, StrategySettings())
+    monkeypatch.setattr(dispatching, "EXACT_MAX_LOTS", 1)
+    assert dispatching.dispatch(plant, setups, lots, RULES[rule], pinned=pinned) == by_events
+    after = run_strategy(plant, rule, StrategySettings())
+    assert_valid(after)
+    assert after.rows == before.rows

@@ -300,7 +300,8 @@ def exact_work(routes: Routes, lots: Sequence[Lot], states: Sequence[LotState]) 
 def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
              rule: str | RuleFactory = "edd", *, pinned: Pinned | None = None,
              shop: Shop | None = None, states: dict[str, LotState] | None = None,
-             exact: bool | None = None, adjacent_setups: bool = False) -> list[PlacedOp]:
+             exact: bool | None = None, adjacent_setups: bool = False,
+             any_size: bool = False) -> list[PlacedOp]:
     """Every remaining step of every lot, placed by a priority rule (see the module).
 
     Parameters
@@ -327,6 +328,9 @@ def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
     adjacent_setups
         Keep every setup row right before its run (for a CP-SAT hint, see
         :data:`~prodsched.timeline.shop.MODEL_ADJACENT_SETUPS`).
+    any_size
+        By default, decide exactly for rules that allow it at any number of lots
+        (quadratic time: the changeover strategies, whose schedules are compared).
 
     Returns
     -------
@@ -349,8 +353,8 @@ def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
     lot_states = [start.get(lot.lot_id) or LotState() for lot in everything]
     if exact is None:
         exact = (made.conflicts != "machine" and not made.lazy
-                 and len(everything) <= EXACT_MAX_LOTS
-                 and exact_work(routes, everything, lot_states) <= EXACT_MAX_WORK)
+                 and (any_size or (len(everything) <= EXACT_MAX_LOTS and exact_work(
+                     routes, everything, lot_states) <= EXACT_MAX_WORK)))
     scheduler = _Exact if exact else _Events
     placed = scheduler(shop, routes, everything, made, lot_states).run()
     if pinned and own_shop:
