@@ -88,7 +88,8 @@ MOVE_DET_PER_OP = 2e-6
 # None: the next step stays where it is.
 SOFT: float | None = 0.1
 
-Improved = Callable[[list[PlacedOp], tuple[Fraction, ...]], None]
+Values = tuple[Fraction, ...]
+Improved = Callable[[list[PlacedOp], Values], None]
 
 
 @dataclass
@@ -126,8 +127,10 @@ class Mix:
     solving, against the other windows (an adaptive large-neighbourhood search's
     choice of neighbourhood, by running averages of each kind's gain per second).
 
-    A window's gain is how much it lowered the first objective stage, as a share of
-    the stage's value; a kind's rate is a running average of gain per second.
+    A window's gain is how much it lowered the first objective stage it changed, as
+    a share of that stage's value (so that with lexicographic stages, improvements
+    of a later stage count where the first one stays, at 0 say); a kind's rate is a
+    running average of gain per second.
     """
 
     def __init__(self, rng: random.Random):
@@ -143,10 +146,12 @@ class Mix:
             share = min(high, max(low, lots / (lots + other)))
         return self.rng.random() < share
 
-    def record(self, resized: bool, before: Fraction, after: Fraction, seconds: float
-               ) -> None:
-        """A window's first-stage value before and after it, and its solve's seconds."""
-        gain = float(before - after) / float(before) if before > 0 and after < before else 0.0
+    def record(self, resized: bool, before: Values, after: Values, seconds: float) -> None:
+        """A window's objective values before and after it, and its solve's seconds."""
+        changed = next(((b, a) for b, a in zip(before, after, strict=True) if a != b), None)
+        gain = 0.0
+        if changed is not None and changed[0] > 0 and changed[1] < changed[0]:
+            gain = float(changed[0] - changed[1]) / float(changed[0])
         rate = gain / max(seconds, 1e-3)
         old = self.rate[resized]
         self.rate[resized] = rate if old is None else (1 - GAIN_WEIGHT) * old + GAIN_WEIGHT * rate
@@ -253,7 +258,7 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             seconds = det / DETERMINISTIC_PER_SECOND
         if resize is None:
             size = _adapt(size, run.status, seconds)
-        before = values[0]
+        before = values
         if run.status == "optimal":
             stats.solved_optimal += 1
         shifted = None if run.values is None else _put_back(
@@ -261,7 +266,7 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
         new = values if shifted is None else evaluator.values(shifted)
         kept = shifted is not None and new < values and evaluator.meets_deadlines(shifted)
         if mix is not None:
-            mix.record(resize is not None, before, new[0] if kept else before, seconds)
+            mix.record(resize is not None, before, new if kept else before, seconds)
         if shifted is not None and kept:
             values, ops = new, shifted
             if resize is None:
