@@ -36,7 +36,7 @@ from prodsched.jobshop.operations import add_fixed_operation, add_operation
 from prodsched.jobshop.resources import add_resources
 from prodsched.jobshop.sequencing import allowed_pairs
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.slots import add_slot_group, add_slot_lots, largest_slot, unit_positions
+from prodsched.jobshop.slots import add_slot_group, add_slot_lots, slot_work, unit_positions
 from prodsched.jobshop.timing import add_lot_chains, add_lot_windows, deadline_enforcement
 from prodsched.jobshop.variables import GroupVars, ModelLot, Variables
 from prodsched.lots.fixed import order_lots
@@ -133,12 +133,7 @@ class JobShopModel(ShopModel):
             for step in plant.routings[lot.product]:
                 work += max(o.duration(lot.quantity) for o in step.options) + worst_setup
         for group in plan.groups:
-            units = group.demand + largest_slot(group)
-            lots = group.slots + (len(group.orders) if group.one_off_option else 0)
-            for step in plant.routings[group.product.name]:
-                longest = max(math.ceil(o.fixed_time + 1) * lots + o.duration(units)
-                              for o in step.options)
-                work += longest + worst_setup * lots
+            work += slot_work(group, plant.routings[group.product.name], worst_setup)
         for lot in plan.pinned.open_lots:
             for step in plant.routings[lot.product][plan.pinned.next_step[lot.lot_id]:]:
                 work += max(o.duration(lot.quantity) for o in step.options) + worst_setup

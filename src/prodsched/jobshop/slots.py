@@ -23,7 +23,7 @@ from prodsched.jobshop.shop import Shop
 from prodsched.jobshop.timing import deadline_enforcement
 from prodsched.jobshop.variables import Coverage, GroupVars, ModelLot, Variables
 from prodsched.lots.plan import SlotGroup
-from prodsched.plant.model import Order
+from prodsched.plant.model import Order, Step
 
 
 def unit_positions(orders: tuple[Order, ...]) -> dict[str, tuple[int, int]]:
@@ -158,6 +158,16 @@ def _coverage(m: cp_model.CpModel, shop: Shop, v: Variables, gv: GroupVars,
             if order.deadline is not None:
                 m.add(last.end <= order.deadline).only_enforce_if(
                     [holds, *deadline_enforcement(m, shop, v, order.order_id)])
+
+
+def slot_work(group: SlotGroup, routes: tuple[Step, ...], worst_setup: int) -> int:
+    """An upper bound on the time the group's lots take (its slots, and its one-off
+    lots where it has the option), one after another, with a changeover before
+    each (for a model's horizon)."""
+    units = group.demand + largest_slot(group)
+    lots = group.slots + (len(group.orders) if group.one_off_option else 0)
+    return sum(max(math.ceil(o.fixed_time + 1) * lots + o.duration(units) for o in step.options)
+               + worst_setup * lots for step in routes)
 
 
 def largest_slot(group: SlotGroup) -> int:

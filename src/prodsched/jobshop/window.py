@@ -54,7 +54,7 @@ from prodsched.jobshop.model import ShopModel
 from prodsched.jobshop.operations import add_fixed_operation, add_operation
 from prodsched.jobshop.resources import Usage, add_resources
 from prodsched.jobshop.shop import Shop
-from prodsched.jobshop.slots import add_slot_group, add_slot_lots, largest_slot, unit_positions
+from prodsched.jobshop.slots import add_slot_group, add_slot_lots, slot_work, unit_positions
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.jobshop.timing import add_lot_chains, add_lot_windows, unit_time
 from prodsched.jobshop.variables import GroupVars, ModelLot, Operation
@@ -260,10 +260,7 @@ class WindowModel(ShopModel):
             work += max(o.duration(ops[k].lot.quantity) for o in step.options) + worst
         if self.resize is not None:
             group = self.resize.group
-            units, lots = group.demand + largest_slot(group), group.slots
-            for step in plant.routings[group.product.name]:
-                work += max(math.ceil(o.fixed_time + 1) * lots + o.duration(units)
-                            for o in step.options) + worst * lots
+            work += slot_work(group, plant.routings[group.product.name], worst)
         latest = max([ops[k].end for k in self.free]
                      + [ops[b.after].start for b in self.bounds.values() if b.after is not None]
                      + [0])

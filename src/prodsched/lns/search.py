@@ -42,7 +42,7 @@ from prodsched.budget import DETERMINISTIC_PER_SECOND
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.jobshop.window import Resize, WindowModel
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.lot_moves import move_round
+from prodsched.lns.lot_moves import Values, move_round
 from prodsched.lns.lot_window import lot_window
 from prodsched.lns.state import Indexed
 from prodsched.lns.window import Neighbourhoods, Window
@@ -88,7 +88,6 @@ MOVE_DET_PER_OP = 2e-6
 # None: the next step stays where it is.
 SOFT: float | None = 0.1
 
-Values = tuple[Fraction, ...]
 Improved = Callable[[list[PlacedOp], Values], None]
 
 
