@@ -81,7 +81,7 @@ def test_the_mix_of_windows_follows_what_each_kind_gains_per_second():
     import random
     from fractions import Fraction as F
 
-    from prodsched.lns.search import RESIZE_SHARE, RESIZE_SHARE_RANGE, Mix
+    from prodsched.lns.search import MIN_RECORDS, RESIZE_SHARE, RESIZE_SHARE_RANGE, Mix
 
     def share(mix: Mix) -> float:
         draws = [mix.resize_next() for _ in range(4000)]
@@ -90,15 +90,20 @@ def test_the_mix_of_windows_follows_what_each_kind_gains_per_second():
     mix = Mix(random.Random(0))
     assert abs(share(mix) - RESIZE_SHARE) < 0.03          # nothing known yet
     # lot windows lower a later stage (the first stays 0) half as fast per second as
-    # the others: a third of the windows
-    mix.record(True, (F(0), F(100)), (F(0), F(95)), 0.5)
-    mix.record(False, (F(0), F(100)), (F(0), F(90)), 0.5)
+    # the others: a third of the windows, once each kind has enough windows
+    for k in range(MIN_RECORDS):
+        mix.record(True, (F(0), F(100)), (F(0), F(95)), 0.5)
+        if k:
+            assert abs(share(mix) - RESIZE_SHARE) < 0.03  # the others: none yet
+        mix.record(False, (F(0), F(100)), (F(0), F(90)), 0.5)
+    assert abs(mix.rate(True) - 0.1) < 1e-9 and abs(mix.rate(False) - 0.2) < 1e-9
     assert abs(share(mix) - 1 / 3) < 0.03
     # far faster: the share is capped
-    mix.record(True, (F(0), F(100)), (F(0), F(20)), 0.5)
+    for _ in range(10):
+        mix.record(True, (F(0), F(100)), (F(0), F(20)), 0.5)
     assert abs(share(mix) - RESIZE_SHARE_RANGE[1]) < 0.03
-    # lot windows stop paying: their share falls towards the floor, never below it
-    for _ in range(60):
+    # lot windows stop paying: their share falls to the floor, never below it
+    for _ in range(80):
         mix.record(True, (F(0), F(90)), (F(0), F(90)), 0.5)
         mix.record(False, (F(0), F(90)), (F(0), F(85)), 0.5)
     assert abs(share(mix) - RESIZE_SHARE_RANGE[0]) < 0.02

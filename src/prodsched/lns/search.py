@@ -79,8 +79,11 @@ MAX_LOT_EVERY = 32
 # the bounds of the share :class:`Mix` sets from what each kind gained per second.
 RESIZE_SHARE = 0.25
 RESIZE_SHARE_RANGE = (0.05, 0.5)
-# Weight of the latest window in a kind's running gain per second.
-GAIN_WEIGHT = 0.2
+# Windows of each kind the share waits for before it follows their gains (the first
+# windows' gains are chance), and how much of a kind's record each of its windows
+# keeps (older windows count less).
+MIN_RECORDS = 4
+RECORD_DECAY = 0.9
 # Repeatable runs: deterministic seconds charged per operation re-timed by a lot move
 # (about what CP-SAT counts for the same wall time).
 MOVE_DET_PER_OP = 2e-6
@@ -128,19 +131,26 @@ class Mix:
 
     A window's gain is how much it lowered the first objective stage it changed, as
     a share of that stage's value (so that with lexicographic stages, improvements
-    of a later stage count where the first one stays, at 0 say); a kind's rate is a
-    running average of gain per second.
+    of a later stage count where the first one stays, at 0 say). A kind's rate is
+    its gains over its seconds, older windows counting less (:data:`RECORD_DECAY`);
+    the share follows the rates once each kind has :data:`MIN_RECORDS` windows.
     """
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.rate: dict[bool, float | None] = {True: None, False: None}
+        self.gains = {True: 0.0, False: 0.0}
+        self.seconds = {True: 0.0, False: 0.0}
+        self.records = {True: 0, False: 0}
+
+    def rate(self, resized: bool) -> float:
+        """The kind's gain per second (0 before any window)."""
+        return self.gains[resized] / self.seconds[resized] if self.seconds[resized] else 0.0
 
     def resize_next(self) -> bool:
         """Whether the next window resizes lots."""
-        lots, other = self.rate[True], self.rate[False]
+        lots, other = self.rate(True), self.rate(False)
         share = RESIZE_SHARE
-        if lots is not None and other is not None and lots + other > 0:
+        if min(self.records.values()) >= MIN_RECORDS and lots + other > 0:
             low, high = RESIZE_SHARE_RANGE
             share = min(high, max(low, lots / (lots + other)))
         return self.rng.random() < share
@@ -151,9 +161,9 @@ class Mix:
         gain = 0.0
         if changed is not None and changed[0] > 0 and changed[1] < changed[0]:
             gain = float(changed[0] - changed[1]) / float(changed[0])
-        rate = gain / max(seconds, 1e-3)
-        old = self.rate[resized]
-        self.rate[resized] = rate if old is None else (1 - GAIN_WEIGHT) * old + GAIN_WEIGHT * rate
+        self.gains[resized] = RECORD_DECAY * self.gains[resized] + gain
+        self.seconds[resized] = RECORD_DECAY * self.seconds[resized] + max(seconds, 1e-3)
+        self.records[resized] += 1
 
 
 def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[Lot],
