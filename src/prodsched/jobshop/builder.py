@@ -175,9 +175,9 @@ class JobShopModel(ShopModel):
 def _new_lot(v: Variables, name: str, product: str, mode: Mode,
              present: cp_model.IntVar | None, quantity: int | cp_model.IntVar,
              max_quantity: int, streaming: bool, lot: Lot | None = None,
-             group: int | None = None, slot: int | None = None) -> ModelLot:
+             group: int | None = None) -> ModelLot:
     ml = ModelLot(len(v.lots), name, product, mode, present, quantity, max_quantity,
-                  streaming, lot, group, slot)
+                  streaming, lot, group)
     v.lots.append(ml)
     return ml
 
