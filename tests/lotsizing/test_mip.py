@@ -3,10 +3,12 @@ optimum CP-SAT proves, and a plan it proves is the solve's result."""
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.formats.psp import read_psp
@@ -67,6 +69,27 @@ def test_the_mip_bound_is_the_optimum_cp_sat_proves(tiny, objective):
     values, bounds = MipModel(bm.model).minimise(stages, Stop.make(time.monotonic() + 30))
     assert values is not None and bounds is not None
     assert [b / scale for b, (_, _, scale) in zip(bounds, stages, strict=True)] == optimum
+
+
+def test_the_mip_proves_its_bound_to_the_unit():
+    """Thirty near-equal costs (about a million each) to cover a weight: many covers
+    are within HiGHS's default relative gap (1e-4) of the optimum, so a solve that
+    stopped there would give a bound above the optimum."""
+    rng = random.Random(0)
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"chosen_{i}") for i in range(30)]
+    cost = [1_000_000 + rng.randint(0, 999) for _ in chosen]
+    model.add(sum(rng.randint(10, 99) * x for x in chosen) >= 1000)
+    total = sum(c * x for c, x in zip(cost, chosen, strict=True))
+    exact = model.clone()
+    exact.minimize(total)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(exact) == cp_model.OPTIMAL
+    values, bounds = MipModel(model).minimise([("cost", total, 1)],
+                                              Stop.make(time.monotonic() + 30))
+    assert values is not None and bounds == [solver.objective_value]
+    assert sum(c * values[x.index] for c, x in zip(cost, chosen, strict=True)) == bounds[0]
 
 
 def test_a_plan_the_mip_proves_is_the_result(tiny):

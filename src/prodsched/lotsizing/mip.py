@@ -14,7 +14,9 @@ HiGHS through OR-Tools' linear solver:
 - a linear constraint with enforcement literals holds through big-M terms
   computed from the variables' bounds (no constant is guessed);
 - the stages are minimised one after the other, each next stage under the
-  previous one's optimum (rounded up: the model's stage values are integers).
+  previous one's optimum; HiGHS proves each to less than one unit (its
+  default relative gap would stop short of a proof), and the model's stage
+  values are integers, so the optimum rounded up is a bound.
 
 CP-SAT then sizes the lots with the MIP's yes/no values fixed
 (:func:`prodsched.lotsizing.windows.search_plan`); a plan CP-SAT does not accept
@@ -34,6 +36,17 @@ from prodsched.stop import Stop
 
 LINEAR_KINDS = ("linear", "at_most_one", "exactly_one", "bool_or", "bool_and")
 INFINITE = 2**62  # CP-SAT's open bounds are ±(2**63 - 1)
+# HiGHS stops when its incumbent is within this of its bound. A stage's value is an
+# integer in the model, so an incumbent P with a bound above P - 1 is proved; HiGHS's
+# default gap (relative 1e-4) would stop earlier and prove nothing.
+ABSOLUTE_GAP = 1 - 1e-6
+
+
+def highs_options(seed: int | None = None) -> str:
+    """HiGHS's options: no banner nor log, no relative gap, the absolute gap above;
+    ``seed``: its random seed (``None``: its default)."""
+    options = ["output_flag=false", "mip_rel_gap=0", f"mip_abs_gap={ABSOLUTE_GAP}"]
+    return "\n".join(options + ([f"random_seed={seed}"] if seed is not None else []))
 
 
 def kind_of(constraint: object) -> str | None:
@@ -54,11 +67,11 @@ def all_linear(model: cp_model.CpModel) -> bool:
 class MipModel:
     """A linear CP-SAT model as a MIP (see :func:`all_linear`)."""
 
-    def __init__(self, model: cp_model.CpModel, solver_name: str = "HIGHS"):
-        solver = pywraplp.Solver.CreateSolver(solver_name)
+    def __init__(self, model: cp_model.CpModel, seed: int | None = None):
+        solver = pywraplp.Solver.CreateSolver("HIGHS")
         if solver is None:
-            raise RuntimeError(f"the MIP solver {solver_name} is not available")
-        solver.SetSolverSpecificParametersAsString("output_flag=false")  # no banner, no log
+            raise RuntimeError("the MIP solver HiGHS is not available")
+        solver.SetSolverSpecificParametersAsString(highs_options(seed))
         self.cp, self.solver = model, solver
         proto = model.proto
         self.bounds = [(v.domain[0], v.domain[1]) for v in proto.variables]
@@ -129,16 +142,16 @@ class MipModel:
             self.solver.SetTimeLimit(int(min(left, 1e6) * 1000))
             self.solver.SetNumThreads(threads)
             self.solver.Minimize(goal)
-            exact = pywraplp.MPSolverParameters()  # proved means proved: no relative gap
-            exact.SetDoubleParam(exact.RELATIVE_MIP_GAP, 0.0)
-            status = self.solver.Solve(exact)
+            status = self.solver.Solve()
             if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
                 return values, None
             values = [round(x.solution_value()) for x in self.vars]
             if status != pywraplp.Solver.OPTIMAL:
                 return values, None
-            # the expression is an integer in the model: it is at least this
-            bounds.append(math.ceil(self.solver.Objective().Value() + objective.offset - 1e-6))
+            # the solver's bound is within ABSOLUTE_GAP of its incumbent, and the
+            # expression is an integer in the model: it is at least this
+            found = self.solver.Objective().Value()
+            bounds.append(math.ceil(found + objective.offset - ABSOLUTE_GAP))
             # a plan reaching every bound is optimal; only plans reaching this one count
-            self.solver.Add(goal <= bounds[-1] - objective.offset)
+            self.solver.Add(goal <= found + 1e-6)
         return values, (bounds if values is not None else None)
