@@ -111,11 +111,6 @@ class JobShopModel(ShopModel):
             extend(self)
         add_criteria(m, shop, v, objective)
 
-    @property
-    def with_literals(self) -> bool:
-        """Whether deadlines and downtimes are enforced by literals."""
-        return self.shop.literals
-
     def deadline_enforcement(self, order_id: str) -> list[cp_model.IntVar]:
         """Literals enforcing an order's deadline (none unless ``deadline_literals``)."""
         return deadline_enforcement(self.model, self.shop, self.variables, order_id)
