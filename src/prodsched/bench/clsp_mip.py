@@ -15,6 +15,7 @@ from pathlib import Path
 from ortools.linear_solver import pywraplp
 
 from prodsched.formats.trigeiro import read_trigeiro_values
+from prodsched.lotsizing.mip import highs_options
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,19 @@ class MipResult:
 
 
 def solve_clsp_mip(path: Path, time_limit: float = 60.0, solver_name: str = "HIGHS",
-                   threads: int = 1, seed: int | None = None) -> MipResult:
+                   threads: int = 1, seed: int | None = None, exact: bool = False
+                   ) -> MipResult:
     """Solve a Trigeiro file's CLSP exactly (up to ``time_limit`` seconds); ``seed``:
-    HiGHS's random seed (``None``: its default)."""
+    HiGHS's random seed (``None``: its default); ``exact``: HiGHS proves the optimum to
+    the unit, as prodsched's own MIP does (:func:`prodsched.lotsizing.mip.highs_options`),
+    instead of stopping at its default relative gap (1e-4)."""
     n, periods, capacity, data, demand = read_trigeiro_values(path)
     solver = pywraplp.Solver.CreateSolver(solver_name)
     if solver is None:
         raise RuntimeError(f"the MIP solver {solver_name} is not available")
-    if seed is not None:
+    if exact:
+        solver.SetSolverSpecificParametersAsString(highs_options(seed))
+    elif seed is not None:
         solver.SetSolverSpecificParametersAsString(f"output_flag=false\nrandom_seed={seed}")
     solver.SetTimeLimit(int(time_limit * 1000))
     solver.SetNumThreads(threads)
