@@ -9,7 +9,7 @@ schedule is valid, wall time against the bound (limit × 1.1 + 1 s), the route,
 and any traceback. The point is the unseen plant at a short budget: no crash,
 no invalid schedule, no overrun.
 
-Run:  python benchmarks/sweep.py [--plants 24] [--time-limit 20] [--seed 1]
+Run:  python benchmarks/sweep.py [--plants 24] [--time-limit 20] [--workers 2] [--seed 1]
           [--sizes 15,40,120,400] [--name sweep]
 Writes benchmarks/results/<name>.csv and .md (date, commit, versions).
 """
