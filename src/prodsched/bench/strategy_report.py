@@ -30,7 +30,6 @@ import pandas as pd
 from prodsched.bench.environment import markdown_header
 from prodsched.bench.smed import smed_table
 
-FULL = "cpsat-full"
 KPI_TABLE = {
     "score": "score", "weighted_tardiness": "weighted tardiness",
     "total_setup_time": "setup time", "total_setup_cost": "setup cost",

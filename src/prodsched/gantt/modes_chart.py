@@ -31,7 +31,6 @@ MODES_FILES = ("modes.html", "modes.png")
 
 RUN_COLORS = {"one-off": PALETTE[0], "batch": PALETTE[1], "mass": PALETTE[2],
               "auto": PALETTE[4], "hybrid": PALETTE[3]}
-HOURS_PER_DAY = 24
 
 
 @dataclass(frozen=True)

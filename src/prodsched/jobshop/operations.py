@@ -116,7 +116,7 @@ def add_fixed_operation(model: cp_model.CpModel, shop: Shop, v: Variables, ml: M
     length = placed.end - placed.start
     op = Operation(k, ml.index, step_index, placed.step, placed.start, placed.end,
                    fixed=True, fixed_setup=fixed_setup, placed=placed)
-    alt = Alternative(placed.machine, option, length, length, None, None)
+    alt = Alternative(placed.machine, option, length, None, None)
     if on_machine:
         alt.interval = m.new_fixed_size_interval_var(placed.start, length, f"fixed_{k}")
         if fixed_setup:
@@ -173,7 +173,7 @@ def _alternative(m: cp_model.CpModel, shop: Shop, op: Operation, opt: RoutingOpt
                  present: cp_model.IntVar | None) -> Alternative:
     """The operation on one machine, with its intervals (see the module)."""
     machine, name = opt.machine, f"iv_{op.index}_{opt.machine}"
-    alt = Alternative(machine, opt, duration, longest_run, present, None)
+    alt = Alternative(machine, opt, duration, present, None)
     if shop.pauses(opt):
         alt.length, alt.pauses = add_pause_spans(m, shop, op, opt.machine, duration,
                                                  longest_run, present)

@@ -125,7 +125,6 @@ class Alternative:
     machine: str
     option: RoutingOption
     duration: IntOrVar
-    max_duration: int
     present: Literal | None
     interval: cp_model.IntervalVar | None
     size: cp_model.IntVar | None = None    # changeover + run, when both vary
