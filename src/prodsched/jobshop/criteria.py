@@ -9,7 +9,10 @@ date (a product of two variables, built only when asked for).
 What the model cannot change enters as constants: completions of fixed lots
 (and, in a window's model, of lots outside it: ``completions``) bound the
 tardiness from below or are the tardiness; fixed ends bound the makespan
-(with ``makespan_floor``, the end of everything outside a window).
+(with ``makespan_floor``, the end of everything outside a window). So does
+each order's :func:`earliest_completion` (its release plus the least time its
+units take on its last step's machines), which the lots' own variables show
+the LP only weakly: it lets CP-SAT prove a makespan that a late order sets.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from prodsched.jobshop.variables import (
 )
 from prodsched.lots.lot import STOCK
 from prodsched.objective import Criterion, Objective, Term
+from prodsched.plant.model import Order, Plant
 
 # (literal or None, end): the order completes no earlier than ``end``
 # whenever ``literal`` holds.
@@ -52,6 +56,29 @@ def completion_sources(v: Variables, completions: dict[str, int] | None = None
         if order_id in out:
             out[order_id].append((None, end))
     return out
+
+
+def earliest_completion(plant: Plant, order: Order) -> int:
+    """A time no schedule completes the order before: its release plus the least time
+    its own units take on its last step, spread over every machine of that step.
+
+    Valid because every lot holding the order's units starts after its release, a
+    lot of ``u`` of them on a machine takes at least ``fixed + u * rate`` there, and a
+    machine runs one lot at a time; changeovers, calendars, other orders' units and
+    lot rules only add to it. In time ``T`` after the release the machines make at
+    most ``sum(max(0, T - fixed) / rate)`` units; the least ``T`` that reaches the
+    order's quantity is the least over the machines taken by increasing fixed time
+    of ``(quantity + sum(fixed / rate)) / sum(1 / rate)`` (a machine with no time per
+    unit: its fixed time).
+    """
+    options = sorted(plant.routings[order.product][-1].options, key=lambda o: o.fixed_time)
+    least: list[Fraction] = [o.fixed_time for o in options if o.time_per_unit == 0]
+    fixed_per_rate, per_rate = Fraction(0), Fraction(0)
+    for o in (o for o in options if o.time_per_unit > 0):
+        fixed_per_rate += o.fixed_time / o.time_per_unit
+        per_rate += 1 / o.time_per_unit
+        least.append((order.quantity + fixed_per_rate) / per_rate)
+    return order.release + math.ceil(min(least)) if least else order.release
 
 
 def add_criteria(model: cp_model.CpModel, shop: Shop, v: Variables, objective: Objective, *,
@@ -76,11 +103,17 @@ def add_criteria(model: cp_model.CpModel, shop: Shop, v: Variables, objective: O
 def _makespan(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars) -> None:
     ends = [v.last_end(ml) for ml in v.lots]
     fixed = [e for e in ends if isinstance(e, int)]
-    if not fixed and not c.makespan_floor:
+    # a lot of the model completes each of these orders: no makespan before the
+    # earliest completion of any of them
+    made = completion_sources(v)
+    floor = 0 if shop.plant.fixed else max(
+        [0, *(earliest_completion(shop.plant, o) for o in shop.plant.orders
+              if o.order_id in made)])
+    if not fixed and not c.makespan_floor and not floor:
         c.makespan = m.new_int_var(0, shop.horizon, "makespan")
         m.add_max_equality(c.makespan, ends)
         return
-    rest = max([c.makespan_floor, *fixed])
+    rest = max([c.makespan_floor, *fixed, floor])
     c.makespan = m.new_int_var(rest, max(rest, shop.horizon), "makespan")
     m.add_max_equality(c.makespan, [rest, *(e for e in ends if not isinstance(e, int))])
 
@@ -99,6 +132,8 @@ def _tardiness(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars,
         if not moving:
             c.fixed_tardiness[order.order_id] = low
             continue
+        if not shop.plant.fixed:  # fixed.csv rows are facts, made before any release
+            low = max(low, earliest_completion(shop.plant, order) - due)
         t = m.new_int_var(low, max(low, shop.horizon - due), f"tardy_{order.order_id}")
         for literal, end in moving:
             constraint = m.add(t >= end - due)
