@@ -132,7 +132,7 @@ def _tardiness(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars,
         if not moving:
             c.fixed_tardiness[order.order_id] = low
             continue
-        if not shop.plant.fixed:  # fixed.csv rows stand as given, whatever the releases
+        if not shop.plant.fixed:  # fixed rows stand as given, whatever the releases
             low = max(low, earliest_completion(shop.plant, order) - due)
         t = m.new_int_var(low, max(low, shop.horizon - due), f"tardy_{order.order_id}")
         for literal, end in moving:
