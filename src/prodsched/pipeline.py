@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 from prodsched.budget import (
@@ -43,6 +44,7 @@ from prodsched.feasibility import explain, missed_deadlines, preflight, relax_de
 from prodsched.handover import handover_for, large_from
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
+from prodsched.jobshop.criteria import stage_floor
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
@@ -414,6 +416,15 @@ def _model_stats(jm: JobShopModel, build_seconds: float) -> JobShopModelStats:
     )
 
 
+def _reaches_plant_floor(plant: Plant, objective: Objective, value: Fraction) -> bool:
+    """Whether a one-stage objective's value is its :func:`stage_floor` for the plant:
+    no schedule of the plant does better, whatever model found it."""
+    if len(objective.stages) != 1:
+        return False
+    floor = stage_floor(plant, objective.stages[0])
+    return floor is not None and value <= floor
+
+
 def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: SolveStatus,
             objective: Objective, run: RunResult, info: SolveInfo,
             t0: float, setups: SetupTable) -> Schedule:
@@ -433,7 +444,10 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: SolveSta
     if status == SolveStatus.OPTIMAL:
         bound = float(value)
     values: list[float | None] = [float(v) for v in objective.values(schedule.kpis)]
-    if info.restricted and any(values):
+    if any(values) and _reaches_plant_floor(plant, objective, value):
+        # no schedule of the plant does better, whatever model found this one
+        status, bound = SolveStatus.OPTIMAL, float(value)
+    elif info.restricted and any(values):
         # a proof or bound of the restricted model holds for it, not for the plant
         # (every criterion is >= 0, so all zeros is optimal for any model)
         status = SolveStatus.FEASIBLE

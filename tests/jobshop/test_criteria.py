@@ -9,7 +9,8 @@ import pytest
 
 from prodsched import load_plant, solve
 from prodsched.generate import GeneratorConfig, write_plant
-from prodsched.jobshop.criteria import earliest_completion
+from prodsched.jobshop.criteria import earliest_completion, stage_floor
+from prodsched.objective import parse_objective
 from prodsched.strategies import StrategySettings, run_strategy
 from tests.conftest import assert_valid
 
@@ -51,3 +52,26 @@ def test_a_late_release_split_over_two_machines_is_proved(make_plant):
     assert schedule.info.objective == 170
     stage = schedule.info.stages[-1]  # proved for its lot plan (slots)
     assert (stage.status, stage.bound) == ("optimal", 170)
+    # and for the plant: no schedule completes the late order before 170
+    assert schedule.info.restricted
+    assert (schedule.info.status, schedule.info.bound) == ("optimal", 170)
+
+
+def test_weighted_tardiness_at_its_plant_floor_is_optimal(make_plant):
+    """The same plant with due dates: the late order is due at 100, the others late
+    in the day; its earliest completion is 170, so no schedule has a weighted
+    tardiness below 70, whatever lot plan found it."""
+    early = "".join(f"e{i},P,{10 + i},{3 * i},{200}\n" for i in range(6))
+    folder: Path = make_plant({
+        "orders.csv": "order_id,product,quantity,release,due\n" + early
+                      + "late,P,120,100,100\n",
+        "routings.csv": "product,step,machine,time_per_unit,fixed_time\n"
+                        "P,1,M1,1,10\nP,1,M2,1,10\n",
+        "products.csv": "product,mode,min_lot\nP,batch,1\n",
+    })
+    plant = load_plant(folder)
+    assert stage_floor(plant, parse_objective("weighted-tardiness").stages[0]) == 70
+    schedule = solve(plant, objective="weighted-tardiness", time_limit=20, workers=1)
+    assert_valid(schedule)
+    assert schedule.info.objective == 70
+    assert (schedule.info.status, schedule.info.bound) == ("optimal", 70)

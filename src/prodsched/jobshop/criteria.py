@@ -33,7 +33,7 @@ from prodsched.jobshop.variables import (
     Variables,
 )
 from prodsched.lots.lot import STOCK
-from prodsched.objective import Criterion, Objective, Term
+from prodsched.objective import Criterion, Objective, Stage, Term
 from prodsched.plant.model import Order, Plant
 
 # (literal or None, end): the order completes no earlier than ``end``
@@ -79,6 +79,24 @@ def earliest_completion(plant: Plant, order: Order) -> int:
         per_rate += 1 / o.time_per_unit
         least.append((order.quantity + fixed_per_rate) / per_rate)
     return order.release + math.ceil(min(least)) if least else order.release
+
+
+def stage_floor(plant: Plant, stage: Stage) -> Fraction | None:
+    """A value of the stage that no valid schedule of the plant goes below, from the
+    orders' :func:`earliest_completion` (makespan, tardiness, late orders; the other
+    criteria count 0); ``None`` where fixed rows are kept."""
+    if plant.fixed:
+        return None
+    earliest = {o.order_id: earliest_completion(plant, o) for o in plant.orders if o.quantity}
+    late = {o.order_id: max(Fraction(0), earliest[o.order_id] - o.due)
+            for o in plant.orders if o.quantity and o.due is not None}
+    floors = {Criterion.MAKESPAN: Fraction(max(earliest.values(), default=0)),
+              Criterion.WEIGHTED_TARDINESS: sum((o.weight * late[o.order_id]
+                                                 for o in plant.orders if o.order_id in late),
+                                                Fraction(0)),
+              Criterion.TOTAL_TARDINESS: sum(late.values(), Fraction(0)),
+              Criterion.LATE_ORDERS: Fraction(sum(1 for t in late.values() if t > 0))}
+    return sum((w * floors.get(c, Fraction(0)) for c, w in stage.terms), Fraction(0))
 
 
 def add_criteria(model: cp_model.CpModel, shop: Shop, v: Variables, objective: Objective, *,
