@@ -68,13 +68,29 @@ def test_one_product_on_one_machine_is_rightly_optimal(make_plant):
 def test_a_given_lot_plan_is_a_restriction(make_plant):
     from prodsched.lots.plan import plan_lots
 
+    # both orders due early: no schedule reaches the floor of their earliest completions
+    # (3 + 1), which would prove any schedule at it optimal for the plant
     folder = make_plant({**TWO_DUES, "orders.csv":
-                         "order_id,product,quantity,due\na,P,5,12\nb,P,5,100\n"})
+                         "order_id,product,quantity,due\na,P,5,12\nb,P,5,14\n"})
     plant = load_plant(folder)
     schedule = solve_request(plant, _request(lot_plan=plan_lots(plant)))
     assert_valid(schedule)
     assert schedule.status == "feasible"
     assert schedule.info.restricted[0] == "lot plan: given to the solve"
+
+
+def test_a_restricted_schedule_at_the_plant_floor_is_optimal(make_plant):
+    """Order a cannot be done before 10 + 5 = 15, 3 after its due date, in any
+    schedule: a given lot plan that reaches 3 is optimal for the plant."""
+    from prodsched.lots.plan import plan_lots
+
+    folder = make_plant({**TWO_DUES, "orders.csv":
+                         "order_id,product,quantity,due\na,P,5,12\nb,P,5,100\n"})
+    plant = load_plant(folder)
+    schedule = solve_request(plant, _request(lot_plan=plan_lots(plant)))
+    assert_valid(schedule)
+    assert schedule.info.restricted[0] == "lot plan: given to the solve"
+    assert (schedule.status, schedule.info.objective, schedule.info.bound) == ("optimal", 3, 3)
 
 
 def test_lot_sizing_buckets_are_a_restriction_of_a_plant(make_plant):
