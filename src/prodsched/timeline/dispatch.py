@@ -329,8 +329,9 @@ def dispatch(plant: Plant, setups: SetupTable, lots: Sequence[Lot],
         Keep every setup row right before its run (for a CP-SAT hint, see
         :data:`~prodsched.timeline.shop.MODEL_ADJACENT_SETUPS`).
     any_size
-        By default, decide exactly for rules that allow it at any number of lots
-        (quadratic time: the changeover strategies, whose schedules are compared).
+        Decide exactly, where the rule allows it, at any number of lots, not only
+        up to :data:`EXACT_MAX_LOTS` (quadratic time: for the changeover strategies,
+        whose schedules are compared). Off by default.
 
     Returns
     -------
