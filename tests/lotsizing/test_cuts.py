@@ -24,7 +24,7 @@ def lp_bound(bm, stages) -> int:  # type: ignore[no-untyped-def]
             c.clear_lin_max()  # `busy` is the largest `made` of a bucket
     mip = MipModel(relaxed)
     for var in mip.vars:
-        var.SetInteger(False)
+        var.integer = False
     _, bounds = mip.minimise(stages[:1], Stop.make())
     assert bounds is not None
     return bounds[0]

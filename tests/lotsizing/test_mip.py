@@ -3,6 +3,7 @@ optimum CP-SAT proves, and a plan it proves is the solve's result."""
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.formats.psp import read_psp
 from prodsched.formats.trigeiro import read_trigeiro
 from prodsched.lotsizing import windows
-from prodsched.lotsizing.mip import MipModel, all_linear
+from prodsched.lotsizing.mip import MipModel, all_linear, race
 from prodsched.lotsizing.solve import solve_lotsizing
 from prodsched.objective import parse_objective
 from prodsched.pipeline import SolveRequest
@@ -123,5 +124,30 @@ def test_the_mip_writes_nothing_to_the_console(tiny, capfd):
     """The CLI's output is its own: HiGHS prints neither its banner nor its log."""
     bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
     MipModel(bm.model).minimise(stages, Stop.make(time.monotonic() + 30))
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_racing_solves_prove_the_same_bounds(tiny):
+    """Two HiGHS solves side by side (forked, seeds 0 and 1): the first to prove wins,
+    with the bounds one solve proves; no racer is left running."""
+    bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
+    alone = MipModel(bm.model).minimise(stages, Stop.make(time.monotonic() + 30))
+    values, bounds = race(bm.model, stages, Stop.make(time.monotonic() + 30), workers=2)
+    assert values is not None and bounds == alone[1]
+    assert multiprocessing.active_children() == []
+
+
+def test_a_requested_stop_ends_the_race(tiny):
+    bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
+    started = time.monotonic()
+    result = race(bm.model, stages, Stop.make(started + 30, requested=lambda: True), workers=2)
+    assert result == (None, None) and time.monotonic() - started < 5
+    assert multiprocessing.active_children() == []
+
+
+def test_the_race_writes_nothing_to_the_console(tiny, capfd):
+    bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
+    race(bm.model, stages, Stop.make(time.monotonic() + 30), workers=2)
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""

@@ -54,7 +54,7 @@ from prodsched.cpsat_runner import (
     run_stages,
 )
 from prodsched.lotsizing.first_plan import backward_plan
-from prodsched.lotsizing.mip import MipModel, all_linear
+from prodsched.lotsizing.mip import all_linear, decisions, race
 from prodsched.lotsizing.model import BucketModel, Frame
 from prodsched.lotsizing.window_model import decision_pairs, frame_of, window_model
 from prodsched.objective import Stage
@@ -382,13 +382,12 @@ def _mip(bm: BucketModel, expressions: Sequence[StageExpression], settings: Solv
     """The all-linear model solved as a MIP (:mod:`.mip`): the result when the MIP
     proved every stage optimal, and its plan (``None``: none, or one CP-SAT does
     not accept)."""
-    mip = MipModel(bm.model)
-    values, bounds = mip.minimise(expressions, stop)
+    values, bounds = race(bm.model, expressions, stop, settings.workers)
     if values is None:
         return None, None
     # the yes/no decisions fixed, CP-SAT sizes the lots (the MIP's quantities are
     # continuous): a plan of the model, optimal when it reaches the MIP's bounds
-    run = _solve_fixed(bm, {i: values[i] for i in mip.decisions()}, expressions, settings,
+    run = _solve_fixed(bm, {i: values[i] for i in decisions(bm.model)}, expressions, settings,
                        Stop.make(time.monotonic() + FINAL_SECONDS))
     if run.values is None:
         return None, None
