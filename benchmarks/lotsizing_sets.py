@@ -9,8 +9,8 @@
 Every schedule is expanded and checked by the validator inside the solve.
 
 Run:  python benchmarks/lotsizing_sets.py [--sets psp,trigeiro] [--time-limit 60]
-        [--mip-time-limit 120] [--pattern 'X1*'] [--exact-reference]
-Writes benchmarks/results/lotsizing_{psp,trigeiro}.csv and .md.
+        [--mip-time-limit 120] [--pattern 'X1*'] [--exact-reference] [--name NAME]
+Writes benchmarks/results/lotsizing_{psp,trigeiro}[_NAME].csv and .md.
 """
 
 from __future__ import annotations
@@ -142,19 +142,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pattern", default="*")
     parser.add_argument("--exact-reference", action="store_true",
                         help="also time the Trigeiro reference MIP proved to the unit")
+    parser.add_argument("--name", default="",
+                        help="suffix of the result files (lotsizing_trigeiro_<name>.md)")
     args = parser.parse_args(argv)
     meta = run_metadata()
+    suffix = f"_{args.name}" if args.name else ""
     setting = (f"prodsched lot-sizing model (`--model lotsizing`), objective `{OBJECTIVE}`, "
                f"{args.workers} workers, {args.time_limit:g} s per instance.")
     if "psp" in args.sets:
         rows = run_psp(args)
         hit = sum(1 for r in rows if r["reaches_known"])
         proven = sum(1 for r in rows if r["status"] == "optimal")
-        write("lotsizing_psp", rows, [markdown_header("Pigment Sequencing (PSP)", meta),
-                                      setting, "",
-                                      f"Reached the known optimum: {hit} of {len(rows)}; "
-                                      f"proven optimal: {proven}.", "",
-                                      _large_psp_summary(rows)])
+        write("lotsizing_psp" + suffix, rows, [markdown_header("Pigment Sequencing (PSP)", meta),
+                                               setting, "",
+                                               f"Reached the known optimum: {hit} of {len(rows)}; "
+                                               f"proven optimal: {proven}.", "",
+                                               _large_psp_summary(rows)])
     if "trigeiro" in args.sets:
         rows = run_trigeiro(args)
         gaps = [float(r["pct_above_mip"]) for r in rows if r["pct_above_mip"] is not None]
@@ -163,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                    f"Mean % above the MIP: {statistics.mean(gaps):.3f} over {len(gaps)} "
                    f"instances; max {max(gaps):.3f}; equal to it on "
                    f"{sum(1 for g in gaps if abs(g) < 1e-6)}."]
-        write("lotsizing_trigeiro", rows, summary)
+        write("lotsizing_trigeiro" + suffix, rows, summary)
     return 0
 
 
