@@ -151,3 +151,17 @@ def test_the_race_writes_nothing_to_the_console(tiny, capfd):
     race(bm.model, stages, Stop.make(time.monotonic() + 30), workers=2)
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def _race_in_a_pool_worker(path: Path) -> list[int] | None:
+    bm, _, stages = model_of(read_trigeiro(path), OBJECTIVE)
+    return race(bm.model, stages, Stop.make(time.monotonic() + 30), workers=2)[1]
+
+
+def test_a_pool_worker_solves_the_mip_itself(tiny):
+    """A pool's workers are daemonic and may not start processes: the race is one
+    solve there, with the same bounds."""
+    bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
+    _, alone = MipModel(bm.model).minimise(stages, Stop.make(time.monotonic() + 30))
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_race_in_a_pool_worker, (tiny,)) == alone

@@ -199,11 +199,12 @@ def race(model: cp_model.CpModel, stages: Sequence[StageExpression], stop: Stop,
     Each runs in a forked process under its own HiGHS random seed (0, 1, ...); the
     first to prove every stage wins and the others are ended. When none proves it
     by the deadline, the best plan found is taken (lexicographically over the
-    stages). With one worker, or where processes cannot be forked, it is the one
-    solve in this process. A stop requested meanwhile ends them all and gives
-    what came back so far.
+    stages). With one worker, where processes cannot be forked, or in a daemonic
+    process (a multiprocessing pool's worker), it is the one solve in this process.
+    A stop requested meanwhile ends them all and gives what came back so far.
     """
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon):  # a pool's worker has no children
         return MipModel(model).minimise(stages, stop)
     context = multiprocessing.get_context("fork")
     pending: dict[Connection, int] = {}  # each racer's pipe and seed
