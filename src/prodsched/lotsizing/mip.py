@@ -37,6 +37,7 @@ import math
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from datetime import timedelta
@@ -199,11 +200,12 @@ def race(model: cp_model.CpModel, stages: Sequence[StageExpression], stop: Stop,
     Each runs in a forked process under its own HiGHS random seed (0, 1, ...); the
     first to prove every stage wins and the others are ended. When none proves it
     by the deadline, the best plan found is taken (lexicographically over the
-    stages). With one worker, where processes cannot be forked, or in a daemonic
-    process (a multiprocessing pool's worker), it is the one solve in this process.
+    stages). With one worker, off Linux (forking a process that has run other
+    threads is unsafe on macOS; Windows has no fork), or in a daemonic process (a
+    multiprocessing pool's worker), it is the one solve in this process.
     A stop requested meanwhile ends them all and gives what came back so far.
     """
-    if (workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
+    if (workers < 2 or not sys.platform.startswith("linux")  # fork is safe on Linux only
             or multiprocessing.current_process().daemon):  # a pool's worker has no children
         return MipModel(model).minimise(stages, stop)
     context = multiprocessing.get_context("fork")
