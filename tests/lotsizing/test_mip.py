@@ -128,20 +128,23 @@ def test_the_mip_writes_nothing_to_the_console(tiny, capfd):
     assert captured.out == "" and captured.err == ""
 
 
-def test_racing_solves_prove_the_same_bounds(tiny):
-    """Two HiGHS solves side by side (forked, seeds 0 and 1): the first to prove wins,
-    with the bounds one solve proves; no racer is left running."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_racing_solves_prove_the_same_bounds(tiny, workers):
+    """HiGHS solves side by side (forked, seeds 0 and 1; one worker: one forked solve):
+    the first to prove wins, with the bounds a solve in this process proves; no
+    racer is left running."""
     bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
     alone = MipModel(bm.model).minimise(stages, Stop.make(time.monotonic() + 30))
-    values, bounds = race(bm.model, stages, Stop.make(time.monotonic() + 30), workers=2)
+    values, bounds = race(bm.model, stages, Stop.make(time.monotonic() + 30), workers)
     assert values is not None and bounds == alone[1]
     assert multiprocessing.active_children() == []
 
 
-def test_a_requested_stop_ends_the_race(tiny):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_requested_stop_ends_the_race(tiny, workers):
     bm, _, stages = model_of(read_trigeiro(tiny), OBJECTIVE)
     started = time.monotonic()
-    result = race(bm.model, stages, Stop.make(started + 30, requested=lambda: True), workers=2)
+    result = race(bm.model, stages, Stop.make(started + 30, requested=lambda: True), workers)
     assert result == (None, None) and time.monotonic() - started < 5
     assert multiprocessing.active_children() == []
 

@@ -19,10 +19,10 @@ HiGHS through OR-Tools' MathOpt:
   values are integers, so the optimum rounded up is a bound;
 - when time runs out first, HiGHS's best plan is still used (as a start).
 
-With two workers or more, :func:`race` runs that many HiGHS solves side by side,
-each in a forked process with its own random seed, and takes the first to prove
-every stage: a MIP's time varies with its path (seed, order of the rows; on one
-Trigeiro instance up to 2.5 times between seeds), and two cores can run two paths.
+:func:`race` runs one HiGHS solve per worker side by side, each in a forked
+process with its own random seed, and takes the first to prove every stage: a
+MIP's time varies with its path (seed, order of the rows; on one Trigeiro
+instance up to 2.5 times between seeds), and two cores can run two paths.
 Processes, not threads: MathOpt cannot interrupt HiGHS, and a losing solve must
 not keep its core; a forked one is ended.
 
@@ -200,19 +200,22 @@ def race(model: cp_model.CpModel, stages: Sequence[StageExpression], stop: Stop,
     Each runs in a forked process under its own HiGHS random seed (0, 1, ...); the
     first to prove every stage wins and the others are ended. When none proves it
     by the deadline, the best plan found is taken (lexicographically over the
-    stages). With one worker, off Linux (forking a process that has run other
-    threads is unsafe on macOS; Windows has no fork), or in a daemonic process (a
-    multiprocessing pool's worker), it is the one solve in this process.
-    A stop requested meanwhile ends them all and gives what came back so far.
+    stages). A stop requested meanwhile ends them all and gives what came back so
+    far. With one worker, too, the solve runs in a child process: a stop ends it at
+    once (HiGHS cannot be interrupted in this process), and HiGHS's own threads
+    never start in the process that forks. Off Linux (forking a process that has
+    run other threads is unsafe on macOS; Windows has no fork), or in a daemonic
+    process (a multiprocessing pool's worker, which may not start processes), it is
+    one solve in this process.
     """
-    if (workers < 2 or not sys.platform.startswith("linux")  # fork is safe on Linux only
+    if (not sys.platform.startswith("linux")  # fork is safe on Linux only
             or multiprocessing.current_process().daemon):  # a pool's worker has no children
         return MipModel(model).minimise(stages, stop)
     context = multiprocessing.get_context("fork")
     pending: dict[Connection, int] = {}  # each racer's pipe and seed
     processes = []
     try:
-        for seed in range(workers):
+        for seed in range(max(1, workers)):
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_solve_and_send, daemon=True,
                                       args=(send, model, stages, stop.deadline, seed))
