@@ -66,8 +66,10 @@ MipResult = tuple[list[int] | None, list[int] | None]
 
 
 def highs_options(seed: int | None = None) -> str:
-    """HiGHS's options: no banner nor log, no relative gap, the absolute gap above;
-    ``seed``: its random seed (``None``: its default)."""
+    """The proof :class:`MipModel` asks of HiGHS, as options for OR-Tools' linear-solver
+    wrapper (the benchmarks' reference MIP, :mod:`prodsched.bench.clsp_mip`): no
+    banner nor log, no relative gap, the absolute gap above; ``seed``: its random
+    seed (``None``: its default)."""
     options = ["output_flag=false", "mip_rel_gap=0", f"mip_abs_gap={ABSOLUTE_GAP}"]
     return "\n".join(options + ([f"random_seed={seed}"] if seed is not None else []))
 
@@ -104,7 +106,8 @@ class MipModel:
         self.bounds = [(v.domain[0], v.domain[1]) for v in proto.variables]
         # yes/no decisions stay integer, quantities are continuous: a relaxation of
         # the model (its optimum is a bound), as the textbook CLSP MIP is
-        self.vars = [self.mip.add_binary_variable(name=f"v{i}") if (lo, hi) == (0, 1)
+        binary = set(decisions(model))
+        self.vars = [self.mip.add_binary_variable(name=f"v{i}") if i in binary
                      else self.mip.add_variable(lb=_finite(lo), ub=_finite(hi), name=f"v{i}")
                      for i, (lo, hi) in enumerate(self.bounds)]
         for c in proto.constraints:
@@ -192,6 +195,7 @@ class MipModel:
 def _finite(bound: int) -> float:
     """A CP-SAT bound for the MIP: an open one as infinite."""
     return math.inf if bound >= INFINITE else -math.inf if bound <= -INFINITE else float(bound)
+
 
 def race(model: cp_model.CpModel, stages: Sequence[StageExpression], stop: Stop,
          workers: int) -> MipResult:
