@@ -216,7 +216,7 @@ def race(model: cp_model.CpModel, stages: Sequence[StageExpression], stop: Stop,
             or multiprocessing.current_process().daemon):  # a pool's worker has no children
         return MipModel(model).minimise(stages, stop)
     context = multiprocessing.get_context("fork")
-    pending: dict[Connection, int] = {}  # each racer's pipe and seed
+    pending: list[Connection] = []  # the pipes of the racers not yet heard from
     processes = []
     try:
         for seed in range(max(1, workers)):
@@ -225,13 +225,13 @@ def race(model: cp_model.CpModel, stages: Sequence[StageExpression], stop: Stop,
                                       args=(send, model, stages, stop.deadline, seed))
             process.start()
             send.close()
-            pending[receive] = seed
+            pending.append(receive)
             processes.append(process)
         found: list[tuple[list[float], MipResult]] = []
         while pending and not stop() and time.monotonic() < stop.deadline + RACE_GRACE:
-            for ready in wait(list(pending), timeout=RACE_POLL):
+            for ready in wait(pending, timeout=RACE_POLL):
                 conn = cast(Connection, ready)  # wait() returns what it was given
-                del pending[conn]
+                pending.remove(conn)
                 reached, result = _receive(conn)
                 if result[1] is not None:
                     return result
