@@ -11,7 +11,11 @@ from its solves (``info.model.kind``).
 Run:  python benchmarks/route_spread.py [--orders 50,100,200] [--runs 3]
           [--time-limit 60] [--workers 2] [--seed 1] [--label TEXT]
           [--objective weighted-tardiness=1,setup-cost=1,holding-cost=1]
-Writes benchmarks/results/route_spread.csv and .md (date, commit, versions).
+          [--routes default,full,large] [--name route_spread]
+Writes benchmarks/results/NAME.csv and .md (date, commit, versions). With
+``--routes default`` only the default solve runs (e.g. after a change that the
+forced routes do not go through); the gap then needs the forced runs of a
+result file at the same plant and seeds.
 """
 
 from __future__ import annotations
@@ -33,16 +37,21 @@ from prodsched.generate import write_plant
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+ROUTES = {"default": None, "full": False, "large": True}  # SolveRequest.large of each
+
+
 def run_size(orders: int, runs: int, time_limit: float, workers: int, seed: int,
-             objective: str = OBJECTIVE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Both routes forced ``runs`` times on one plant: a summary row and every run."""
+             objective: str = OBJECTIVE, routes: tuple[str, ...] = tuple(ROUTES)
+             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The default and both routes forced (or ``routes`` of them) ``runs`` times on one
+    plant: a summary row and every run."""
     with tempfile.TemporaryDirectory() as tmp:
         plant = load_plant(write_plant(config(orders, seed), Path(tmp) / f"plant{orders}"))
         runs_out = []
         values: dict[str, list[float]] = {"default": [], "full": [], "large": []}
         for k in range(runs):
-            for route, large in (("default", None), ("full", False), ("large", True)):
-                result = solve(plant, large, time_limit, workers, seed + k, objective)
+            for route in routes:
+                result = solve(plant, ROUTES[route], time_limit, workers, seed + k, objective)
                 result.update(orders=orders, route_forced=route, solver_seed=seed + k)
                 print(result, flush=True)
                 runs_out.append(result)
@@ -73,21 +82,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--objective", default=OBJECTIVE)
     parser.add_argument("--label", default="")
+    parser.add_argument("--routes", default=",".join(ROUTES))
+    parser.add_argument("--name", default="route_spread")
     args = parser.parse_args(argv)
+    routes = tuple(args.routes.split(","))
+    if not set(routes) <= set(ROUTES):
+        parser.error(f"--routes: each of {', '.join(ROUTES)}")
     rows, every = [], []
     for n in args.orders.split(","):
         row, runs = run_size(int(n), args.runs, args.time_limit, args.workers, args.seed,
-                              args.objective)
+                             args.objective, routes)
         rows.append(row)
         every += runs
-    write_csv(RESULTS / "route_spread.csv", every)
+    write_csv(RESULTS / f"{args.name}.csv", every)
     lines = [markdown_header("Route ladder with its spread: medians of repeated runs",
                              run_metadata())]
     if args.label:
         lines += [f"**{args.label}**", ""]
     lines += [f"Objective `{args.objective}`, {args.time_limit:g} s per solve, {args.workers} "
-              f"workers, plants of `route_ladder.py` (seed {args.seed}); the default and each "
-              f"route forced, {args.runs} times each (solver seeds {args.seed}–"
+              f"workers, plants of `route_ladder.py` (seed {args.seed}); routes "
+              f"{', '.join(routes)} (default: the route the pipeline chooses; full, large: "
+              f"forced), {args.runs} times each (solver seeds {args.seed}–"
               f"{args.seed + args.runs - 1}). Gap: the default's median against the better "
               "forced median (goal: at most 2 %).", "",
               "| orders | default | default: median (min–max) | full: median (min–max) | "
@@ -95,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         lines.append(f"| {r['orders']} | {r['default_route']} | {_spread(r, 'default')} | "
                      f"{_spread(r, 'full')} | {_spread(r, 'large')} | {r.get('gap_pct', '–')} |")
-    (RESULTS / "route_spread.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n")
     return 0
 
 

@@ -8,10 +8,13 @@ windows (:mod:`prodsched.lns.route`) would. So on a plant below the threshold
 schedule it proves optimal (every stage, for its lot plan) is returned at
 once. Otherwise the large-plant route gets the rest of the limit
 (:func:`large_from`), started from the best of its own dispatch schedules and
-the full model's schedule, with each product made in the mode the full model
-made it in (its choices for ``auto`` products), so it returns nothing worse
-than the full model had. kpis.json then says ``handed_over`` and keeps the
-full model's ``stages``.
+the full model's schedule cut into order pieces
+(:func:`~prodsched.lns.lot_moves.order_pieces`: the route's search seldom
+splits a lot, so it would keep the full model's coarse lots), with each product
+made in the mode the full model made it in (its choices for ``auto``
+products). It returns nothing worse than the full model had: the full model's
+schedule when the route's is not better. kpis.json then says ``handed_over``
+and keeps the full model's ``stages``.
 """
 
 from __future__ import annotations
@@ -96,9 +99,11 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
                monitor: SolveMonitor, setups: SetupTable,
                report: Callable[[Schedule], dict[str, Any]]) -> Schedule:
     """The large-plant route for the rest of ``budget``, started from the best of
-    its own dispatch schedules and ``first`` (the full model's schedule), each
-    product made in the mode ``first`` made it in; ``first`` when the route
-    cannot start. ``report`` gives kpis.json's ``modes`` of a schedule."""
+    its own dispatch schedules and ``first`` (the full model's schedule) in order
+    pieces, each product made in the mode ``first`` made it in; ``first`` when the
+    route cannot start or ends no better. ``report`` gives kpis.json's ``modes`` of a schedule."""
+    from prodsched.lns.evaluate import Evaluator
+    from prodsched.lns.lot_moves import order_pieces
     from prodsched.lns.route import StartBreaksRules, solve_large
 
     info = first.info
@@ -113,9 +118,14 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
         schedule = solve_large(
             plant, replace(request, time_limit=budget.end - now, started_at=now, large=True,
                            modes=_made_modes(first, request.modes),
-                           warm_starts=[("full model", list(first.ops))]),
+                           warm_starts=[("full model", order_pieces(
+                               plant, setups, Evaluator(plant, request.objective),
+                               list(first.ops)))]),
             Budget(now, budget.end - now), monitor, setups)
     except (StartBreaksRules, NoScheduleError):
+        return first
+    values = request.objective.values
+    if values(schedule.kpis) > values(first.kpis):
         return first
     found = schedule.info  # timed from the hand-over: the whole solve's clock instead
     found.solve_seconds = time.monotonic() - budget.started
