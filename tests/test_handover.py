@@ -80,7 +80,10 @@ def test_a_mid_size_plant_goes_on_in_the_large_route_from_the_full_models_schedu
     assert "stages" in kpis
 
 
-def test_the_route_starts_from_the_full_models_schedule_in_order_pieces(plants, monkeypatch):
+@pytest.mark.parametrize("objective", [OBJECTIVE, parse_objective("weighted-tardiness>setup-time")],
+                         ids=["holding-counts", "no-holding"])
+def test_the_route_starts_from_the_full_models_schedule_in_order_pieces(plants, monkeypatch,
+                                                                        objective):
     import prodsched.lns.route as route
 
     plant = plants["mid"]
@@ -94,13 +97,15 @@ def test_the_route_starts_from_the_full_models_schedule_in_order_pieces(plants, 
         return Schedule(plant, lots_in(late), late)
 
     monkeypatch.setattr(route, "solve_large", worse)
-    schedule = solve_request(plant, _request(10))
+    schedule = solve_request(plant, replace(_request(10), objective=objective))
     assert_valid(schedule)
     # the route's schedule is no better: the full model's own schedule is returned
     assert "handed_over" not in schedule.info.details
     assert schedule.info.model.kind == "jobshop"
-    # the route was given the full model's schedule in order pieces: more lots
-    assert len(lots_in(given[0])) > len(schedule.lots)
+    if objective is OBJECTIVE:  # no lot windows in the route's search: order pieces
+        assert len(lots_in(given[0])) > len(schedule.lots)
+    else:  # lot windows resize lots: the full model's schedule as it is
+        assert given[0] == list(schedule.ops)
 
 
 def test_a_plant_proved_optimal_keeps_the_full_models_schedule(plants):

@@ -31,6 +31,7 @@ from prodsched.errors import NoScheduleError
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.request import SolveMonitor, SolveRequest
+from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
 
 
@@ -102,8 +103,6 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
     its own dispatch schedules and ``first`` (the full model's schedule) in order
     pieces, each product made in the mode ``first`` made it in; ``first`` when the
     route cannot start or ends no better. ``report`` gives kpis.json's ``modes`` of a schedule."""
-    from prodsched.lns.evaluate import Evaluator
-    from prodsched.lns.lot_moves import order_pieces
     from prodsched.lns.route import StartBreaksRules, solve_large
 
     info = first.info
@@ -118,9 +117,7 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
         schedule = solve_large(
             plant, replace(request, time_limit=budget.end - now, started_at=now, large=True,
                            modes=_made_modes(first, request.modes),
-                           warm_starts=[("full model", order_pieces(
-                               plant, setups, Evaluator(plant, request.objective),
-                               list(first.ops)))]),
+                           warm_starts=[("full model", _start(plant, setups, request, first))]),
             Budget(now, budget.end - now), monitor, setups)
     except (StartBreaksRules, NoScheduleError):
         return first
@@ -142,6 +139,21 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
         "full_model_status": str(info.status),
         "full_model_source": info.details.get("source", "CP-SAT")}
     return schedule
+
+
+def _start(plant: Plant, setups: SetupTable, request: SolveRequest, first: Schedule
+           ) -> list[PlacedOp]:
+    """The full model's schedule as the route's start: in order pieces
+    (:func:`~prodsched.lns.lot_moves.order_pieces`) where the route's search has no
+    windows that resize lots, else as it is."""
+    from prodsched.lns.evaluate import Evaluator
+    from prodsched.lns.lot_moves import order_pieces
+    from prodsched.lns.search import has_lot_windows
+
+    evaluator = Evaluator(plant, request.objective)
+    if has_lot_windows(evaluator):
+        return list(first.ops)
+    return order_pieces(plant, setups, evaluator, list(first.ops))
 
 
 def _made_modes(schedule: Schedule, asked: dict[str, Mode] | None) -> dict[str, Mode]:
