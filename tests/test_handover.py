@@ -12,14 +12,11 @@ from prodsched.budget import HANDOVER_SHARE, ModelSize, is_large
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.generate import GeneratorConfig
 from prodsched.handover import Handover, handover_for, hands_over
-from prodsched.lots.placed import lots_in
 from prodsched.lots.plan import plan_lots
 from prodsched.objective import parse_objective
 from prodsched.pipeline import SolveRequest, solve_request
 from prodsched.plant.model import Mode
 from prodsched.plant.setups import SetupTable
-from prodsched.schedule.rows import PlacedOp
-from prodsched.schedule.schedule import Schedule
 from tests.conftest import assert_valid, load_generated
 
 OBJECTIVE = parse_objective("weighted-tardiness=1,setup-cost=1,holding-cost=1")
@@ -78,34 +75,6 @@ def test_a_mid_size_plant_goes_on_in_the_large_route_from_the_full_models_schedu
     kpis = json.loads(schedule.render()["kpis.json"])
     assert kpis["handed_over"]["full_model_seconds"] == handed["full_model_seconds"]
     assert "stages" in kpis
-
-
-@pytest.mark.parametrize("objective", [OBJECTIVE, parse_objective("weighted-tardiness>setup-time")],
-                         ids=["holding-counts", "no-holding"])
-def test_the_route_starts_from_the_full_models_schedule_in_order_pieces(plants, monkeypatch,
-                                                                        objective):
-    import prodsched.lns.route as route
-
-    plant = plants["mid"]
-    given: list[list[PlacedOp]] = []
-
-    def worse(plant, request, budget, monitor, setups):  # type: ignore[no-untyped-def]
-        # the start the route is given, every run an hour later: worse than the full model
-        (_, ops), = request.warm_starts
-        given.append(ops)
-        late = [replace(op, start=op.start + 3600, end=op.end + 3600) for op in ops]
-        return Schedule(plant, lots_in(late), late)
-
-    monkeypatch.setattr(route, "solve_large", worse)
-    schedule = solve_request(plant, replace(_request(10), objective=objective))
-    assert_valid(schedule)
-    # the route's schedule is no better: the full model's own schedule is returned
-    assert "handed_over" not in schedule.info.details
-    assert schedule.info.model.kind == "jobshop"
-    if objective is OBJECTIVE:  # no lot windows in the route's search: order pieces
-        assert len(lots_in(given[0])) > len(schedule.lots)
-    else:  # lot windows resize lots: the full model's schedule as it is
-        assert given[0] == list(schedule.ops)
 
 
 def test_a_plant_proved_optimal_keeps_the_full_models_schedule(plants):

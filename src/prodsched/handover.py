@@ -8,13 +8,10 @@ windows (:mod:`prodsched.lns.route`) would. So on a plant below the threshold
 schedule it proves optimal (every stage, for its lot plan) is returned at
 once. Otherwise the large-plant route gets the rest of the limit
 (:func:`large_from`), started from the best of its own dispatch schedules and
-the full model's schedule cut into order pieces
-(:func:`~prodsched.lns.lot_moves.order_pieces`: the route's search seldom
-splits a lot, so it would keep the full model's coarse lots), with each product
-made in the mode the full model made it in (its choices for ``auto``
-products). It returns nothing worse than the full model had: the full model's
-schedule when the route's is not better. kpis.json then says ``handed_over``
-and keeps the full model's ``stages``.
+the full model's schedule, with each product made in the mode the full model
+made it in (its choices for ``auto`` products), so it returns nothing worse
+than the full model had. kpis.json then says ``handed_over`` and keeps the
+full model's ``stages``.
 """
 
 from __future__ import annotations
@@ -31,7 +28,6 @@ from prodsched.errors import NoScheduleError
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.request import SolveMonitor, SolveRequest
-from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule
 
 
@@ -100,9 +96,9 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
                monitor: SolveMonitor, setups: SetupTable,
                report: Callable[[Schedule], dict[str, Any]]) -> Schedule:
     """The large-plant route for the rest of ``budget``, started from the best of
-    its own dispatch schedules and ``first`` (the full model's schedule) in order
-    pieces, each product made in the mode ``first`` made it in; ``first`` when the
-    route cannot start or ends no better. ``report`` gives kpis.json's ``modes`` of a schedule."""
+    its own dispatch schedules and ``first`` (the full model's schedule), each
+    product made in the mode ``first`` made it in; ``first`` when the route
+    cannot start. ``report`` gives kpis.json's ``modes`` of a schedule."""
     from prodsched.lns.route import StartBreaksRules, solve_large
 
     info = first.info
@@ -117,12 +113,9 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
         schedule = solve_large(
             plant, replace(request, time_limit=budget.end - now, started_at=now, large=True,
                            modes=_made_modes(first, request.modes),
-                           warm_starts=[("full model", _start(plant, setups, request, first))]),
+                           warm_starts=[("full model", list(first.ops))]),
             Budget(now, budget.end - now), monitor, setups)
     except (StartBreaksRules, NoScheduleError):
-        return first
-    values = request.objective.values
-    if values(schedule.kpis) > values(first.kpis):
         return first
     found = schedule.info  # timed from the hand-over: the whole solve's clock instead
     found.solve_seconds = time.monotonic() - budget.started
@@ -139,21 +132,6 @@ def large_from(first: Schedule, plant: Plant, request: SolveRequest, budget: Bud
         "full_model_status": str(info.status),
         "full_model_source": info.details.get("source", "CP-SAT")}
     return schedule
-
-
-def _start(plant: Plant, setups: SetupTable, request: SolveRequest, first: Schedule
-           ) -> list[PlacedOp]:
-    """The full model's schedule as the route's start: in order pieces
-    (:func:`~prodsched.lns.lot_moves.order_pieces`) where the route's search has no
-    windows that resize lots, else as it is."""
-    from prodsched.lns.evaluate import Evaluator
-    from prodsched.lns.lot_moves import order_pieces
-    from prodsched.lns.search import has_lot_windows
-
-    evaluator = Evaluator(plant, request.objective)
-    if has_lot_windows(evaluator):
-        return list(first.ops)
-    return order_pieces(plant, setups, evaluator, list(first.ops))
 
 
 def _made_modes(schedule: Schedule, asked: dict[str, Mode] | None) -> dict[str, Mode]:

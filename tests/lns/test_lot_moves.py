@@ -11,13 +11,7 @@ import pytest
 
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.lns.evaluate import Evaluator
-from prodsched.lns.lot_moves import (
-    apply_move,
-    move_round,
-    moves_of,
-    order_pieces,
-    product_lines,
-)
+from prodsched.lns.lot_moves import apply_move, move_round, moves_of, product_lines
 from prodsched.lns.lots import aggregated_lots
 from prodsched.lns.search import improve
 from prodsched.lns.start import RULES
@@ -121,30 +115,6 @@ def test_a_split_takes_the_far_off_orders_out_of_an_early_lot(make_plant):
     assert better < values == evaluator.values(state.ops)
     assert better == evaluator.values(ops)
     assert_valid(Schedule(plant, lots_in(ops), ops))
-
-
-def test_order_pieces_split_each_lot_at_its_orders_back_to_back(make_plant):
-    plant, setups, state = _start(make_plant, 1000)   # each product in as few lots as allowed
-    evaluator = Evaluator(plant, parse_objective("weighted-tardiness=1,holding-cost=1"))
-    ops = order_pieces(plant, setups, evaluator, list(state.ops))
-    lots = lots_in(ops)
-    _rules_kept(plant, lots)
-    assert_valid(Schedule(plant, lots, ops))
-    # C's last two orders (2 units each) stay together: a lot of C holds at least 10
-    assert sorted(lot.order_ids for lot in lots) == [
-        ("a1",), ("a2",), ("a3",), ("a4",), ("b1",), ("b2",), ("c1",), ("c2", "c3")]
-    assert len(state.lots) < 8
-
-    def sequences(placed):  # each machine's lots, a lot's pieces as the lot they came from
-        out = {}
-        for op in sorted(placed, key=lambda op: op.start):
-            seq = out.setdefault(op.machine, [])
-            lot = op.lot.lot_id.split(".")[0]
-            if not seq or seq[-1] != lot:
-                seq.append(lot)
-        return out
-
-    assert sequences(ops) == sequences(state.ops)
 
 
 def test_a_merge_saves_a_changeover_where_setups_cost(make_plant):

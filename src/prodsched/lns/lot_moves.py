@@ -43,7 +43,6 @@ from prodsched.lns.state import Indexed
 from prodsched.lots.cutting import fifo_orders, make_lots, order_boundaries, smallest_lot
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import open_orders
-from prodsched.lots.placed import lots_in
 from prodsched.lots.policies import orders_by_product
 from prodsched.plant.model import Mode, Order, Plant, Product
 from prodsched.plant.setups import SetupTable
@@ -261,34 +260,6 @@ def apply_move(plant: Plant, setups: SetupTable, state: Indexed, line: ProductLi
     timed = retime(plant, setups, ops, machines, chains, adjacent_setups=MODEL_ADJACENT_SETUPS,
                    min_ends=min_ends)
     return timed
-
-
-def order_pieces(plant: Plant, setups: SetupTable, evaluator: Evaluator,
-                 ops: list[PlacedOp]) -> list[PlacedOp]:
-    """``ops`` with every lot of a product line split at its order boundaries, as far
-    as the lot rules allow, the pieces back to back where the lot ran (re-timed).
-
-    A split that cannot be timed or misses a deadline is left out. Splits are made
-    whatever they do to the objective: the search keeps a split only when it pays
-    at once, and alone it seldom does (its first piece ends sooner and waits
-    longer), so a schedule in coarse lots keeps them. In order pieces the search's
-    windows sequence each order on its own, and merges, which pay at once where a
-    changeover goes, rebuild the lots that pay.
-    """
-    while True:
-        state = Indexed(plant, lots_in(ops), ops)
-        taken = {lot.lot_id for lot in state.lots}
-        splits = ((line, move) for line in product_lines(plant, state.lots, ops).values()
-                  for k in range(len(line.sizes)) for move in moves_of(line, k)
-                  if move.kind == "split" and not move.later)
-        for line, move in splits:
-            moved = apply_move(plant, setups, state, line, move, taken,
-                               keep_ends=evaluator.counts_holding)
-            if moved is not None and evaluator.meets_deadlines(moved):
-                ops = moved
-                break
-        else:
-            return ops
 
 
 def _due_places(plant: Plant, state: Indexed, chain: list[int], twin: Lot) -> list[int]:

@@ -166,16 +166,6 @@ class Mix:
         self.records[resized] += 1
 
 
-def has_lot_windows(evaluator: Evaluator) -> bool:
-    """Whether the search has windows that resize lots (:mod:`prodsched.lns.lot_window`).
-
-    Only where holding cost does not count: there they mostly solve to optimality
-    within a window's time; where it counts they mostly run out of it and lost on a
-    paired benchmark (benchmarks/results/lot_windows_c775e04.md).
-    """
-    return not evaluator.counts_holding
-
-
 def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[Lot],
             ops: list[PlacedOp], stop: Stop, settings: SolverSettings,
             on_improve: Improved | None = None, t0: float | None = None
@@ -215,7 +205,10 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     exact = plant.uses_v2_rules or evaluator.counts_holding
     rng = random.Random(settings.seed)
     lot_every, next_round = LOT_EVERY, LOT_EVERY - 1
-    mix = Mix(rng) if has_lot_windows(evaluator) else None
+    # lot windows only where holding cost does not count: there they mostly solve to
+    # optimality within a window's time; where it counts they mostly run out of it
+    # and lost on a paired benchmark (benchmarks/results/lot_windows_c775e04.md)
+    mix = None if evaluator.counts_holding else Mix(rng)
     while not stop():
         left = stop.left()
         if left < 0.2 or (det_left is not None and det_left <= 0):
