@@ -48,7 +48,7 @@ def run_size(orders: int, runs: int, time_limit: float, workers: int, seed: int,
     with tempfile.TemporaryDirectory() as tmp:
         plant = load_plant(write_plant(config(orders, seed), Path(tmp) / f"plant{orders}"))
         runs_out = []
-        values: dict[str, list[float]] = {"default": [], "full": [], "large": []}
+        values: dict[str, list[float]] = {route: [] for route in ROUTES}
         for k in range(runs):
             for route in routes:
                 result = solve(plant, ROUTES[route], time_limit, workers, seed + k, objective)
