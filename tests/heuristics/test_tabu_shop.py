@@ -271,3 +271,77 @@ def test_with_two_workers_a_stop_ends_both_searches_at_once(tmp_path, monkeypatc
     assert time.monotonic() - asked < 5.0
     assert name in ("mwkr+lns", "mwkr+tabu")
     assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def plain_job_shop(tmp_path, seed: int, n: int, m: int):
+    from tests.heuristics.test_makespan_rules import random_jobs
+
+    path = tmp_path / "j.txt"
+    path.write_text(as_text(random_jobs(random.Random(seed), n, m, flexible=False), m,
+                            flexible=False))
+    return read_jssp(path)
+
+
+@pytest.mark.parametrize("ahead", ["cp-sat", "tabu", "tie", "no child"])
+def test_with_more_workers_a_plain_job_shop_races_tabu_search_against_cp_sat(
+        tmp_path, monkeypatch, ahead):
+    import prodsched.heuristics.makespan_rules as rules
+
+    plant = plain_job_shop(tmp_path, 3, 6, 3)
+    index = {m: k for k, m in enumerate(plant.machines)}
+    jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
+             for step in plant.routings[lot.product]] for lot in lots_per_order(plant)]
+    start = giffler_thompson(jobs, 3)[0]
+    tabu_found = tabu_search(jobs, 3, start, Stop(), max_iterations=50)[:2]
+    whole_span = tabu_found[1] + {"cp-sat": -1, "tabu": 1, "tie": 0, "no child": 0}[ahead]
+    raced: list = []
+    runs_on: list = []
+
+    def race(jobs, n_machines, start, stop, other, **kwargs):
+        raced.append(other)
+        return (None if ahead == "no child" else tabu_found), (start, whole_span)
+
+    def recording(jobs, n_machines, start, stop, **kwargs):
+        runs_on.append((start, kwargs["workers"]))
+        return start, max(end for ops in start for _, _, end in ops)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a plain job shop has no machine choices for the LNS")
+
+    monkeypatch.setattr(rules, "solve_whole", lambda *args, **kwargs: None)  # not proved
+    monkeypatch.setattr(rules, "tabu_beside", race)
+    monkeypatch.setattr(rules, "parallel_tabu_search", recording)
+    monkeypatch.setattr(rules, "shop_lns", must_not_run)
+    monkeypatch.setattr(rules, "resequence", must_not_run)
+    [(name, ops)] = rules.makespan_warm_starts(plant, 2.0, workers=2)
+    assert len(raced) == 1
+    if ahead == "tabu":
+        assert runs_on == [(tabu_found[0], 2)] and name == "mwkr+tabu"
+    else:  # CP-SAT on the whole shop goes on from its own schedule: nothing runs on here
+        assert runs_on == [] and name == "mwkr+cp-sat"
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_with_one_worker_a_plain_job_shop_goes_to_cp_sat_after_the_restarts(
+        tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("one worker: no search before CP-SAT on a plain job shop")
+
+    for name in ("tabu_beside", "solve_whole", "parallel_tabu_search", "shop_lns"):
+        monkeypatch.setattr(rules, name, must_not_run)
+    plant = plain_job_shop(tmp_path, 4, 5, 3)
+    [(name, ops)] = rules.makespan_warm_starts(plant, 2.0, workers=1)
+    assert name == "mwkr"
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_with_two_workers_a_plain_job_shop_gets_a_valid_warm_start(tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    monkeypatch.setattr(rules, "PROBE_SHARE", 0.0)  # straight to the race
+    plant = plain_job_shop(tmp_path, 5, 10, 5)
+    [(name, ops)] = rules.makespan_warm_starts(plant, 3.0, seed=2, workers=2)
+    assert name in ("mwkr+cp-sat", "mwkr+tabu")
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 
 from prodsched.budget import repeatable_by_default
 from prodsched.heuristics.resequence import makespan_of, resequence
@@ -160,32 +161,31 @@ def best_of_restarts(jobs: Jobs, n_machines: int, stop: Stop, seed: int = 0,
 
 def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, workers: int = 1,
                          stop: Stop = NO_STOP) -> list[tuple[str, list[PlacedOp]]]:
-    """An MWKR Giffler–Thompson schedule of a plain job shop, improved by tabu search
-    or large neighbourhood search when operations have a choice of machines
-    (none for other plants).
+    """An MWKR Giffler–Thompson schedule of a (flexible) job shop, improved by tabu
+    search or a CP-SAT search (none for other plants).
 
     A plain job shop has no changeovers, calendars, releases or lot streaming.
     Restarts use ``WARM_START_SHARE`` of ``time_limit`` (at most
-    ``MAX_WARM_START_SECONDS``). A job shop without choices then goes to CP-SAT
-    straight away, as in the recorded job-shop benchmarks. In a flexible job shop:
+    ``MAX_WARM_START_SECONDS``). Then:
 
-    - with one worker the run is repeatable: tabu search runs until
-      ``TABU_SHARE`` of ``time_limit``, restarts and tabu search ending after a
-      number of steps set from the plant and ``time_limit``
+    - with one worker the run is repeatable. A job shop without machine
+      choices goes to CP-SAT straight away. In a flexible one tabu search runs
+      until ``TABU_SHARE`` of ``time_limit``, restarts and tabu search ending
+      after a number of steps set from the plant and ``time_limit``
       (``RESTART_OPS_PER_SECOND``, ``TABU_OPS_PER_SECOND``; the clock only as a
       safety);
     - with more, CP-SAT first gets ``PROBE_SHARE`` on the whole shop (an
-      optimum it proves goes to the pipeline as it is); then tabu search and
-      large neighbourhood search run side by side until ``COMPARE_SHARE``, and
-      the one ahead runs on with every worker until
-      ``IMPROVE_SHARE`` (:func:`_tabu_or_lns`; either ends sooner at the lower
-      bound or once ``stop`` requests it).
+      optimum it proves goes to the pipeline as it is); then tabu search and a
+      CP-SAT search (large neighbourhood search with machine choices, the whole
+      shop without) run side by side until ``COMPARE_SHARE``, and the one ahead
+      runs on with every worker until ``IMPROVE_SHARE`` (:func:`_tabu_or_lns`;
+      either ends sooner at the lower bound or once ``stop`` requests it).
 
-    CP-SAT then sequences that schedule's machine assignment exactly
-    (:func:`resequence`, for at most ``RESEQUENCE_SHARE`` of ``time_limit``; with
-    one worker its whole share, limited by deterministic time), and the rest is
-    left to CP-SAT on the whole problem with the result as the hint (a schedule
-    at its lower bound goes there as it is).
+    In a flexible job shop CP-SAT then sequences that schedule's machine
+    assignment exactly (:func:`resequence`, for at most ``RESEQUENCE_SHARE`` of
+    ``time_limit``; with one worker its whole share, limited by deterministic
+    time). The rest is left to CP-SAT on the whole problem with the result as
+    the hint (a schedule at its lower bound goes there as it is).
 
     Every part also ends at ``stop``'s deadline (if earlier than its share), and
     polls its stop flag.
@@ -217,9 +217,10 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
             floor=floor, seed=seed, workers=workers,
             max_iterations=int(TABU_OPS_PER_SECOND * max(tabu_seconds, 0) / n_ops))
         label = "mwkr+tabu"
-    elif flexible:
+    elif flexible or workers > 1:
         placement, label, proved = _tabu_or_lns(jobs, len(machines), placement, floor, started,
-                                                time_limit, seed=seed, workers=workers, stop=stop)
+                                                time_limit, seed=seed, workers=workers, stop=stop,
+                                                flexible=flexible)
     placed = [PlacedOp(lot, step.number, machines[k], start, end)
               for lot, ops in zip(lots, placement, strict=True)
               for step, (k, start, end) in zip(plant.routings[lot.product], ops, strict=True)]
@@ -236,28 +237,34 @@ def makespan_warm_starts(plant: Plant, time_limit: float, *, seed: int = 0, work
 
 
 def _tabu_or_lns(jobs: Jobs, n_machines: int, start: Placement, floor: int, started: float,
-                 time_limit: float, *, seed: int, workers: int,
-                 stop: Stop) -> tuple[Placement, str, bool]:
-    """A flexible job shop's schedule by tabu search or large neighbourhood search,
-    whichever is ahead at ``COMPARE_SHARE`` of ``time_limit``, its label, and whether
-    it is proved optimal.
+                 time_limit: float, *, seed: int, workers: int, stop: Stop,
+                 flexible: bool) -> tuple[Placement, str, bool]:
+    """A job shop's schedule by tabu search or a CP-SAT search, whichever is ahead at
+    ``COMPARE_SHARE`` of ``time_limit``, its label, and whether it is proved optimal.
 
     First CP-SAT gets ``PROBE_SHARE`` of ``time_limit`` on the whole shop: a
     schedule it proves optimal is returned as it is (mk01 in 2 s instead of about 30).
     Else both searches start from ``start``, not from CP-SAT's schedule (with it,
     mk06 and mk10 came out no better in two runs). Until ``COMPARE_SHARE`` one tabu
-    search (a child process) and :func:`shop_lns` with one CP-SAT worker run side
-    by side; the one with the shorter schedule (LNS on a tie) then runs with all
-    ``workers`` from its schedule until ``IMPROVE_SHARE``. Neither wins
-    everywhere: LNS was ahead on mk07 in every run, tabu search on mk10.
+    search (a child process) runs beside a CP-SAT search with one worker:
+
+    - with machine choices, :func:`shop_lns`. The one with the shorter schedule
+      (LNS on a tie) then runs with all ``workers`` from its schedule until
+      ``IMPROVE_SHARE``. Neither wins everywhere: LNS was ahead on mk07 in every
+      run, tabu search on mk10.
+    - without (a plain job shop), CP-SAT on the whole shop (:func:`_race_whole`).
     """
     probe = solve_whole(jobs, n_machines, start, PROBE_SHARE * time_limit, seed=seed,
                         workers=workers, stop=stop)
     if probe is not None and probe[1]:
         return probe[0], "mwkr+cp-sat", True
+    compare = stop.until(started + COMPARE_SHARE * time_limit)
     improve = stop.until(started + IMPROVE_SHARE * time_limit)
+    if not flexible:
+        return _race_whole(jobs, n_machines, start, floor, compare, improve, seed=seed,
+                           workers=workers)
     tabu, lns = tabu_beside(
-        jobs, n_machines, start, stop.until(started + COMPARE_SHARE * time_limit),
+        jobs, n_machines, start, compare,
         lambda finished: shop_lns(jobs, n_machines, start, finished, floor=floor, seed=seed,
                                   workers=1),
         floor=floor, seed=seed)
@@ -265,6 +272,40 @@ def _tabu_or_lns(jobs: Jobs, n_machines: int, start: Placement, floor: int, star
         placement, _ = shop_lns(jobs, n_machines, lns[0], improve, floor=floor, seed=seed + 1,
                                 workers=workers)
         return placement, "mwkr+lns", False
+    placement, _ = parallel_tabu_search(jobs, n_machines, tabu[0], improve, floor=floor,
+                                        seed=seed + 1, workers=workers)
+    return placement, "mwkr+tabu", False
+
+
+def _race_whole(jobs: Jobs, n_machines: int, start: Placement, floor: int, compare: Stop,
+                improve: Stop, *, seed: int, workers: int) -> tuple[Placement, str, bool]:
+    """A plain job shop's schedule: tabu search against CP-SAT on the whole shop.
+
+    Until ``compare`` a tabu search (a child process) and CP-SAT on the whole
+    shop with one worker run side by side from ``start``. When CP-SAT is ahead
+    (or even, or proves its schedule optimal, which ends the race at once) its
+    schedule is returned, and CP-SAT on the whole shop goes on from it with
+    every worker after the warm start; small job shops go this way (ft10,
+    la16). When tabu search is ahead, that many tabu searches run on from its
+    schedule until ``improve`` (:func:`parallel_tabu_search`): on a job shop of
+    hundreds of operations, CP-SAT's own search improves slowly at short time
+    limits, while tabu search's moves on the critical path each take a
+    fraction of a millisecond (docs/benchmarks.md has the measurements).
+    """
+    proved: list[bool] = []
+
+    def whole(finished: Stop) -> tuple[Placement, int]:
+        found = solve_whole(jobs, n_machines, start, finished.left(), seed=seed, workers=1,
+                            stop=finished)
+        placement = start if found is None else found[0]
+        proved.append(found is not None and found[1])
+        return placement, max((end for ops in placement for _, _, end in ops), default=0)
+
+    race = replace(compare, requested=lambda: compare() or any(proved))
+    tabu, (placement, makespan) = tabu_beside(jobs, n_machines, start, race, whole,
+                                              floor=floor, seed=seed)
+    if tabu is None or any(proved) or makespan <= tabu[1]:
+        return placement, "mwkr+cp-sat", any(proved)
     placement, _ = parallel_tabu_search(jobs, n_machines, tabu[0], improve, floor=floor,
                                         seed=seed + 1, workers=workers)
     return placement, "mwkr+tabu", False
