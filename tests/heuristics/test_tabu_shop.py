@@ -345,3 +345,27 @@ def test_with_two_workers_a_plain_job_shop_gets_a_valid_warm_start(tmp_path, mon
     [(name, ops)] = rules.makespan_warm_starts(plant, 3.0, seed=2, workers=2)
     assert name in ("mwkr+cp-sat", "mwkr+tabu")
     assert_valid(Schedule(plant, lots_per_order(plant), ops))
+
+
+def test_a_plain_job_shop_optimum_cp_sat_proves_in_the_race_ends_it_at_once(
+        tmp_path, monkeypatch):
+    import prodsched.heuristics.makespan_rules as rules
+
+    calls: list[int] = []
+
+    def proved_in_the_race(jobs, n_machines, start, seconds, **kwargs):
+        calls.append(kwargs["workers"])
+        return None if len(calls) == 1 else (start, True)  # the probe finds nothing
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("no tabu search after CP-SAT proved the optimum")
+
+    monkeypatch.setattr(rules, "solve_whole", proved_in_the_race)
+    monkeypatch.setattr(rules, "parallel_tabu_search", must_not_run)
+    plant = plain_job_shop(tmp_path, 6, 8, 4)
+    began = time.monotonic()
+    # with 600 s the race would wait 150 s for the tabu search; the proof ends it
+    [(name, ops)] = rules.makespan_warm_starts(plant, 600.0, workers=2)
+    assert time.monotonic() - began < 60.0
+    assert calls == [2, 1] and name == "mwkr+cp-sat"
+    assert_valid(Schedule(plant, lots_per_order(plant), ops))
