@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from prodsched.budget import repeatable_by_default
 from prodsched.heuristics.resequence import makespan_of, resequence
-from prodsched.heuristics.shop_lns import shop_lns, solve_whole
+from prodsched.heuristics.shop_lns import placement_makespan, shop_lns, solve_whole
 from prodsched.heuristics.tabu_parallel import parallel_tabu_search, tabu_beside
 from prodsched.heuristics.tabu_shop import Jobs, Placement
 from prodsched.lots.fixed import lots_per_order
@@ -299,7 +299,7 @@ def _race_whole(jobs: Jobs, n_machines: int, start: Placement, floor: int, compa
                             stop=finished)
         placement = start if found is None else found[0]
         proved.append(found is not None and found[1])
-        return placement, max((end for ops in placement for _, _, end in ops), default=0)
+        return placement, placement_makespan(placement)
 
     race = replace(compare, requested=lambda: compare() or any(proved))
     tabu, (placement, makespan) = tabu_beside(jobs, n_machines, start, race, whole,

@@ -69,7 +69,7 @@ def shop_lns(jobs: Jobs, n_machines: int, start: Placement, stop: Stop, *,
     """
     rng = random.Random(seed)
     best = [list(ops) for ops in start]
-    span = _makespan(best)
+    span = placement_makespan(best)
     share = START_SHARE
     n_ops = sum(len(ops) for ops in jobs)
     pick = (_time_window, _some_jobs, _some_machines)
@@ -85,7 +85,7 @@ def shop_lns(jobs: Jobs, n_machines: int, start: Placement, stop: Stop, *,
             share = max(MIN_SHARE, share / SIZE_STEP)
             continue
         placement, proved = found
-        best, span = placement, _makespan(placement)
+        best, span = placement, placement_makespan(placement)
         share = (min(MAX_SHARE, share * SIZE_STEP) if proved
                  else max(MIN_SHARE, share / SIZE_STEP))
     return best, span
@@ -158,7 +158,7 @@ def _solve_neighbourhood(jobs: Jobs, n_machines: int, current: Placement, free: 
     The solve gets ``seconds`` from when the model is built (and at most
     ``deterministic_seconds`` of CP-SAT's deterministic time, when set), and polls
     ``stop``'s flag."""
-    horizon = _makespan(current)
+    horizon = placement_makespan(current)
     model = cp_model.CpModel()
     makespan = model.new_int_var(0, horizon, "makespan")
     # a complete hint (starts, ends, machines, makespan): with one worker CP-SAT
@@ -237,5 +237,6 @@ def _ops(placement: Placement) -> list[Op]:
     return [(j, i) for j, ops in enumerate(placement) for i in range(len(ops))]
 
 
-def _makespan(placement: Placement) -> int:
+def placement_makespan(placement: Placement) -> int:
+    """The latest end of ``placement`` (0 when empty)."""
     return max((end for ops in placement for _, _, end in ops), default=0)
