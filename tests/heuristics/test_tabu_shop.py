@@ -36,6 +36,14 @@ def flexible_jobs(rng: random.Random, n: int, m: int, *, zero: bool = False) -> 
     return jobs
 
 
+def shop_jobs(plant) -> list:
+    """The plant's lots as jobs of ``(machine index, duration)`` options, as the warm
+    start sees them."""
+    index = {m: k for k, m in enumerate(plant.machines)}
+    return [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
+             for step in plant.routings[lot.product]] for lot in lots_per_order(plant)]
+
+
 def instance_of(jobs: list, m: int) -> ShopInstance:
     return ShopInstance(name="t", n_machines=m,
                         jobs=tuple(tuple(tuple(o) for o in ops) for ops in jobs))
@@ -196,9 +204,7 @@ def test_with_more_workers_the_search_ahead_runs_on_with_all_of_them(tmp_path, m
     fjs = tmp_path / "f.fjs"
     fjs.write_text(as_text(flexible_jobs(random.Random(3), 6, 3), 3, flexible=True))
     plant = read_fjsp(fjs)
-    index = {m: k for k, m in enumerate(plant.machines)}
-    jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
-             for step in plant.routings[lot.product]] for lot in lots_per_order(plant)]
+    jobs = shop_jobs(plant)
     tabu_found = tabu_search(jobs, 3, giffler_thompson(jobs, 3)[0], Stop(),
                              max_iterations=50)[:2]
     lns_span = tabu_found[1] + {"lns": -1, "tabu": 1, "tie": 0, "no child": 0}[ahead]
@@ -288,9 +294,7 @@ def test_with_more_workers_a_plain_job_shop_races_tabu_search_against_cp_sat(
     import prodsched.heuristics.makespan_rules as rules
 
     plant = plain_job_shop(tmp_path, 3, 6, 3)
-    index = {m: k for k, m in enumerate(plant.machines)}
-    jobs = [[[(index[o.machine], o.duration(lot.quantity)) for o in step.options]
-             for step in plant.routings[lot.product]] for lot in lots_per_order(plant)]
+    jobs = shop_jobs(plant)
     start = giffler_thompson(jobs, 3)[0]
     tabu_found = tabu_search(jobs, 3, start, Stop(), max_iterations=50)[:2]
     whole_span = tabu_found[1] + {"cp-sat": -1, "tabu": 1, "tie": 0, "no child": 0}[ahead]
