@@ -286,7 +286,7 @@ def _race_whole(jobs: Jobs, n_machines: int, start: Placement, floor: int, compa
     (or even, or proves its schedule optimal, which ends the race at once) its
     schedule is returned, and CP-SAT on the whole shop goes on from it with
     every worker after the warm start; small job shops go this way (ft10,
-    la16). When tabu search is ahead, that many tabu searches run on from its
+    la16). When tabu search is ahead, ``workers`` tabu searches run on from its
     schedule until ``improve`` (:func:`parallel_tabu_search`): on a job shop of
     hundreds of operations, CP-SAT's own search improves slowly at short time
     limits, while tabu search's moves on the critical path each take a
