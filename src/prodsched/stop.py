@@ -75,6 +75,11 @@ class Stop:
         """The same, ending by ``deadline`` at the latest."""
         return replace(self, deadline=min(self.deadline, deadline))
 
+    def or_when(self, flag: Callable[[], bool]) -> Stop:
+        """The same, requested also once ``flag`` is true (a part of a search that
+        ends on its own signal as well as on the caller's)."""
+        return replace(self, requested=lambda: self.requested() or flag())
+
     def within(self, seconds: float) -> Stop:
         """The same, ending ``seconds`` from now at the latest."""
         return self.until(time.monotonic() + seconds)

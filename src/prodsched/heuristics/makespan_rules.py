@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import replace
 
 from prodsched.budget import repeatable_by_default
 from prodsched.heuristics.resequence import makespan_of, resequence
@@ -301,7 +300,7 @@ def _race_whole(jobs: Jobs, n_machines: int, start: Placement, floor: int, compa
         proved.append(found is not None and found[1])
         return placement, placement_makespan(placement)
 
-    race = replace(compare, requested=lambda: compare() or any(proved))
+    race = compare.or_when(lambda: any(proved))
     tabu, (placement, makespan) = tabu_beside(jobs, n_machines, start, race, whole,
                                               floor=floor, seed=seed)
     if tabu is None or any(proved) or makespan <= tabu[1]:

@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from prodsched.heuristics.tabu_shop import Jobs, Placement, tabu_search
@@ -120,8 +119,7 @@ def tabu_beside(jobs: Jobs, n_machines: int, start: Placement, stop: Stop,
 
 def _finished(stop: Stop, children: list[_Child], floor: int) -> Stop:
     """``stop``, requested also once a child reports a schedule at ``floor``."""
-    return replace(stop, requested=lambda: stop() or any(c.collect(0.0) <= floor
-                                                         for c in children))
+    return stop.or_when(lambda: any(c.collect(0.0) <= floor for c in children))
 
 
 class _Child:

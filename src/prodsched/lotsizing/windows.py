@@ -455,9 +455,9 @@ def _whole(bm: BucketModel, expressions: Sequence[StageExpression], settings: So
 
     def stalled() -> bool:
         t = time.monotonic()
-        return stop() or (bool(last) and t >= earliest and t - last[0] >= stall)
+        return bool(last) and t >= earliest and t - last[0] >= stall
 
-    return run_stages(bm.model, expressions, settings, replace(stop, requested=stalled),
+    return run_stages(bm.model, expressions, settings, stop.or_when(stalled),
                       progress=seen)
 
 
