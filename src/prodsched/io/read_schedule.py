@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from prodsched.schedule.rows import PlacedOp, ScheduleRow
 from prodsched.schedule.schedule import STATUSES, Schedule, SolveInfo
 from prodsched.schedule.solve_info import details_from_json
 from prodsched.schedule.stats import SolveStatus
-from prodsched.validate.read import Bar
+from prodsched.validate.read import Bar, Time
 from prodsched.validate.read import read_schedule as read_bars
 from prodsched.validate.violation import Violation
 
@@ -102,7 +101,7 @@ def schedule_from_csv(plant: Plant, text: str, info: SolveInfo | None = None, *,
     return schedule_from_rows(plant, rows, info)
 
 
-def _whole(value: Fraction, bar: Bar, column: str, file: str, problems: list[Problem]) -> int:
+def _whole(value: Time, bar: Bar, column: str, file: str, problems: list[Problem]) -> int:
     if value.denominator != 1:
         problems.append(Problem(file, bar.line, None, column, "not a whole time unit"))
     return int(value)

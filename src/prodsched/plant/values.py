@@ -30,9 +30,12 @@ def parse_number(text: str) -> Fraction:
         beyond 10^12 are refused).
     """
     s = text.strip()
-    if not _NUMBER.match(s):
+    if s.isdigit() and s.isascii():  # the common case, read without Fraction's own parser
+        value = Fraction(int(s))
+    elif _NUMBER.match(s):
+        value = Fraction(s)
+    else:
         raise ValueError(f"{text!r} is not a number")
-    value = Fraction(s)
     if abs(value) > MAX_MAGNITUDE:
         raise ValueError(f"{text!r} is too large (the limit is 1e12)")
     return value
@@ -107,6 +110,8 @@ class TimeAxis:
             if self.origin is None:
                 raise ValueError("a date-time in a plant whose times are numbers")
             delta = _as_utc_naive(cell) - self.origin
+            if not delta.microseconds and not delta.seconds % 60:  # whole minutes
+                return Fraction(delta.days * 1440 + delta.seconds // 60)
             seconds = (delta.days * 86400 + delta.seconds) * 10**6 + delta.microseconds
             return Fraction(seconds, 60 * 10**6)
         if self.origin is not None:
@@ -122,7 +127,10 @@ class TimeAxis:
         if self.origin is None:
             return format_number(units)
         frac = Fraction(units)
-        moment = self.origin + timedelta(microseconds=round(frac * 60 * 10**6))
+        if frac.denominator == 1:  # whole minutes
+            moment = self.origin + timedelta(minutes=frac.numerator)
+        else:
+            moment = self.origin + timedelta(microseconds=round(frac * 60 * 10**6))
         if self.zone is not None:
             moment = moment.replace(tzinfo=UTC).astimezone(self.zone)
         return moment.isoformat(timespec="minutes" if frac.denominator == 1 else "seconds")

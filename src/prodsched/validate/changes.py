@@ -20,12 +20,11 @@ writes the reports:
 from __future__ import annotations
 
 from collections import defaultdict
-from fractions import Fraction
 from typing import Any
 
 from prodsched.plant.model import FixedRow, Plant
 from prodsched.plant.values import parse_number
-from prodsched.validate.read import Bar
+from prodsched.validate.read import Bar, Time
 from prodsched.validate.violation import Violation
 
 KPIS = "kpis.json"
@@ -106,7 +105,7 @@ def previous_completions(plant: Plant) -> dict[str, int]:
     return out
 
 
-def moved_problem(text: str, completion: Fraction | None, before: int | None) -> str | None:
+def moved_problem(text: str, completion: Time | None, before: int | None) -> str | None:
     """The problem with one order's ``completion_moved`` cell, if any."""
     want = None if completion is None or before is None else completion - before
     if want is None:

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from prodsched.plant.model import Plant
-from prodsched.validate.read import STOCK, Bar
+from prodsched.validate.read import STOCK, Bar, Time
 from prodsched.validate.rules import Downtime, by_machine, merged_downtime
 from prodsched.validate.setups import required_setup
 
@@ -27,7 +27,7 @@ CHECKED = ("units", "units_to_stock", "lots", "setups", "setup_time", "run_time"
 
 
 def expected_products(plant: Plant, bars: list[Bar],
-                      done: dict[str, Bar]) -> tuple[Fraction, dict[str, dict[str, Any]]]:
+                      done: dict[str, Bar]) -> tuple[Time, dict[str, dict[str, Any]]]:
     """The horizon and, per product with runs, the figures kpis.json must give."""
     runs = [b for b in bars if b.kind == "run" and b.product in plant.products]
     dues = [o.due for o in plant.orders if o.due is not None]
@@ -72,7 +72,7 @@ def expected_products(plant: Plant, bars: list[Bar],
                     held += units * (until - b.end)
                     if order_id != STOCK:
                         holding += units * product.holding_cost * (until - b.end)
-        spans: dict[str, tuple[Fraction, Fraction]] = {}
+        spans: dict[str, tuple[Time, Time]] = {}
         for b in mine:
             low, high = spans.get(b.lot, (b.start, b.end))
             spans[b.lot] = (min(low, b.start), max(high, b.end))
@@ -144,5 +144,5 @@ def _rate(plant: Plant, bar: Bar) -> Fraction:
     return Fraction(0) if machine is None else machine.cost_per_hour
 
 
-def _worked(bar: Bar, down: Downtime | None) -> Fraction:
+def _worked(bar: Bar, down: Downtime | None) -> Time:
     return bar.length - (down.inside(bar.start, bar.end) if down is not None else 0)

@@ -17,7 +17,7 @@ from prodsched.validate.changes import (
     previous_completions,
 )
 from prodsched.validate.products import check_products
-from prodsched.validate.read import Bar, csv_records, read_header, whole
+from prodsched.validate.read import Bar, Time, csv_records, read_header, whole
 from prodsched.validate.resources import check_resource_kpis
 from prodsched.validate.violation import Violation
 
@@ -91,7 +91,7 @@ def check_report(plant: Plant, text: str, bars: list[Bar], done: dict[str, Bar],
             out.append(Violation("9 report", f"order {order.order_id} has no row", REPORT, None))
 
 
-def _report_row(plant: Plant, order: Order, cell: dict[str, str], completion: Fraction | None,
+def _report_row(plant: Plant, order: Order, cell: dict[str, str], completion: Time | None,
                 tardy: Fraction, lots: set[str]) -> list[str]:
     problems = []
     if cell["product"] != order.product:

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from prodsched.plant.model import Plant, ResourceUse
-from prodsched.validate.read import SCHEDULE, Bar
+from prodsched.validate.read import SCHEDULE, Bar, Time
 from prodsched.validate.rules import by_machine, option_of
 from prodsched.validate.setups import rule_before
 from prodsched.validate.violation import Violation
@@ -117,7 +117,7 @@ def expected_resource_figures(plant: Plant, bars: list[Bar],
     for name, resource in plant.resources.items():
         held = held_by.get(name, [])
         total = sum((h.amount * h.bar.length for h in held), Fraction(0))
-        change: dict[Fraction, int] = defaultdict(int)
+        change: dict[Time, int] = defaultdict(int)
         for h in held:
             change[h.bar.start] += h.amount
             change[h.bar.end] -= h.amount

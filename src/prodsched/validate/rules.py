@@ -20,7 +20,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from prodsched.plant.model import Mode, Plant, RoutingOption
-from prodsched.validate.read import SCHEDULE, STOCK, Bar
+from prodsched.validate.read import SCHEDULE, STOCK, Bar, Time
 from prodsched.validate.setups import required_setup
 from prodsched.validate.violation import Violation
 
@@ -269,8 +269,8 @@ def check_setups(plant: Plant, bars: list[Bar], zero: Fraction,
     return cost
 
 
-def _setup_time_between(setups: list[Bar], starts: list[Fraction], low: Fraction | None,
-                        high: Fraction) -> Fraction:
+def _setup_time_between(setups: list[Bar], starts: list[Time], low: Time | None,
+                        high: Time) -> Time:
     """Total length of the setup rows lying in ``[low, high]`` (``starts``: their sorted starts)."""
     first = 0 if low is None else bisect.bisect_left(starts, low)
     last = bisect.bisect_right(starts, high)
