@@ -29,7 +29,7 @@ def _v(rule: str, message: str, bar: Bar | None = None) -> Violation:
     return Violation(rule, message, SCHEDULE, None if bar is None else bar.line)
 
 
-def _t(plant: Plant, units: Fraction | int) -> str:
+def _t(plant: Plant, units: Time) -> str:
     return plant.time_axis.format(units)
 
 
@@ -163,7 +163,7 @@ class Downtime:
         self.periods = periods
         self.ends = [e for _, e in periods]
 
-    def overlapping(self, start: Fraction | int, end: Fraction | int) -> list[tuple[int, int]]:
+    def overlapping(self, start: Time, end: Time) -> list[tuple[int, int]]:
         """The periods that overlap ``[start, end)``."""
         k = bisect.bisect_right(self.ends, start)   # the first period ending after start
         out = []
@@ -172,7 +172,7 @@ class Downtime:
             k += 1
         return out
 
-    def inside(self, start: Fraction | int, end: Fraction | int) -> Fraction:
+    def inside(self, start: Time, end: Time) -> Fraction:
         """The time of ``[start, end)`` that lies in the periods."""
         return sum((min(Fraction(e), Fraction(end)) - max(Fraction(s), Fraction(start))
                     for s, e in self.overlapping(start, end)), Fraction(0))
