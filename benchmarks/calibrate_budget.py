@@ -25,10 +25,11 @@ from pathlib import Path
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
-from prodsched.budget import ModelSize, fitting, warm_start
+from prodsched.budget import ModelSize, fitting
 from prodsched.cpsat_runner import RunResult, SolverSettings, run_stages
 from prodsched.examples import EXAMPLES, write_example
 from prodsched.generate import GeneratorConfig, write_plant
+from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
 from prodsched.jobshop.solution import add_hint, decode
 from prodsched.lots.plan import plan_lots
@@ -36,6 +37,8 @@ from prodsched.lots.realize import realizations
 from prodsched.objective import DEFAULT_OBJECTIVE, parse_objective
 from prodsched.pipeline import LARGE_MODEL, _finish
 from prodsched.plant.setups import SetupTable
+from prodsched.schedule.schedule import SolveInfo
+from prodsched.schedule.stats import SolveStatus
 from prodsched.stop import Stop
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -46,8 +49,8 @@ def measure(name: str, folder: Path, max_arcs: int, search: float) -> dict[str, 
     objective = parse_objective(DEFAULT_OBJECTIVE)
     setups = SetupTable(plant)
     plan = plan_lots(plant)
-    warm, _ = warm_start(plant, fitting(realizations(plan), plan), setups, objective, (),
-                         time.monotonic() + 600)
+    warm = choose_warm_start(plant, fitting(realizations(plan), plan), setups, objective,
+                             stop=Stop(time.monotonic() + 600), plan=plan)
     size = ModelSize.of(plant, plan, setups)
     started = time.monotonic()
     jm = JobShopModel(plant, plan, setups, objective, reference=warm.best.ops,
@@ -65,8 +68,8 @@ def measure(name: str, folder: Path, max_arcs: int, search: float) -> dict[str, 
         lots, ops = decode(jm, run.value)
     else:
         lots, ops, run = warm.best.lots, warm.best.ops, RunResult()
-    schedule = _finish(plant, lots, ops, "feasible", objective, run, {}, time.monotonic(),
-                       setups)
+    schedule = _finish(plant, lots, ops, SolveStatus.FEASIBLE, objective, run, SolveInfo(),
+                       time.monotonic(), setups)
     schedule.render()
     finish = time.monotonic() - started
     return {

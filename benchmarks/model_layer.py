@@ -137,15 +137,16 @@ def window_size(plant: Plant, objective: str, windows: int = 20) -> dict[str, An
 def searched(plant: Plant, objective: str, seed: int) -> dict[str, Any]:
     """The window search alone from a dispatch schedule (5 deterministic seconds)."""
     from prodsched.lns.lots import aggregated_lots
-    from prodsched.lns.search import SearchLimits, improve
+    from prodsched.lns.search import improve
     from prodsched.plant.setups import SetupTable
+    from prodsched.stop import Stop
 
     setups = SetupTable(plant)
     lots = aggregated_lots(plant)
     ops = _start(plant, lots, setups)
     started = time.monotonic()
     _, values, stats = improve(plant, setups, parse_objective(objective), lots, ops,
-                               SearchLimits(time.monotonic() + 600, 5.0),
+                               Stop(time.monotonic() + 600, deterministic_seconds=5.0),
                                SolverSettings(workers=1, seed=seed))
     return {"kind": f"lns seed {seed}", "status": f"{stats.windows} windows",
             "values": ";".join(f"{float(v):g}" for v in values),
