@@ -16,6 +16,7 @@ from prodsched.budget import (
     BUILD_SHARE,
     DETERMINISTIC_PER_SECOND,
     DETERMINISTIC_SEARCH_SHARE,
+    FULL_START_OPERATIONS,
     MIN_SEARCH,
     WARM_SHARE,
     Budget,
@@ -239,6 +240,14 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                       or (warm_starts and request.large is not True)):
         from prodsched.lns.route import StartBreaksRules, solve_large
 
+        if size.ops <= FULL_START_OPERATIONS:  # the full route's start competes too
+            full = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
+                                     request.objective,
+                                     stop=Stop(t0 + WARM_SHARE * request.time_limit,
+                                               requested=stop),
+                                     plan=plan, merge_seconds=MERGE_SHARE * request.time_limit)
+            request = replace(request, warm_starts=[
+                *request.warm_starts, (f"full route: {full.best.name}", full.best.ops)])
         try:
             return _relaxed(original, solve_large(plant, request, budget, monitor, setups),
                             request)
