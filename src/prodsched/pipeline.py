@@ -240,17 +240,20 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                       or (warm_starts and request.large is not True)):
         from prodsched.lns.route import StartBreaksRules, solve_large
 
-        if size.ops <= FULL_START_OPERATIONS:  # the full route's start competes too
+        # the full route's start competes too; the request of a fallback to the full
+        # model below stays as given
+        large_request = request
+        if size.ops <= FULL_START_OPERATIONS:
             full = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
                                      request.objective,
                                      stop=Stop(t0 + WARM_SHARE * request.time_limit,
                                                requested=stop),
                                      plan=plan, merge_seconds=MERGE_SHARE * request.time_limit)
-            request = replace(request, warm_starts=[
+            large_request = replace(request, warm_starts=[
                 *request.warm_starts, (f"full route: {full.best.name}", full.best.ops)])
         try:
-            return _relaxed(original, solve_large(plant, request, budget, monitor, setups),
-                            request)
+            return _relaxed(original,
+                            solve_large(plant, large_request, budget, monitor, setups), request)
         except StartBreaksRules:  # no dispatch schedule to start from: the full model
             pass
     handover = handover_for(request, plant, repeatable)  # may go on in the large route
