@@ -25,7 +25,7 @@ from pathlib import Path
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
-from prodsched.budget import ModelSize, fitting, probing_cap
+from prodsched.budget import ModelSize, fitting
 from prodsched.cpsat_runner import RunResult, SolverSettings, run_stages
 from prodsched.examples import EXAMPLES, write_example
 from prodsched.generate import GeneratorConfig, write_plant
@@ -58,9 +58,7 @@ def measure(name: str, folder: Path, max_arcs: int, search: float) -> dict[str, 
     add_hint(jm, warm.best.ops)
     stages = [(str(s), *jm.stage_expression(s)) for s in objective.stages[:1]]
     build = time.monotonic() - started
-    # presolve's probing capped as the pipeline caps it for a search this long
-    settings = SolverSettings(workers=1, seed=0, light_presolve=jm.size() > LARGE_MODEL,
-                              probing_seconds=probing_cap(search))
+    settings = SolverSettings(workers=1, seed=0, light_presolve=jm.size() > LARGE_MODEL)
     started = time.monotonic()
     run = run_stages(jm.model, stages, settings, Stop(time.monotonic() + search))
     wall = time.monotonic() - started

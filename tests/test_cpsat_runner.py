@@ -90,24 +90,3 @@ def test_the_settings_reach_the_solver():
     run_stages(model, [("z", z, 1)], SolverSettings(workers=1, seed=7),
                Stop.make(time.monotonic() + 10, solver_hook=hook))
     assert seen == [(False, 1, 7), (True, 1, 7)]
-
-
-def test_a_probing_cap_shortens_presolve():
-    model, _ = _conflict()
-    seen: list[tuple[float, float, int]] = []
-
-    def hook(solver: cp_model.CpSolver | None) -> None:
-        if solver is not None:
-            p = solver.parameters
-            seen.append((p.probing_deterministic_time_limit,
-                         p.presolve_probing_deterministic_time_limit, p.max_presolve_iterations))
-
-    z = model.new_int_var(0, 5, "z")
-    default = cp_model.CpSolver().parameters
-    for cap in (0.25, None):
-        run_stages(model, [("z", z, 1)], SolverSettings(workers=1, probing_seconds=cap),
-                   Stop.make(time.monotonic() + 10, solver_hook=hook))
-    assert seen == [(0.25, 0.25, 1),
-                    (default.probing_deterministic_time_limit,
-                     default.presolve_probing_deterministic_time_limit,
-                     default.max_presolve_iterations)]

@@ -90,30 +90,12 @@ LARGE_COVERS = 100_000
 HANDOVER_SHARE = 0.15
 # The hand-over needs at least this many seconds for the full model.
 HANDOVER_MIN_SECONDS = 1.5
-# Presolve's probing in CP-SAT: at most this many deterministic seconds per wall
-# second the search is given (CP-SAT's default, 1 deterministic second per
-# presolve pass and up to three passes, holds from 1 / PROBING_PER_SECOND = 33 s
-# of search). Probing runs at 0.2-0.35 deterministic s per wall s here, so this
-# keeps it to about a tenth of the search. Uncapped, it took the whole 3 s
-# hand-over share of a 20 s limit on a 30-order plant (69 operations, 8,077
-# variables: 2.8 s of probing), so the full model never searched; capped, the
-# full model reached weighted tardiness 0 there, against 234 after the
-# large-plant route.
-PROBING_PER_SECOND = 0.03
 # Up to this many operations above the threshold, the large-plant route also
 # starts from the full route's warm start (lots by due-date window, active EDD,
 # merged), which it builds in about a second there. Its own dispatch rules
 # start far worse on some of these plants: a 40-order plant of 189 operations
 # started at a weighted tardiness of 10,486 against 2,870 (issue 23).
 FULL_START_OPERATIONS = 4 * LARGE_OPERATIONS
-
-
-def probing_cap(search_seconds: float) -> float | None:
-    """Deterministic seconds of CP-SAT presolve probing for a search of
-    ``search_seconds`` (:data:`PROBING_PER_SECOND`); ``None`` when CP-SAT's
-    default is within that."""
-    cap = PROBING_PER_SECOND * search_seconds
-    return None if cap >= 1.0 else round(max(cap, 0.01), 3)
 
 
 def repeatable_by_default(workers: int) -> bool:

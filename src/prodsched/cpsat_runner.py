@@ -63,14 +63,11 @@ class SolverSettings:
         :class:`~prodsched.stop.Stop` its searches run under (the wall-clock
         deadline still applies as a safety, see :attr:`StageResult.limit`).
     light_presolve
-        One presolve pass with CP-SAT's ``presolve_probing_deterministic_time_limit``
-        at 0.1 (the lot-sizing windows). It does not shorten presolve's main
-        probing step, which :attr:`probing_seconds` caps.
-    probing_seconds
-        Cap, in deterministic seconds, on presolve's probing (CP-SAT's
-        ``probing_deterministic_time_limit``, 1 by default, spent again in each
-        of up to three presolve passes); when set, presolve makes one pass.
-        ``None``: CP-SAT's defaults.
+        One presolve pass, with CP-SAT's ``presolve_probing_deterministic_time_limit``
+        at 0.1: for large models, where full presolve would take a large share
+        of the time limit. Presolve's main probing step is bounded by
+        ``probing_deterministic_time_limit`` instead, which this leaves at
+        CP-SAT's 1 deterministic second (see docs/reliability.md).
     linearization_level
         CP-SAT's ``linearization_level`` (2 puts every constraint in the LP;
         worth it for LP-driven models such as lot sizing).
@@ -89,7 +86,6 @@ class SolverSettings:
     log: bool = False
     deterministic_seconds: float | None = None
     light_presolve: bool = False
-    probing_seconds: float | None = None
     linearization_level: int | None = None
     subsolvers: tuple[str, ...] = ()
     presolve: bool = True
@@ -413,11 +409,6 @@ def _solver(settings: SolverSettings, budget: float, det_budget: float | None
     if settings.light_presolve:
         p.max_presolve_iterations = 1
         p.presolve_probing_deterministic_time_limit = 0.1
-    if settings.probing_seconds is not None:
-        p.max_presolve_iterations = 1
-        p.probing_deterministic_time_limit = settings.probing_seconds
-        p.presolve_probing_deterministic_time_limit = min(
-            p.presolve_probing_deterministic_time_limit, settings.probing_seconds)
     if not settings.presolve:
         p.cp_model_presolve = False
     return solver

@@ -23,7 +23,6 @@ from prodsched.budget import (
     ModelSize,
     fitting,
     is_large,
-    probing_cap,
     repeatable_by_default,
 )
 from prodsched.cpsat_runner import (
@@ -336,13 +335,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         search = max(MIN_SEARCH, DETERMINISTIC_SEARCH_SHARE * request.time_limit
                      - size.build_seconds(max_arcs) - reserve)
         det = round(DETERMINISTIC_PER_SECOND * search, 3)
-    # presolve's probing gets a share of the search it comes before: the search the
-    # deterministic budget stands for, the hand-over share, or the time left
-    searched = (det / DETERMINISTIC_PER_SECOND if det is not None
-                else handover.seconds if handover is not None
-                else budget.available(reserve))
-    settings = replace(settings, probing_seconds=probing_cap(searched))
-    budget.note(deterministic_seconds=det, probing_seconds=settings.probing_seconds)
+    budget.note(deterministic_seconds=det)
     if stop():
         info.interrupted = True
         return fallback("interrupted before CP-SAT started")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from prodsched import load_plant, solve
-from prodsched.budget import PROBING_PER_SECOND, ModelSize, fitting, probing_cap
+from prodsched.budget import ModelSize, fitting
 from prodsched.generate import GeneratorConfig, write_plant
 from prodsched.heuristics.warmstart import choose_warm_start
 from prodsched.jobshop.builder import JobShopModel
@@ -113,11 +113,3 @@ def test_the_command_counts_its_start_up_only_when_it_is_the_program(monkeypatch
     monkeypatch.setattr(common.sys, "argv", ["/venv/bin/prodsched", "solve"])
     monkeypatch.setattr(common, "FRESH_PROCESS", 10**9)
     assert common.process_started() < before - 0.1        # this process started earlier
-
-
-def test_presolve_probing_gets_a_share_of_the_search():
-    assert probing_cap(3.0) == round(PROBING_PER_SECOND * 3.0, 3)
-    assert probing_cap(3.0) < probing_cap(9.0) < 1.0
-    assert probing_cap(0.0) == 0.01  # some probing always
-    # from the search length at which the share reaches CP-SAT's own limit (1 s), CP-SAT decides
-    assert probing_cap(1 / PROBING_PER_SECOND) is None and probing_cap(600.0) is None

@@ -12,12 +12,7 @@ import json
 import pytest
 
 from prodsched import load_plant
-from prodsched.budget import (
-    DETERMINISTIC_PER_SECOND,
-    DETERMINISTIC_SEARCH_SHARE,
-    PROBING_PER_SECOND,
-    probing_cap,
-)
+from prodsched.budget import DETERMINISTIC_PER_SECOND, DETERMINISTIC_SEARCH_SHARE
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.generate import GeneratorConfig, write_plant
 from prodsched.objective import parse_objective
@@ -63,9 +58,6 @@ def test_one_worker_on_the_command_line_gets_a_deterministic_budget(plant_folder
         DETERMINISTIC_SEARCH_SHARE * 6
     assert all(s["deterministic_seconds"] <= budget["deterministic_seconds"] + 0.05
                for s in kpis["stages"])
-    # presolve's probing: a share of the search the deterministic budget stands for
-    assert budget["probing_seconds"] == probing_cap(
-        budget["deterministic_seconds"] / DETERMINISTIC_PER_SECOND)
 
 
 def test_several_workers_are_not_limited_by_deterministic_time(plant_folder, tmp_path):
@@ -77,5 +69,3 @@ def test_several_workers_are_not_limited_by_deterministic_time(plant_folder, tmp
     assert kpis["budget"]["repeatable"] is False
     assert kpis["budget"]["deterministic_seconds"] is None
     assert "deterministic" not in [s["limit"] for s in kpis["stages"]]
-    # presolve's probing: a share of the seconds left for the search, at most
-    assert 0 < kpis["budget"]["probing_seconds"] <= PROBING_PER_SECOND * 8

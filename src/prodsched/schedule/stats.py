@@ -115,9 +115,6 @@ class BudgetNotes:
         clock only).
     wall_limit_hit
         A search ended on the wall clock rather than its deterministic budget.
-    probing_seconds
-        The cap on CP-SAT's presolve probing, in deterministic seconds
-        (``None``: CP-SAT's default; see :func:`~prodsched.budget.probing_cap`).
     finish_reserve
         Seconds kept from the end of the limit to finish (validate, write).
     max_arcs_per_machine
@@ -133,7 +130,6 @@ class BudgetNotes:
     warm_start_skipped: list[str] = field(default_factory=list)
     deterministic_seconds: float | None = None
     wall_limit_hit: bool = False
-    probing_seconds: float | None = None
     finish_reserve: float = 0.0
     max_arcs_per_machine: int | None = None
     written: tuple[str, ...] = ()
