@@ -23,6 +23,7 @@ from prodsched.budget import (
     ModelSize,
     fitting,
     is_large,
+    merge_trials,
     repeatable_by_default,
 )
 from prodsched.cpsat_runner import (
@@ -234,6 +235,9 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         raise InfeasibleError(conflicts)
     size = ModelSize.of(plant, plan, setups)
     large = is_large(size) if request.large is None else request.large
+    # repeatable runs count the warm start's merge trials instead of timing them
+    trials = (merge_trials(size.ops, MERGE_SHARE * request.time_limit) if repeatable
+              else None)
     # warm starts (the formats' heuristics, the strategies' seeds) go to the full model,
     # unless the large-plant route is asked for: it then starts from the best of them
     if large and not (request.extensions or request.lot_plan or plant.previous is not None
@@ -248,7 +252,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                                      request.objective,
                                      stop=Stop(t0 + WARM_SHARE * request.time_limit,
                                                requested=stop),
-                                     plan=plan, merge_seconds=MERGE_SHARE * request.time_limit)
+                                     plan=plan, merge_seconds=MERGE_SHARE * request.time_limit,
+                                     merge_trials=trials)
             large_request = replace(request, warm_starts=[
                 *request.warm_starts, (f"full route: {full.best.name}", full.best.ops)])
         try:
@@ -269,7 +274,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
                              request.objective, warm_starts,
                              stop=Stop(time.monotonic() if stopped
                                        else t0 + WARM_SHARE * request.time_limit), plan=plan,
-                             merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit)
+                             merge_seconds=0.0 if stopped else MERGE_SHARE * request.time_limit,
+                             merge_trials=trials)
     skipped = warm.skipped
     info = SolveInfo()
     info.dispatch = dispatch = warm.summary()

@@ -94,3 +94,27 @@ def test_a_pausing_plant_also_tries_its_best_rule_without_pauses():
     assert_valid(schedule)
     assert all(op.end - op.start == option_of(plant, op).duration(op.lot.quantity)
                for op in ops if not op.fixed)
+
+
+def test_counted_merge_trials_do_not_depend_on_the_clock(tmp_path):
+    """Repeatable runs count the merge trials: a tiny and a long time budget give the
+    same start; without a count, the tiny budget stops the descent early."""
+    from prodsched.generate import GeneratorConfig, write_plant
+
+    config = GeneratorConfig(orders=40, products=6, families=3, machines=4, max_steps=2,
+                             setup_ratio=0.5, seed=5)
+    plant = load_plant(write_plant(config, tmp_path / "plant"))
+    plan = plan_lots(plant)
+    objective = parse_objective("weighted-tardiness>setup-time")
+
+    def start(seconds: float, trials: int | None):  # type: ignore[no-untyped-def]
+        return choose_warm_start(plant, realizations(plan), SetupTable(plant), objective,
+                                 plan=plan, merge_seconds=seconds, merge_trials=trials).best
+
+    unmerged = start(1e-9, None)
+    counted = [start(seconds, 50) for seconds in (1e-9, 60.0)]
+    assert [c.values for c in counted] == [counted[0].values] * 2
+    assert [sorted((lot.lot_id, lot.quantity) for lot in c.lots) for c in counted[1:]] == [
+        sorted((lot.lot_id, lot.quantity) for lot in counted[0].lots)]
+    assert counted[0].name.startswith("merged") and len(counted[0].lots) < len(unmerged.lots)
+    assert_valid(counted[0].schedule)

@@ -18,7 +18,10 @@ import pytest
 
 from prodsched import load_plant, solve
 from prodsched.cli.signals import Interrupt, Interrupted
+from prodsched.cpsat_runner import SolverSettings
 from prodsched.generate import GeneratorConfig, write_plant
+from prodsched.objective import DEFAULT_OBJECTIVE, parse_objective
+from prodsched.pipeline import SolveRequest, solve_request
 from tests.conftest import assert_valid
 from tests.reliability.conftest import cli
 
@@ -42,9 +45,13 @@ def test_stop_before_the_search_returns_the_dispatch_schedule(busy_plant):
 
 def test_stop_after_the_first_solution_keeps_it(busy_plant):
     seen: list[float] = []
-    schedule = solve(load_plant(busy_plant), time_limit=60, workers=2,
-                     progress=lambda stage, t, obj, bound: seen.append(obj),
-                     stop=lambda: bool(seen))
+    # the full model alone (large=False): with the hand-over, a machine on which presolve
+    # takes the full model's whole share hands over before CP-SAT's first solution
+    request = SolveRequest(objective=parse_objective(DEFAULT_OBJECTIVE), time_limit=60,
+                           settings=SolverSettings(workers=2),
+                           progress=lambda stage, t, obj, bound: seen.append(obj),
+                           stop=lambda: bool(seen), large=False)
+    schedule = solve_request(load_plant(busy_plant), request)
     assert_valid(schedule)
     assert schedule.info.interrupted is True
     assert schedule.status == "feasible"

@@ -17,6 +17,7 @@ that starts every lot as soon as it may makes most of them far too early.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +123,8 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                       objective: Objective,
                       extra: Sequence[tuple[str, list[PlacedOp]]] = (),
                       *, stop: Stop = NO_STOP,
-                      plan: LotPlan | None = None, merge_seconds: float = 0.0) -> Warmstart:
+                      plan: LotPlan | None = None, merge_seconds: float = 0.0,
+                      merge_trials: int | None = None) -> Warmstart:
     """Schedule every realization with every rule; keep the best hintable one.
 
     Parameters
@@ -137,6 +139,9 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     plan, merge_seconds
         With the lot plan and a time budget, the best is then improved by
         merging neighbouring lots (:func:`merge_descent`).
+    merge_trials
+        Repeatable runs: at most this many merge trials, in place of the
+        clock of ``merge_seconds`` (which must still be positive).
     """
     candidates: list[Candidate] = []
     skipped: list[str] = []
@@ -179,7 +184,8 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
             best = min(best, consider(f"{base} / {suffix}", option.all_lots, ops,
                                       option.hintable), key=lambda c: c.key)
     if plan is not None and merge_seconds > 0:
-        best = merge_descent(plant, plan, best, setups, consider, merge_seconds)
+        best = merge_descent(plant, plan, best, setups, consider, merge_seconds,
+                             merge_trials)
     scores = {c.name: [float(v) for v in c.values] for c in candidates}
     return Warmstart(best, scores, evidence, skipped)
 
@@ -200,13 +206,16 @@ def _variants(plant: Plant, objective: Objective, lots: list[Lot]
 
 def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTable,
                   consider: Callable[[str, list[Lot], list[PlacedOp], bool], Candidate],
-                  budget: float) -> Candidate:
+                  budget: float, trials: int | None = None) -> Candidate:
     """Merge neighbouring lots of a product while the objective does not get worse.
 
-    First improvement, until no merge helps or ``budget`` seconds pass. Each
-    trial re-dispatches with the rule that made ``start``.
+    First improvement, until no merge helps or ``budget`` seconds pass; with
+    ``trials``, until that many trials are made instead, whatever the clock
+    says (so that repeatable runs repeat). Each trial re-dispatches with the
+    rule that made ``start``.
     """
-    deadline = time.monotonic() + budget
+    deadline = math.inf if trials is not None else time.monotonic() + budget
+    left = trials if trials is not None else math.inf
     rule = start.name.rsplit(" / ", 1)[-1]
     if rule not in dispatch_rules(0):
         return start
@@ -222,7 +231,7 @@ def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTa
             modes[lot.product] = lot.mode
     fixed = [lot for lot in own if lot.product not in sizes]
     best, improved = start, True
-    while improved and time.monotonic() < deadline:
+    while improved and time.monotonic() < deadline and left > 0:
         improved = False
         for product, current in sizes.items():
             group = groups[product]
@@ -239,9 +248,10 @@ def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTa
                 lots = distinct_lot_ids(lots, [], pinned.lots)[0]  # not a fixed lot's id
                 trial = consider(f"merged / {rule}", [*pinned.lots, *lots],
                                  run_rule(plant, lots, setups, rule, pinned), True)
+                left -= 1
                 if trial.key <= best.key and len(merged) < len(current):
                     best, sizes[product], improved = trial, merged, True
                     break
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or left <= 0:
                     return best
     return best
