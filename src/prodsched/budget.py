@@ -94,7 +94,10 @@ HANDOVER_MIN_SECONDS = 1.5
 # starts from the full route's warm start (lots by due-date window, active EDD,
 # merged), which it builds in about a second there. Its own dispatch rules
 # start far worse on some of these plants: a 40-order plant of 189 operations
-# started at a weighted tardiness of 10,486 against 2,870 (issue 23).
+# started at a weighted tardiness of 10,486 against 2,870 (issue 23). Orders count
+# too: the full route's per-order lots make a candidate cost as much as the plant
+# has orders (a 1,500-order plant of 384 operations: 13.5 s of start at a 20 s
+# limit, so the command overran).
 FULL_START_OPERATIONS = 4 * LARGE_OPERATIONS
 
 
@@ -106,10 +109,11 @@ FULL_START_OPERATIONS = 4 * LARGE_OPERATIONS
 MERGE_TRIAL_PER_OP = 100e-6
 
 
-def merge_trials(operations: int, seconds: float) -> int:
-    """Merge trials a repeatable run makes in place of ``seconds`` of merging
-    (:data:`MERGE_TRIAL_PER_OP`)."""
-    return max(1, int(seconds / (MERGE_TRIAL_PER_OP * max(1, operations))))
+def counted_work(seconds: float, per_operation: float, operations: int) -> int:
+    """How many steps of ``per_operation`` seconds per operation a repeatable run
+    makes in place of ``seconds`` on the clock (at least one): the large-plant
+    route's start candidates, the warm start's merge trials."""
+    return max(1, int(seconds / (per_operation * max(1, operations))))
 
 
 def repeatable_by_default(workers: int) -> bool:

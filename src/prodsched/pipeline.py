@@ -17,13 +17,14 @@ from prodsched.budget import (
     DETERMINISTIC_PER_SECOND,
     DETERMINISTIC_SEARCH_SHARE,
     FULL_START_OPERATIONS,
+    MERGE_TRIAL_PER_OP,
     MIN_SEARCH,
     WARM_SHARE,
     Budget,
     ModelSize,
+    counted_work,
     fitting,
     is_large,
-    merge_trials,
     repeatable_by_default,
 )
 from prodsched.cpsat_runner import (
@@ -236,8 +237,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     size = ModelSize.of(plant, plan, setups)
     large = is_large(size) if request.large is None else request.large
     # repeatable runs count the warm start's merge trials instead of timing them
-    trials = (merge_trials(size.ops, MERGE_SHARE * request.time_limit) if repeatable
-              else None)
+    trials = (counted_work(MERGE_SHARE * request.time_limit, MERGE_TRIAL_PER_OP, size.ops)
+              if repeatable else None)
     # warm starts (the formats' heuristics, the strategies' seeds) go to the full model,
     # unless the large-plant route is asked for: it then starts from the best of them
     if large and not (request.extensions or request.lot_plan or plant.previous is not None
@@ -247,7 +248,8 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
         # the full route's start competes too; the request of a fallback to the full
         # model below stays as given
         large_request = request
-        if size.ops <= FULL_START_OPERATIONS:
+        # (its per-order lots make a candidate cost as much as the plant has orders)
+        if max(size.ops, len(plant.orders)) <= FULL_START_OPERATIONS:
             full = choose_warm_start(plant, fitting(realizations(plan), plan), setups,
                                      request.objective,
                                      stop=Stop(t0 + WARM_SHARE * request.time_limit,

@@ -30,7 +30,12 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
-from prodsched.budget import DETERMINISTIC_PER_SECOND, DETERMINISTIC_SEARCH_SHARE, Budget
+from prodsched.budget import (
+    DETERMINISTIC_PER_SECOND,
+    DETERMINISTIC_SEARCH_SHARE,
+    Budget,
+    counted_work,
+)
 from prodsched.errors import InvalidScheduleError, NoScheduleError
 from prodsched.lns.checkpoint import Checked, Checkpointer
 from prodsched.lns.evaluate import Evaluator
@@ -139,7 +144,7 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
         given=request.warm_starts,
         stop=request.stopping(math.inf if budget.repeatable
                               else t0 + START_SHARE * request.time_limit),
-        count=max(1, int(START_SHARE * request.time_limit / (CANDIDATE_PER_OP * operations)))
+        count=counted_work(START_SHARE * request.time_limit, CANDIDATE_PER_OP, operations)
         if budget.repeatable else None)
     best = start.best
     record.dispatch = dispatch = start.summary()
