@@ -140,8 +140,9 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
         With the lot plan and a time budget, the best is then improved by
         merging neighbouring lots (:func:`merge_descent`).
     merge_trials
-        Repeatable runs: at most this many merge trials, in place of the
-        clock of ``merge_seconds`` (which must still be positive).
+        Repeatable runs: at most this many merge trials, which then decide
+        instead of ``merge_seconds`` (still positive: the clock stays a safety
+        at :data:`COUNTED_SAFETY` times it; see :func:`merge_descent`).
     """
     candidates: list[Candidate] = []
     skipped: list[str] = []
