@@ -181,7 +181,7 @@ def test_shifts_solves_to_a_valid_schedule_with_paused_runs(tmp_path: Path) -> N
     from tests.conftest import assert_valid
 
     plant = load_plant(write_example("shifts", tmp_path))
-    schedule = solve(plant, time_limit=30, workers=2)
+    schedule = solve(plant, time_limit=6, workers=2)
     assert_valid(schedule)  # the validator checks pauses, the oven and max_wait
     runs = [r for r in schedule.rows if r.kind == "run"]
     down = {m: plant.unavailable(m) for m in plant.machines}

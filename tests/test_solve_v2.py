@@ -131,7 +131,7 @@ def test_the_large_plant_route_gives_a_valid_schedule(make_plant, name):
     (then the window search improves it) or the full model takes over."""
     plant = load_plant(make_plant(PLANTS[name]))
     request = SolveRequest(objective=parse_objective("weighted-tardiness>setup-time"),
-                           time_limit=15, settings=SolverSettings(workers=1), large=True)
+                           time_limit=4, settings=SolverSettings(workers=1), large=True)
     schedule = solve_request(plant, request)
     assert_valid(schedule)
 

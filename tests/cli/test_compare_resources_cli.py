@@ -116,7 +116,7 @@ def test_a_plant_without_resources_names_none(tmp_path):
 
 def test_crews_solves_and_its_crew_is_never_double_booked():
     plant = prodsched.load_plant(INSTANCES / "crews")
-    schedule = prodsched.solve(plant, time_limit=10, workers=2)
+    schedule = prodsched.solve(plant, time_limit=4, workers=2)
     assert_valid(schedule)
     crew = schedule.resources["setup_crew"]
     assert crew.peak == 1 and crew.setups == schedule.kpis.setup_count
@@ -125,7 +125,7 @@ def test_crews_solves_and_its_crew_is_never_double_booked():
 
 def test_crews_compared_at_one_and_three_crews():
     plant = prodsched.load_plant(INSTANCES / "crews")
-    one, three = compare_resources(plant, "setup_crew", (1, 3), time_limit=10,
+    one, three = compare_resources(plant, "setup_crew", (1, 3), time_limit=4,
                                    settings=SolverSettings(workers=2))
     assert one.schedule is not None and three.schedule is not None
     assert_valid(one.schedule)
@@ -135,7 +135,7 @@ def test_crews_compared_at_one_and_three_crews():
 
 def test_more_of_a_resource_never_shows_a_worse_objective():
     plant = prodsched.load_plant(INSTANCES / "crews")
-    results = compare_resources(plant, "setup_crew", (3, 1, 2), time_limit=5,
+    results = compare_resources(plant, "setup_crew", (3, 1, 2), time_limit=3,
                                 settings=SolverSettings(workers=2))
     assert [r.capacity for r in results] == [3, 1, 2]  # in the order asked for
     by_capacity = {r.capacity: r.schedule for r in results}

@@ -28,7 +28,7 @@ WITH_RESOURCES = {"crews"}   # instances with a resources.csv: they also get the
 def test_every_instance_solves_and_validates(tmp_path, name):
     out = tmp_path / "out"
     code, stdout, stderr = run("solve", str(INSTANCES / name), "--out", str(out),
-                               "--time-limit", "8", "--workers", "2")
+                               "--time-limit", "4", "--workers", "2")
     assert code == 0, stderr
     resources_view = {"resources.html", "resources.png"} if name in WITH_RESOURCES else set()
     assert {p.name for p in out.iterdir()} == {"schedule.csv", "orders_report.csv", "kpis.json",

@@ -135,7 +135,7 @@ def test_no_lot_window_where_holding_cost_counts(make_plant):
     plant, setups, state = _start(make_plant, 1000)
     objective = parse_objective("weighted-tardiness=1,holding-cost=1")
     best, _, stats = improve(plant, setups, objective, state.lots, state.ops,
-                             Stop(time.monotonic() + 10, deterministic_seconds=0.5),
+                             Stop(time.monotonic() + 3, deterministic_seconds=0.5),
                              SolverSettings(workers=1, seed=0))
     assert stats.windows >= 1 and stats.lot_windows == 0
     assert_valid(Schedule(plant, lots_in(best), best))

@@ -60,7 +60,7 @@ def test_a_solved_window_put_back_gives_a_valid_schedule(generated, plant_name):
     for window in windows:
         wm = WindowModel(plant, setups, OBJECTIVE, state, window, soft=0.1)
         run = run_stages(wm.model, wm.stages(), SolverSettings(workers=1, presolve=False),
-                         Stop(time.monotonic() + 5.0))
+                         Stop(time.monotonic() + 1.5))
         assert run.values is not None
         moved = apply_moves(state, window, wm.moves(run.value))
         if moved is None:

@@ -89,8 +89,8 @@ def test_windows_never_end_worse_than_the_whole_model_left_them(tmp_path, monkey
     started = record_whole(monkeypatch)
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.02)
     monkeypatch.setattr(windows, "FROM_PLAN_WHOLE_SHARE", 0.02)
-    run, stats = windows.search_plan(bm, objective.stages, one_worker(3.0),
-                                     Stop.make(deterministic_seconds=3.0))
+    run, stats = windows.search_plan(bm, objective.stages, one_worker(1.5),
+                                     Stop.make(deterministic_seconds=1.5))
     assert run.values is not None and started
     assert run.stages[-1].objective <= started[0]
     assert windows.stage_values(bm, objective.stages, run.values) == (run.stages[-1].objective,)
@@ -119,7 +119,7 @@ def test_a_plan_from_windows_expands_to_a_valid_schedule(tmp_path, monkeypatch):
     monkeypatch.setattr(windows, "WHOLE_SHARE", 0.02)
     monkeypatch.setattr(windows, "FROM_PLAN_WHOLE_SHARE", 0.02)
     request = SolveRequest(objective=parse_objective(OBJECTIVE), time_limit=60,
-                           settings=SolverSettings(workers=1, deterministic_seconds=3.0))
+                           settings=SolverSettings(workers=1, deterministic_seconds=1.5))
     schedule = solve_lotsizing(read_psp(path), request, bucket_length=1)
     assert_valid(schedule)
     stats = schedule.info.windows
