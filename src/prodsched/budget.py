@@ -109,6 +109,14 @@ FULL_START_OPERATIONS = 4 * LARGE_OPERATIONS
 MERGE_TRIAL_PER_OP = 100e-6
 
 
+# Counted work still stops after this many times its share on the clock: a
+# safety for plants whose steps cost far more than estimated (merge trials of a
+# 1,500-order plant: seconds per trial, 44 s of merging at a 20 s limit; start
+# candidates of one of 28,000 placed operations: 0.15-2.3 s each, 10-15 s of
+# start where 4 s were meant). The run then no longer repeats exactly.
+COUNTED_SAFETY = 3.0
+
+
 def counted_work(seconds: float, per_operation: float, operations: int) -> int:
     """How many steps of ``per_operation`` seconds per operation a repeatable run
     makes in place of ``seconds`` on the clock (at least one): the large-plant

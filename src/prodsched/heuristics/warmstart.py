@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from prodsched.budget import COUNTED_SAFETY
 from prodsched.lots.cutting import make_lots, smallest_lot
 from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
@@ -142,7 +143,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     merge_trials
         Repeatable runs: at most this many merge trials, which then decide
         instead of ``merge_seconds`` (still positive: the clock stays a safety
-        at :data:`COUNTED_SAFETY` times it; see :func:`merge_descent`).
+        at :data:`~prodsched.budget.COUNTED_SAFETY` times it; see :func:`merge_descent`).
     """
     candidates: list[Candidate] = []
     skipped: list[str] = []
@@ -205,12 +206,6 @@ def _variants(plant: Plant, objective: Objective, lots: list[Lot]
     return out
 
 
-# Counted merge trials (repeatable runs) still stop after this many times their
-# time budget: a safety for plants whose trials cost far more than estimated (a
-# 1,500-order plant: seconds per trial, 44 s of merging at a 20 s limit).
-COUNTED_SAFETY = 3.0
-
-
 def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTable,
                   consider: Callable[[str, list[Lot], list[PlacedOp], bool], Candidate],
                   budget: float, trials: int | None = None) -> Candidate:
@@ -218,7 +213,7 @@ def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTa
 
     First improvement, until no merge helps or ``budget`` seconds pass; with
     ``trials``, until that many trials are made instead (so that repeatable
-    runs repeat), with :data:`COUNTED_SAFETY` times ``budget`` on the clock as
+    runs repeat), with :data:`~prodsched.budget.COUNTED_SAFETY` times ``budget`` on the clock as
     a safety for trials far slower than estimated. Each trial re-dispatches
     with the rule that made ``start``.
     """
