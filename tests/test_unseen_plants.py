@@ -12,7 +12,7 @@ from prodsched.generate import GeneratorConfig
 from prodsched.strategies import StrategySettings, run_strategy
 from tests.conftest import assert_valid, load_generated
 
-LIMIT = 10.0
+LIMIT = 6.0
 UNSEEN = {
     # below 160 operations (the full model, handing over): 8 machines, routings
     # of up to 3 steps with alternatives, setups, calendars, date-times, every mode
