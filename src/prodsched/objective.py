@@ -96,6 +96,18 @@ class Objective:
         return ">".join(str(s) for s in self.stages)
 
 
+def stages_at_zero(values: Sequence[Fraction | float]) -> list[bool]:
+    """Per stage of a schedule's objective values, whether it is at its lower bound
+    of 0: every criterion measures something that cannot be negative and every
+    weight is at least 0, so no schedule does better on that stage."""
+    return [v == 0 for v in values]
+
+
+def cannot_improve(values: Sequence[Fraction | float]) -> bool:
+    """Whether every stage is at 0 (:func:`stages_at_zero`): no schedule is better."""
+    return all(stages_at_zero(values))
+
+
 def _num(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else str(float(value))
 

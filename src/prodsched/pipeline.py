@@ -64,6 +64,7 @@ from prodsched.objective import (
     Criterion,
     Objective,
     parse_objective,
+    stages_at_zero,
 )
 from prodsched.plant.model import Plant
 from prodsched.plant.previous import parse_moment
@@ -335,7 +336,7 @@ def solve_request(plant: Plant, request: SolveRequest) -> Schedule:
     build_seconds = time.monotonic() - build_started
     info.model = _model_stats(jm, build_seconds)
     # a stage the hint already brings to 0 needs no search, if the hint is a valid schedule
-    at_zero = [v == 0 for v in warm.best.values] if usable else None
+    at_zero = stages_at_zero(warm.best.values) if usable else None
     if jm.size() > LARGE_MODEL:
         settings = replace(settings, light_presolve=True)
     det = settings.deterministic_seconds

@@ -122,3 +122,67 @@ def test_counted_merge_trials_do_not_depend_on_the_clock(tmp_path):
     assert len(one.lots) >= len(unmerged.lots) - 1 > len(counted[0].lots)
     assert lots(start(1e-9, 50)) == lots(unmerged)  # the safety: no time, no merge
     assert_valid(counted[0].schedule)
+
+
+def test_merge_trials_stop_at_their_count_when_every_trial_is_kept(tmp_path):
+    """A kept merge goes on to the next product: the count (and the clock) are checked
+    after every trial, kept or not (a pass over the products used to run past both:
+    a 1 s merge share took 2.5 s on a 250-order plant)."""
+    from dataclasses import replace
+
+    from prodsched.generate import GeneratorConfig, write_plant
+    from prodsched.heuristics.warmstart import merge_descent
+
+    config = GeneratorConfig(orders=40, products=6, families=3, machines=4, max_steps=2,
+                             setup_ratio=0.5, seed=5)
+    plant = load_plant(write_plant(config, tmp_path / "plant"))
+    plan = plan_lots(plant)
+    setups = SetupTable(plant)
+    start = choose_warm_start(plant, realizations(plan), setups,
+                              parse_objective("weighted-tardiness>setup-time"), plan=plan,
+                              merge_seconds=0).best
+    tried: list[str] = []
+
+    def kept(name, lots, ops, hintable):  # type: ignore[no-untyped-def]
+        tried.append(name)  # as good as the start: every trial is kept
+        return replace(start, name=name, lots=lots, ops=ops)
+
+    products = {lot.product for lot in start.lots}
+    assert len(products) > 3
+    merged = merge_descent(plant, plan, start, setups, kept, 60.0, trials=3)
+    assert len(tried) == 3
+    assert len(merged.lots) == len(start.lots) - 3
+    assert_valid(Schedule(plant, merged.lots, merged.ops))
+
+
+def test_no_candidate_is_tried_after_one_nothing_can_beat(tmp_path):
+    """No changeover costs anything on this plant, so the first schedule has no setup
+    time: the other candidates and the variants are left out (merging still runs: it
+    keeps the objective at 0 with fewer lots)."""
+    from prodsched.generate import GeneratorConfig, write_plant
+
+    config = GeneratorConfig(orders=40, products=6, families=3, machines=4, max_steps=2,
+                             setup_ratio=0.0, mode_mix="batch=1", seed=5)
+    plant = load_plant(write_plant(config, tmp_path / "plant"))
+    plan = plan_lots(plant)
+    objective = parse_objective("setup-time")
+    warm = choose_warm_start(plant, realizations(plan), SetupTable(plant), objective,
+                             plan=plan, merge_seconds=60.0)
+    assert warm.best.values == (0,) and warm.best.missed_deadlines == 0
+    dispatched = [name for name in warm.scores if not name.startswith("merged")]
+    assert warm.skipped and len(dispatched) == 1
+    assert_valid(warm.best.schedule)
+    # products in auto mode: the lots that tell the modes apart are dispatched until
+    # each mode has its evidence
+    auto_config = GeneratorConfig(orders=40, products=6, families=3, machines=4,
+                                  max_steps=2, setup_ratio=0.0, mode_mix="auto=1", seed=5)
+    auto = load_plant(write_plant(auto_config, tmp_path / "auto"))
+    auto_plan = plan_lots(auto)
+    auto_warm = choose_warm_start(auto, realizations(auto_plan), SetupTable(auto), objective,
+                                  plan=auto_plan, merge_seconds=0)
+    assert auto_warm.best.values == (0,) and len(auto_warm.evidence) > 1
+    assert all(e.values == (0,) for e in auto_warm.evidence.values()) and auto_warm.skipped
+    # with a criterion that is not 0, every candidate is tried
+    other = choose_warm_start(plant, realizations(plan), SetupTable(plant),
+                              parse_objective("makespan"), plan=plan, merge_seconds=0)
+    assert not other.skipped and len(other.scores) > 1

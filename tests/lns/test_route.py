@@ -90,3 +90,20 @@ def test_only_large_models_take_the_route():
     small = ModelSize(ops=LARGE_OPERATIONS, covers=0, nodes={})
     assert not is_large(small)
     assert is_large(ModelSize(ops=LARGE_OPERATIONS + 1, covers=0, nodes={}))
+
+
+def test_a_schedule_nothing_can_beat_ends_the_route_at_once(tmp_path):
+    """Every stage of the objective at 0 (no changeover costs anything on this plant):
+    the start stops after its first candidates and no window is searched."""
+    from prodsched.generate import GeneratorConfig, write_plant
+    from prodsched.plant import load_plant
+
+    config = GeneratorConfig(orders=60, products=6, families=3, machines=4, max_steps=2,
+                             setup_ratio=0.0, seed=5)
+    plant = load_plant(write_plant(config, tmp_path / "plant"))
+    schedule, _ = _solve(plant, 30, objective=parse_objective("setup-time"))
+    assert_valid(schedule)
+    info = schedule.info
+    assert info.objective_values == [0.0]
+    assert info.lns is not None and info.lns.windows == 0
+    assert info.budget.warm_start_skipped

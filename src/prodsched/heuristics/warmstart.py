@@ -33,7 +33,7 @@ from prodsched.lots.placed import lots_in
 from prodsched.lots.plan import LotPlan
 from prodsched.lots.realize import Realization, slot_prefix
 from prodsched.lots.release import planned_releases, with_own_lots
-from prodsched.objective import Objective, counts_holding
+from prodsched.objective import Objective, cannot_improve, counts_holding
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -78,7 +78,7 @@ class Candidate:
 @dataclass
 class Warmstart:
     """The chosen warm start, every candidate's objective, auto-mode evidence, and
-    the candidates skipped for lack of time."""
+    the candidates skipped (for lack of time, or as one was already optimal)."""
 
     best: Candidate
     scores: dict[str, list[float]] = field(default_factory=dict)
@@ -165,7 +165,11 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     for option in options:
         for rule in dispatch_rules(len(option.lots)):
             name = f"{option.name} / {rule}"
-            if stop.over() and any(c.hintable for c in candidates):
+            # past the stop, or once a hint is optimal without a search (and, where
+            # the option tells auto modes apart, so is its mode's evidence)
+            settled = any(_optimal(c) for c in candidates) and (
+                option.auto_mode is None or _at_zero(evidence.get(option.auto_mode.value)))
+            if (stop.over() or settled) and any(c.hintable for c in candidates):
                 skipped.append(name)
                 continue
             c = consider(name, option.all_lots,
@@ -177,7 +181,9 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                 if mode not in evidence or c.key < evidence[mode].key:
                     evidence[mode] = c
     best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
-    if best.name in made_by:  # the best rule once more on variants of the plant or lots
+    # nothing can be better: no variants (merging still runs: it keeps the objective
+    # at 0 with fewer lots)
+    if not _optimal(best) and best.name in made_by:  # the best rule on variants
         option, rule = made_by[best.name]
         base = best.name
         for suffix, variant, lots in _variants(plant, objective, option.lots):
@@ -190,6 +196,18 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                              merge_trials)
     scores = {c.name: [float(v) for v in c.values] for c in candidates}
     return Warmstart(best, scores, evidence, skipped)
+
+
+def _at_zero(candidate: Candidate | None) -> bool:
+    """A schedule that meets every deadline with every stage of the objective at 0:
+    nothing can be better (:func:`~prodsched.objective.cannot_improve`)."""
+    return (candidate is not None and candidate.missed_deadlines == 0
+            and cannot_improve(candidate.values))
+
+
+def _optimal(candidate: Candidate) -> bool:
+    """A hint nothing can be better than (:func:`_at_zero`)."""
+    return candidate.hintable and _at_zero(candidate)
 
 
 def _variants(plant: Plant, objective: Objective, lots: list[Lot]
@@ -252,9 +270,11 @@ def merge_descent(plant: Plant, plan: LotPlan, start: Candidate, setups: SetupTa
                 trial = consider(f"merged / {rule}", [*pinned.lots, *lots],
                                  run_rule(plant, lots, setups, rule, pinned), True)
                 left -= 1
-                if trial.key <= best.key and len(merged) < len(current):
+                kept = trial.key <= best.key and len(merged) < len(current)
+                if kept:
                     best, sizes[product], improved = trial, merged, True
-                    break
                 if time.monotonic() >= deadline or left <= 0:
                     return best
+                if kept:
+                    break
     return best

@@ -48,7 +48,7 @@ from prodsched.lns.state import Indexed
 from prodsched.lns.window import Neighbourhoods, Window
 from prodsched.lots.lot import Lot
 from prodsched.lots.placed import lots_in
-from prodsched.objective import Objective
+from prodsched.objective import Objective, cannot_improve
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -170,7 +170,9 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             ops: list[PlacedOp], stop: Stop, settings: SolverSettings,
             on_improve: Improved | None = None, t0: float | None = None
             ) -> tuple[list[PlacedOp], tuple[Fraction, ...], SearchStats]:
-    """Improve ``ops`` window by window until a limit; return the best and its values.
+    """Improve ``ops`` window by window until a limit, or until every stage of the
+    objective is 0 (:func:`~prodsched.objective.cannot_improve`); return the best
+    and its values.
 
     Parameters
     ----------
@@ -209,7 +211,7 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     # optimality within a window's time; where it counts they mostly run out of it
     # and lost on a paired benchmark (benchmarks/results/lot_windows_c775e04.md)
     mix = None if evaluator.counts_holding else Mix(rng)
-    while not stop():
+    while not stop() and not cannot_improve(values):
         left = stop.left()
         if left < 0.2 or (det_left is not None and det_left <= 0):
             break

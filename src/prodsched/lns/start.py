@@ -33,6 +33,7 @@ from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import pinned_work
 from prodsched.lots.placed import lots_in
 from prodsched.lots.release import planned_releases, with_own_lots
+from prodsched.objective import cannot_improve
 from prodsched.plant.model import Mode, Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
@@ -136,7 +137,9 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
     stop
         Past its deadline no candidate starts once one meets every order's
         deadline (``NO_STOP``: no clock); once it requests a stop (polled
-        between candidates) none starts.
+        between candidates) none starts. Nor does one once a candidate meets
+        every deadline with every stage of the objective at 0 (nothing can be
+        better: :func:`~prodsched.objective.cannot_improve`).
     count
         Run at most this many candidates (the first always runs).
     modes
@@ -165,7 +168,8 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
         name = f"{rule} / lots {window:g}" + ("" if lead is None else f" / lead {lead:g}")
         if start is not None and n > 0 and (
                 (count is not None and n >= count) or stop()
-                or (stop.left() < 0 and start.best.meets_deadlines)):
+                or (start.best.meets_deadlines and (
+                    stop.left() < 0 or cannot_improve(start.best.key[1])))):
             start.skipped.append(name)
             continue
         began = time.monotonic()
