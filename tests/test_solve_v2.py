@@ -157,10 +157,12 @@ def test_the_command_writes_a_schedule_the_validator_accepts(make_plant, tmp_pat
 
 def test_the_large_plant_route_keeps_the_rules_in_its_windows(make_plant):
     """On the large-plant route (a dispatch start, then windows of the full model's
-    constraint functions) A's run pauses over the night and is in time."""
+    constraint functions) A's run pauses over the night and is in time. (Makespan
+    as a last stage: a start with every stage at 0 ends the search before any window.)"""
     plant = load_plant(make_plant(PAUSE))
-    request = SolveRequest(objective=parse_objective("weighted-tardiness>setup-time"),
-                           time_limit=8, settings=SolverSettings(workers=1), large=True)
+    request = SolveRequest(
+        objective=parse_objective("weighted-tardiness>setup-time>makespan"), time_limit=8,
+        settings=SolverSettings(workers=1), large=True)
     schedule = solve_request(plant, request)
     assert_valid(schedule)
     assert schedule.info.model.kind == "lns"
