@@ -14,9 +14,9 @@ from prodsched.lots.fixed import lots_per_order
 from prodsched.lots.pinned import open_orders, pinned_work
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
-from prodsched.timeline import dispatch, left_shift, retime
+from prodsched.timeline import delayed, dispatch, left_shift, retime
 from tests.conftest import assert_valid
-from tests.timeline.conftest import assert_v2, build_plant, opt, order
+from tests.timeline.conftest import assert_v2, build_plant, opt, order, setup
 from tests.timeline.test_dispatch import V2_PLANTS, _fixed_schedule
 
 
@@ -154,3 +154,49 @@ def test_pinned_lots_re_time_after_their_fixed_steps():
     assert_v2(Schedule(plant, [*pinned.lots, *lots], shifted))
     a1 = next(op for op in shifted if op.lot.lot_id == "a1" and op.step == 2)
     assert a1.start == 40      # right after its fixed first step, at the earliest
+
+
+def _last_step_targets(state: Indexed) -> dict[int, int]:
+    """The last step of every lot with a due date: its earliest due date."""
+    return {chain[-1]: int(state.ops[chain[-1]].lot.due) for chain in state.by_lot.values()
+            if state.ops[chain[-1]].lot.due is not None}
+
+
+def test_runs_move_to_their_due_dates_as_far_as_the_next_changeover_allows():
+    # B (due 40) then A (due 55) on M1, a changeover of 30 between them: A moves to
+    # end at 55, its changeover to [15, 45), so B may end at 15 only, not at 40
+    plant = build_plant({"A": [[opt("M1")]], "B": [[opt("M1")]]},
+                        [order("a", "A", 10, due=55), order("b", "B", 10, due=40)],
+                        setups=[setup("B", "A", 30), setup("A", "B", 30)])
+    setups = SetupTable(plant)
+    lots = lots_per_order(plant)
+    state = Indexed(plant, lots, dispatch(plant, setups, lots, "edd"))
+    assert state.ops[state.by_machine["M1"][0]].lot.product == "B"
+    out = delayed(plant, setups, state.ops, state.by_machine, state.by_lot.values(),
+                  _last_step_targets(state))
+    assert out is not None
+    ends = {op.lot.product: (op.start, op.end) for op in out}
+    assert ends == {"B": (5, 15), "A": (45, 55)}
+    assert_valid(Schedule(plant, lots, out))
+    # a lot already past its due date stays where it is
+    late = build_plant({"A": [[opt("M1")]]}, [order("a", "A", 10, due=5)])
+    lots = lots_per_order(late)
+    ops = dispatch(late, SetupTable(late), lots, "edd")
+    state = Indexed(late, lots, ops)
+    assert delayed(late, SetupTable(late), ops, state.by_machine, state.by_lot.values(),
+                   _last_step_targets(state)) == ops
+
+
+@pytest.mark.parametrize("name", list(V2_PLANTS))
+def test_runs_moved_towards_due_dates_keep_the_v2_rules_and_end_no_earlier(name):
+    plant = V2_PLANTS[name]
+    setups = SetupTable(plant)
+    lots = aggregated_lots(plant)
+    state = Indexed(plant, lots, dispatch(plant, setups, lots, "edd"))
+    out = delayed(plant, setups, state.ops, state.by_machine, state.by_lot.values(),
+                  _last_step_targets(state))
+    assert out is not None
+    assert_v2(Schedule(plant, lots, out))
+    assert all(new.end >= old.end for new, old in zip(out, state.ops, strict=True))
+    assert all(new == old for new, old in zip(out, state.ops, strict=True) if old.fixed)
+    assert any(new.end > old.end for new, old in zip(out, state.ops, strict=True))

@@ -15,8 +15,10 @@ thousand-order shift plant: ATCS weighted tardiness 0, lazy-30 937,335; the
 10,000-order plant of issue 8: ATCS 322,271, lazy-30 59,403), so the
 better of the two is never the erratic one, at the price of one more
 dispatch before the first write. The others follow, most promising first,
-while time allows. The best candidate — fewest missed deadlines, then the
-objective — is the search's start.
+while time allows. Where holding cost counts, each candidate is judged with its
+early runs moved towards their due dates (:mod:`prodsched.lns.towards_due`).
+The best candidate — fewest missed deadlines, then the objective — is the
+search's start.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from fractions import Fraction
 
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
+from prodsched.lns.state import Indexed
+from prodsched.lns.towards_due import towards_due
 from prodsched.lots.lot import Lot
 from prodsched.lots.pinned import pinned_work
 from prodsched.lots.placed import lots_in
@@ -125,6 +129,16 @@ def _candidate(name: str, lots: list[Lot], ops: list[PlacedOp], evaluator: Evalu
                                        evaluator.values(ops)))
 
 
+def _delayed(plant: Plant, setups: SetupTable, evaluator: Evaluator, lots: list[Lot],
+             ops: list[PlacedOp]) -> list[PlacedOp]:
+    """Where holding cost counts, the schedule with its early runs moved towards their
+    due dates when that is better (:mod:`prodsched.lns.towards_due`); else as it is."""
+    if not evaluator.counts_holding:
+        return ops
+    found = towards_due(plant, setups, evaluator, Indexed(plant, lots, ops), evaluator.values(ops))
+    return ops if found is None else found[0]
+
+
 def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
                  stop: Stop = NO_STOP, count: int | None = None,
                  modes: dict[str, Mode] | None = None,
@@ -157,7 +171,8 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
     start: Start | None = None
     for name, ops in given:
         lots = lots_in(ops)
-        candidate = _candidate(name, lots, list(ops), evaluator)
+        candidate = _candidate(name, lots, _delayed(plant, setups, evaluator, lots, list(ops)),
+                               evaluator)
         if start is None:
             start = Start(candidate)
         elif candidate.key < start.best.key:
@@ -185,7 +200,8 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
                        adjacent_setups=MODEL_ADJACENT_SETUPS)
         if lead is not None:  # dispatched with planned releases, kept with the lots' own
             ops = with_own_lots(ops, plans[window])
-        candidate = _candidate(name, lots, ops, evaluator)
+        candidate = _candidate(name, lots, _delayed(plant, setups, evaluator, lots, ops),
+                               evaluator)
         better = start is None or candidate.key < start.best.key
         if start is None:
             start = Start(candidate)

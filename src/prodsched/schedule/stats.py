@@ -310,6 +310,9 @@ class LnsSearchStats:
         Lot moves re-timed, and rounds of them whose best move was kept.
     lot_windows, lot_windows_kept
         Windows that resized lots (:mod:`prodsched.lns.lot_window`), and those kept.
+    delays_kept
+        Passes that moved runs later towards their due dates
+        (:mod:`prodsched.lns.towards_due`) and were kept.
     mean_window
         Mean operations per window (rounded to 1 decimal).
     trajectory
@@ -327,6 +330,7 @@ class LnsSearchStats:
     lot_moves_kept: int = 0
     lot_windows: int = 0
     lot_windows_kept: int = 0
+    delays_kept: int = 0
     mean_window: float = 0.0
     trajectory: tuple[tuple[float, float], ...] = ()
 

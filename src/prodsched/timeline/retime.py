@@ -23,7 +23,9 @@ fixed step would have to move, or no times keep every ``max_wait`` within
 :data:`MAX_ROUNDS` passes.
 
 :func:`left_shift` re-times a schedule with its own sequences: no run starts
-later, so no completion gets later either.
+later, so no completion gets later either. :func:`delayed` is its mirror for
+holding cost: runs move later, towards targets (their lots' due dates), by at
+most the room the runs after them leave, and are then timed by :func:`retime`.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from prodsched.plant.setups import SetupTable
 from prodsched.timeline.shop import Shop
 from prodsched.timeline.steps import Routes, Run, bounds_after
 
+# No limit on how much later a run may end (before its successors are counted).
+UNBOUNDED = 1 << 62
 # Passes that may raise earliest ends to keep max_wait before a move is refused.
 MAX_ROUNDS = 50
 
@@ -178,3 +182,72 @@ def left_shift(plant: Plant, ops: Sequence[PlacedOp], setups: SetupTable,
     shifted = retime(plant, setups, ops, machines, lots.values(),
                      adjacent_setups=adjacent_setups)
     return list(ops) if shifted is None else shifted
+
+
+def delayed(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
+            machines: Mapping[str, Sequence[int]], lots: Iterable[Sequence[int]],
+            targets: Mapping[int, int], *, adjacent_setups: bool = False
+            ) -> list[PlacedOp] | None:
+    """The same sequences with runs moved later, towards ``targets``: no run ends
+    earlier than now, and a lot's last step ends by its target if the runs
+    after it leave room (a step already past its target stays).
+
+    A backward pass over the two precedences gives each run how much later it may
+    end: a last step up to its target; any step no more than its lot's next step
+    moves (plus the gap between them), and no later than the changeover before the
+    next run on its machine begins once that run has moved. Fixed runs and last
+    steps without a target stay. Those ends are then earliest ends for
+    :func:`retime`, so every rule of the shop holds; where a calendar pushes a run
+    further than the pass assumed, what follows moves with it (the caller judges
+    the result).
+
+    Parameters
+    ----------
+    plant, setups, ops, machines, lots, adjacent_setups
+        As for :func:`retime`.
+    targets
+        The latest end wanted per operation index (the last step of a lot: its
+        earliest due date).
+
+    Returns
+    -------
+    list of PlacedOp or None
+        The operations re-timed, in the same positions; ``None`` when
+        :func:`retime` refuses, or the sequences contain a cycle.
+    """
+    n = len(ops)
+    chains = [list(chain) for chain in lots]
+    next_on_machine = [-1] * n
+    next_in_lot = [-1] * n
+    before: list[list[int]] = [[] for _ in range(n)]
+    for seq, successor in itertools.chain(((s, next_on_machine) for s in machines.values()),
+                                          ((c, next_in_lot) for c in chains)):
+        for a, b in itertools.pairwise(seq):
+            successor[a] = b
+            before[b].append(a)
+    left = [(next_on_machine[k] >= 0) + (next_in_lot[k] >= 0) for k in range(n)]
+    ready = [k for k in range(n) if left[k] == 0]
+    later = [0] * n
+    done = 0
+    while ready:
+        k = ready.pop()
+        done += 1
+        op = ops[k]
+        room = targets[k] - op.end if k in targets else (0 if next_in_lot[k] < 0 else UNBOUNDED)
+        if (b := next_in_lot[k]) >= 0:
+            room = min(room, later[b] + max(0, ops[b].start - op.end))
+        if (b := next_on_machine[k]) >= 0:
+            nxt = ops[b]
+            setup_begins = nxt.start - nxt.setup.time if nxt.setup_start is None \
+                else nxt.setup_start
+            room = min(room, setup_begins + later[b] - op.end)
+        later[k] = 0 if op.fixed else max(0, room)
+        for a in before[k]:
+            left[a] -= 1
+            if left[a] == 0:
+                ready.append(a)
+    if done < n:
+        return None
+    min_ends = {k: op.end + later[k] for k, op in enumerate(ops) if not op.fixed}
+    return retime(plant, setups, ops, machines, chains, adjacent_setups=adjacent_setups,
+                  min_ends=min_ends)
