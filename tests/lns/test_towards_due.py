@@ -3,6 +3,9 @@ objective improves, always valid, and the search's start and rounds use it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from fractions import Fraction
+
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
@@ -10,13 +13,16 @@ from prodsched.lns.search import improve
 from prodsched.lns.start import RULES
 from prodsched.lns.state import Indexed
 from prodsched.lns.towards_due import towards_due
+from prodsched.lots.cutting import make_lots
 from prodsched.lots.placed import lots_in
 from prodsched.objective import parse_objective
+from prodsched.plant.model import Mode
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
 from prodsched.stop import Stop
+from prodsched.timeline import dispatch
 from tests.conftest import assert_valid
-from tests.timeline.conftest import queue_schedule
+from tests.timeline.conftest import build_plant, opt, order, queue_schedule
 
 HOLDING = parse_objective("weighted-tardiness=1,holding-cost=1")
 
@@ -64,3 +70,28 @@ def test_the_search_moves_the_start_towards_due_dates_first(generated):
     assert stats.delays_kept >= 1
     assert values < before and values == evaluator.values(ops)
     assert_valid(Schedule(plant, lots_in(ops), ops))
+
+
+def test_a_lot_made_mostly_for_a_later_order_ends_past_a_small_early_one():
+    # one lot of 101 units on M1 (101 time units): 1 unit due at 120, 100 due at 400;
+    # holding 1 per unit and time unit against weighted tardiness 1 per time unit:
+    # ending at 120 holds 100 units 280 longer, ending at 400 makes 1 order 280 late
+    base = build_plant({"A": [[opt("M1")]]},
+                       [order("early", "A", 1, due=120), order("late", "A", 100, due=400)],
+                       modes={"A": Mode.BATCH})
+    plant = replace(base, products={"A": replace(base.products["A"], holding_cost=Fraction(1))})
+    setups = SetupTable(plant)
+    lots = make_lots(plant.products["A"], Mode.BATCH, list(plant.orders), [101], "L")
+    state = Indexed(plant, lots, dispatch(plant, setups, lots, "edd"))
+    assert [(op.start, op.end) for op in state.ops] == [(0, 101)]
+    evaluator = Evaluator(plant, HOLDING)
+    found = towards_due(plant, setups, evaluator, state, evaluator.values(state.ops))
+    assert found is not None
+    assert [(op.start, op.end) for op in found[0]] == [(299, 400)]
+    assert found[1] == (Fraction(280),)   # the early order 280 late, nothing held
+    assert_valid(Schedule(plant, lots, found[0]))
+    # where lateness counts as late orders, only the earliest due date is a target
+    counted = Evaluator(plant, parse_objective("late-orders=1000,holding-cost=1"))
+    found = towards_due(plant, setups, counted, state, counted.values(state.ops))
+    assert found is not None
+    assert [(op.start, op.end) for op in found[0]] == [(19, 120)]
