@@ -186,3 +186,19 @@ def test_no_candidate_is_tried_after_one_nothing_can_beat(tmp_path):
     other = choose_warm_start(plant, realizations(plan), SetupTable(plant),
                               parse_objective("makespan"), plan=plan, merge_seconds=0)
     assert not other.skipped and len(other.scores) > 1
+
+
+@pytest.mark.parametrize("name", ["bakery", "bottling"])
+def test_where_holding_counts_the_best_start_also_tries_its_runs_towards_due_dates(name):
+    plant = load_plant(INSTANCES / name)
+    objective = parse_objective("weighted-tardiness=1,holding-cost=1")
+    warm = choose_warm_start(plant, realizations(plan_lots(plant)), SetupTable(plant),
+                             objective)
+    delayed = [n for n in warm.scores if n.endswith(" / towards due")]
+    assert len(delayed) == 1
+    # lower than the schedule it came from, and the start is no worse than it
+    source = delayed[0].removesuffix(" / towards due")
+    assert warm.scores[delayed[0]] < warm.scores[source]
+    assert warm.best.missed_deadlines == 0
+    assert [float(v) for v in warm.best.values] <= warm.scores[delayed[0]]
+    assert_valid(warm.best.schedule)

@@ -12,7 +12,9 @@ that then waits overnight, which a dispatch rule cannot weigh against
 starting it the next morning, so the start is never worse than the same
 plant without pauses. Where holding cost counts, it also runs with lots
 released towards their due dates (:mod:`prodsched.lots.release`): a rule
-that starts every lot as soon as it may makes most of them far too early.
+that starts every lot as soon as it may makes most of them far too early; and
+the best schedule is tried with its early runs moved later towards their due
+dates, keeping its sequences (:func:`prodsched.timeline.delay_to_due`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from prodsched.schedule.schedule import Schedule
 from prodsched.schedule.stats import DispatchStats
 from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.dispatch import dispatch
+from prodsched.timeline.retime import delay_to_due
 from prodsched.timeline.rules import RuleFactory, serial, setup_ties
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
@@ -191,6 +194,12 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                                 option.lots)
             best = min(best, consider(f"{base} / {suffix}", option.all_lots, ops,
                                       option.hintable), key=lambda c: c.key)
+    if counts_holding(objective, plant) and not _optimal(best):
+        # the best with its early runs moved towards their due dates (same sequences)
+        ops = delay_to_due(plant, best.ops, setups, adjacent_setups=MODEL_ADJACENT_SETUPS)
+        if ops != best.ops:
+            best = min(best, consider(f"{best.name} / towards due", best.lots, ops,
+                                      best.hintable), key=lambda c: c.key)
     if plan is not None and merge_seconds > 0:
         best = merge_descent(plant, plan, best, setups, consider, merge_seconds,
                              merge_trials)

@@ -16,12 +16,12 @@ through it.
   driven, with a priority rule from :mod:`.rules` (EDD, FIFO, SPT, MWKR,
   ATCS, nearest setup, fixed sequences, campaigns, lazy/setup-first rules).
 - :func:`retime` and :func:`left_shift` (:mod:`.retime`): earliest times for
-  given machine sequences; :func:`delayed`: the same sequences with runs
-  moved later, towards due dates.
+  given machine sequences; :func:`delayed` and :func:`delay_to_due`: the
+  same sequences with runs moved later, towards due dates.
 """
 
 from prodsched.timeline.dispatch import dispatch
-from prodsched.timeline.retime import delayed, left_shift, retime
+from prodsched.timeline.retime import delay_to_due, delayed, left_shift, retime
 from prodsched.timeline.rules import RULES, QueueRule, Rule
 from prodsched.timeline.shop import Placement, Shop
 from prodsched.timeline.steps import LotState, PlacementError, Routes, place_chain
@@ -35,6 +35,7 @@ __all__ = [
     "Routes",
     "Rule",
     "Shop",
+    "delay_to_due",
     "delayed",
     "dispatch",
     "left_shift",

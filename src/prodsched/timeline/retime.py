@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from prodsched.lots.placed import PlacedOp
@@ -167,10 +168,10 @@ def _pass(shop: Shop, ops: Sequence[PlacedOp], after: list[list[int]], waiting: 
     return result
 
 
-def left_shift(plant: Plant, ops: Sequence[PlacedOp], setups: SetupTable,
-               *, adjacent_setups: bool = False) -> list[PlacedOp]:
-    """The same sequences with every run started as early as the rules allow
-    (the operations unchanged when they cannot be re-timed)."""
+def sequences(plant: Plant, ops: Sequence[PlacedOp]
+              ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """A schedule's operation indices per machine (in start order) and per lot (in
+    routing order)."""
     routes = Routes.of(plant)
     position = {k: routes.numbers(op.lot.product).index(op.step) for k, op in enumerate(ops)}
     machines: dict[str, list[int]] = {}
@@ -179,9 +180,38 @@ def left_shift(plant: Plant, ops: Sequence[PlacedOp], setups: SetupTable,
         machines.setdefault(ops[k].machine, []).append(k)
     for k in sorted(range(len(ops)), key=lambda k: position[k]):
         lots.setdefault(ops[k].lot.lot_id, []).append(k)
+    return machines, lots
+
+
+def left_shift(plant: Plant, ops: Sequence[PlacedOp], setups: SetupTable,
+               *, adjacent_setups: bool = False) -> list[PlacedOp]:
+    """The same sequences with every run started as early as the rules allow
+    (the operations unchanged when they cannot be re-timed)."""
+    machines, lots = sequences(plant, ops)
     shifted = retime(plant, setups, ops, machines, lots.values(),
                      adjacent_setups=adjacent_setups)
     return list(ops) if shifted is None else shifted
+
+
+def due_targets(ops: Sequence[PlacedOp], lots: Iterable[Sequence[int]]) -> dict[int, int]:
+    """For :func:`delayed`: the last step of every lot with a due date, its lot's
+    earliest due date."""
+    targets = {}
+    for chain in lots:
+        due = ops[chain[-1]].lot.due
+        if due is not None:
+            targets[chain[-1]] = math.floor(due)
+    return targets
+
+
+def delay_to_due(plant: Plant, ops: Sequence[PlacedOp], setups: SetupTable,
+                 *, adjacent_setups: bool = False) -> list[PlacedOp]:
+    """The same sequences with runs moved later towards their lots' earliest due
+    dates (:func:`delayed`; the operations unchanged when they cannot be re-timed)."""
+    machines, lots = sequences(plant, ops)
+    out = delayed(plant, setups, ops, machines, lots.values(), due_targets(ops, lots.values()),
+                  adjacent_setups=adjacent_setups)
+    return list(ops) if out is None else out
 
 
 def delayed(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
