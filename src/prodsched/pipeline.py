@@ -63,6 +63,7 @@ from prodsched.objective import (
     REPLAN_OBJECTIVE,
     Criterion,
     Objective,
+    counts_holding,
     parse_objective,
     stages_at_zero,
 )
@@ -75,7 +76,7 @@ from prodsched.schedule.rows import PlacedOp
 from prodsched.schedule.schedule import Schedule, SolveInfo
 from prodsched.schedule.stats import JobShopModelStats, SolveStatus, StageLimit
 from prodsched.stop import Stop
-from prodsched.timeline.retime import left_shift
+from prodsched.timeline.retime import delay_to_due, left_shift
 from prodsched.validate.check import check_schedule, follows_rules
 
 __all__ = [
@@ -449,7 +450,8 @@ def _reaches_plant_floor(plant: Plant, objective: Objective, value: Fraction) ->
 def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: SolveStatus,
             objective: Objective, run: RunResult, info: SolveInfo,
             t0: float, setups: SetupTable) -> Schedule:
-    """Build the schedule (left-shifted when that is no worse), report objective
+    """Build the schedule (left-shifted when that is no worse; where holding counts,
+    its runs moved towards their due dates when that is better), report objective
     and bound into ``info``, and validate it."""
     lots, ops = distinct_lot_ids(lots, ops, pinned_work(plant, setups).lots)
     schedule = Schedule(plant, lots, ops)
@@ -458,6 +460,12 @@ def _finish(plant: Plant, lots: list[Lot], ops: list[PlacedOp], status: SolveSta
             follows_rules(plant, lots, shifted.ops):
         schedule = shifted
         info.details["left_shifted"] = True
+    if counts_holding(objective, plant):  # runs left early, moved towards their due dates
+        later = Schedule(plant, lots, delay_to_due(plant, schedule.ops, setups))
+        if objective.values(later.kpis) < objective.values(schedule.kpis) and \
+                follows_rules(plant, lots, later.ops):
+            schedule = later
+            info.details["delayed_to_due"] = True
     value = objective.stages[0].value(schedule.kpis)
     bound: float | None = None
     if run.stages and run.stages[0].bound is not None:

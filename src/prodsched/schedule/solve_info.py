@@ -87,7 +87,7 @@ class SolveInfo:
         :attr:`interrupted`, the large-plant route's :attr:`lns` and the
         lot-sizing search's :attr:`windows`; ``None`` when not recorded): read
         and set them through the attributes. The other keys are one route's
-        own, as JSON values: ``source``, ``left_shifted``, ``modes``,
+        own, as JSON values: ``source``, ``left_shifted``, ``delayed_to_due``, ``modes``,
         ``relaxed_deadlines`` (full model); ``first_schedule_seconds``,
         ``provisional``, ``rejected``, ``rejected_final`` (large-plant route);
         ``handed_over`` (the full model's share before the large-plant route
