@@ -2,10 +2,12 @@
 
 Where holding cost counts, the large-plant route moves early runs later in one
 pass (:mod:`prodsched.lns.towards_due`): each start candidate is judged so,
-the search starts with it and repeats it after every round of lot moves. This
-solves each plant twice with the default route choice, once with the pass off
-(``towards_due`` answering "nothing better") and once on, and checks every
-schedule with the validator. Plants: the batch/mass plants of
+the search starts with it and repeats it after every round of lot moves; the
+full route tries its warm start and its final schedule with it
+(:func:`prodsched.timeline.delay_to_due`). This solves each plant twice with
+the default route choice, once with the pass off (``towards_due`` answering
+"nothing better", the full route's warm start and final schedule left as they
+are) and once on, and checks every schedule with the validator. Plants: the batch/mass plants of
 ``route_ladder.py`` (``--ladder`` orders × ``--plants`` seeds) and random
 plants of ``sweep.py`` (``--sweep`` of them, sizes ``--sizes``: shifts,
 pauses, crews, operators, calendars drawn at random), all under the
@@ -31,8 +33,10 @@ from typing import Any
 from route_ladder import OBJECTIVE, config
 from sweep import draw
 
+import prodsched.heuristics.warmstart as warmstart
 import prodsched.lns.search as search
 import prodsched.lns.start as start
+import prodsched.pipeline as pipeline
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
@@ -50,15 +54,21 @@ def _off(*_: object, **__: object) -> None:
     return None
 
 
+def _unchanged(plant: object, ops: list[Any], *_: object, **__: object) -> list[Any]:
+    return list(ops)
+
+
 def run_pair(name: str, cfg: GeneratorConfig, time_limit: float, workers: int
              ) -> list[dict[str, Any]]:
     """One plant, the pass off then on."""
-    on = (search.towards_due, start.towards_due)
+    on = (search.towards_due, start.towards_due, warmstart.delay_to_due, pipeline.delay_to_due)
+    off = (_off, _off, _unchanged, _unchanged)
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         plant = load_plant(write_plant(cfg, Path(tmp) / "plant"))
         for variant in ("off", "on"):
-            search.towards_due, start.towards_due = (_off, _off) if variant == "off" else on
+            (search.towards_due, start.towards_due, warmstart.delay_to_due,
+             pipeline.delay_to_due) = off if variant == "off" else on
             began = time.monotonic()
             request = SolveRequest(objective=parse_objective(OBJECTIVE), time_limit=time_limit,
                                    started_at=began,
@@ -66,7 +76,8 @@ def run_pair(name: str, cfg: GeneratorConfig, time_limit: float, workers: int
             try:
                 schedule = solve_request(plant, request)
             finally:
-                search.towards_due, start.towards_due = on
+                (search.towards_due, start.towards_due, warmstart.delay_to_due,
+                 pipeline.delay_to_due) = on
             assert not schedule_violations(schedule)
             kpis = schedule.kpis
             lns = schedule.info.details.get("lns")
