@@ -122,21 +122,17 @@ def candidates(plant: Plant, evaluator: Evaluator
     return [*plain[:FIRST_PORTFOLIO], *HOLDING_CANDIDATES, *plain[FIRST_PORTFOLIO:]]
 
 
-def _candidate(name: str, lots: list[Lot], ops: list[PlacedOp], evaluator: Evaluator
-               ) -> Candidate:
-    """A schedule as a candidate: its key is missed deadlines first, then the objective."""
-    return Candidate(name, lots, ops, (0 if evaluator.meets_deadlines(ops) else 1,
-                                       evaluator.values(ops)))
-
-
-def _delayed(plant: Plant, setups: SetupTable, evaluator: Evaluator, lots: list[Lot],
-             ops: list[PlacedOp]) -> list[PlacedOp]:
-    """Where holding cost counts, the schedule with its early runs moved towards their
-    due dates when that is better (:mod:`prodsched.lns.towards_due`); else as it is."""
-    if not evaluator.counts_holding:
-        return ops
-    found = towards_due(plant, setups, evaluator, Indexed(plant, lots, ops), evaluator.values(ops))
-    return ops if found is None else found[0]
+def _candidate(plant: Plant, setups: SetupTable, name: str, lots: list[Lot],
+               ops: list[PlacedOp], evaluator: Evaluator) -> Candidate:
+    """A schedule as a candidate (where holding cost counts, with its early runs moved
+    towards their due dates when that is better, :mod:`prodsched.lns.towards_due`):
+    its key is missed deadlines first, then the objective."""
+    values = evaluator.values(ops)
+    if evaluator.counts_holding:
+        found = towards_due(plant, setups, evaluator, Indexed(plant, lots, ops), values)
+        if found is not None:
+            ops, values = found
+    return Candidate(name, lots, ops, (0 if evaluator.meets_deadlines(ops) else 1, values))
 
 
 def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
@@ -171,8 +167,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
     start: Start | None = None
     for name, ops in given:
         lots = lots_in(ops)
-        candidate = _candidate(name, lots, _delayed(plant, setups, evaluator, lots, list(ops)),
-                               evaluator)
+        candidate = _candidate(plant, setups, name, lots, list(ops), evaluator)
         if start is None:
             start = Start(candidate)
         elif candidate.key < start.best.key:
@@ -200,8 +195,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
                        adjacent_setups=MODEL_ADJACENT_SETUPS)
         if lead is not None:  # dispatched with planned releases, kept with the lots' own
             ops = with_own_lots(ops, plans[window])
-        candidate = _candidate(name, lots, _delayed(plant, setups, evaluator, lots, ops),
-                               evaluator)
+        candidate = _candidate(plant, setups, name, lots, ops, evaluator)
         better = start is None or candidate.key < start.best.key
         if start is None:
             start = Start(candidate)

@@ -25,8 +25,7 @@ from prodsched.lns.state import Indexed
 from prodsched.plant.model import Plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.rows import PlacedOp
-from prodsched.timeline import delayed
-from prodsched.timeline.retime import due_targets
+from prodsched.timeline.retime import delayed, due_targets
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
 
 Values = tuple[Fraction, ...]

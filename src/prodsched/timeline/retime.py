@@ -267,10 +267,7 @@ def delayed(plant: Plant, setups: SetupTable, ops: Sequence[PlacedOp],
         if (b := next_in_lot[k]) >= 0:
             room = min(room, later[b] + max(0, ops[b].start - op.end))
         if (b := next_on_machine[k]) >= 0:
-            nxt = ops[b]
-            setup_begins = nxt.start - nxt.setup.time if nxt.setup_start is None \
-                else nxt.setup_start
-            room = min(room, setup_begins + later[b] - op.end)
+            room = min(room, ops[b].setup_begin + later[b] - op.end)
         later[k] = 0 if op.fixed else max(0, room)
         for a in before[k]:
             left[a] -= 1
