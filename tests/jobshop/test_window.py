@@ -110,6 +110,35 @@ def test_every_window_keeps_the_v2_rules(soft):
     assert solved == 6
 
 
+def test_a_route_window_frees_every_step_of_its_lot_and_keeps_the_v2_rules():
+    p = _v2_plant()
+    objective = parse_objective("weighted-tardiness=1,setup-time=1")
+    state, _ = _state(p, str(objective))
+    hoods = Neighbourhoods(p)
+    routed = [lot for lot, chain in state.by_lot.items()
+              if len({state.ops[k].machine for k in chain}) > 1
+              and not any(state.ops[k].fixed for k in chain)]
+    assert routed
+    solved = 0
+    for size in (2, 4, 8):
+        for lot in routed:
+            window = hoods.route(state, [lot], [1.0], size)
+            assert window is not None and window.kind == "route"
+            assert set(state.by_lot[lot]) <= set(window.free(state))
+            assert set(window.segments) == {state.ops[k].machine for k in state.by_lot[lot]}
+            wm = WindowModel(p, SetupTable(p), objective, state, window)
+            run = run_stages(wm.model, wm.stages(), SolverSettings(workers=1, presolve=False),
+                             Stop(time.monotonic() + 10))
+            assert run.values is not None
+            solved += 1
+            _, placed = decode(wm, run.value)
+            new = {(op.lot.lot_id, op.step): op for op in placed}
+            merged = [new.get((op.lot.lot_id, op.step), op) for op in state.ops]
+            assert not v2_violations(p, merged), v2_violations(p, merged)
+    assert solved == 3 * len(routed)
+    assert hoods.route(state, [], [], 4) is None
+
+
 def test_the_current_schedule_solves_a_window_of_a_v2_plant_as_it_is():
     p = _v2_plant()
     objective = parse_objective("makespan")

@@ -107,3 +107,30 @@ def test_the_mix_of_windows_follows_what_each_kind_gains_per_second():
         mix.record(True, (F(0), F(90)), (F(0), F(90)), 0.5)
         mix.record(False, (F(0), F(90)), (F(0), F(85)), 0.5)
     assert abs(share(mix) - RESIZE_SHARE_RANGE[0]) < 0.02
+
+
+def test_route_windows_are_drawn_among_routed_lots_that_cost_something(generated):
+    from prodsched.lns.search import _costly_routes
+    from prodsched.lns.state import Indexed
+
+    plant = generated["all-modes"]
+    setups = SetupTable(plant)
+    lots = aggregated_lots(plant)
+    state = Indexed(plant, lots, queue_schedule(plant, lots, setups, RULES["atcs"]))
+    for objective, holding in (("weighted-tardiness", False),
+                               ("weighted-tardiness=1,holding-cost=1", True)):
+        evaluator = Evaluator(plant, parse_objective(objective))
+        assert evaluator.counts_holding is holding
+        routed, costs = _costly_routes(state, evaluator)
+        assert routed and len(routed) == len(costs) and min(costs) > 0
+        for lot_id, cost in zip(routed, costs, strict=True):
+            chain = [state.ops[k] for k in state.by_lot[lot_id]]
+            assert len({op.machine for op in chain}) > 1
+            late = sum(float(evaluator.weight[o]) * (chain[-1].end - evaluator.due[o])
+                       for o, _ in chain[-1].lot.allocations
+                       if o in evaluator.due and chain[-1].end > evaluator.due[o])
+            assert late <= cost + 1e-9 and (holding or late == cost)
+        if not holding:
+            tardy_only = routed
+    # holding adds the lots that end early
+    assert set(tardy_only) <= set(routed)

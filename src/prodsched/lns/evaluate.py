@@ -92,6 +92,21 @@ class Evaluator:
             out[Criterion.LATE_ORDERS] = Fraction(late)
         return out
 
+    def lot_cost(self, last: PlacedOp) -> float:
+        """What a lot's last step ``last`` costs its orders: weighted lateness, plus the
+        holding of the units made before their due date where holding counts."""
+        rate = self.holding.get(last.lot.product, 0) if self.counts_holding else 0
+        total = 0.0
+        for order_id, units in last.lot.allocations:
+            due = self.due.get(order_id)
+            if due is None:
+                continue
+            if last.end > due:
+                total += float(self.weight[order_id] * (last.end - due))
+            elif rate:
+                total += float(units * rate * (due - last.end))
+        return total
+
     def values(self, ops: Iterable[PlacedOp]) -> tuple[Fraction, ...]:
         """The objective's value per stage (compare as tuples: lexicographic)."""
         found = self.criteria(ops)

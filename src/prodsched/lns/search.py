@@ -70,8 +70,10 @@ WALL_SAFETY = 4.0
 START_SIZE = 60
 MIN_SIZE = 20
 MAX_SIZE = 600
-# Every this many windows, one is taken around a late lot (when there are late lots).
+# Every this many windows, one is taken around a late lot (when there are late lots),
+# and one around the route of a costly lot (when lots run on several machines).
 LATE_EVERY = 3
+ROUTE_AT = 1
 # Windows between two rounds of lot moves (:mod:`prodsched.lns.lot_moves`): at first
 # and after a round that kept a move; doubled after one that kept none, up to the most.
 LOT_EVERY = 4
@@ -335,12 +337,26 @@ def _put_back(plant: Plant, setups: SetupTable, state: Indexed, window: Window,
 
 def _next_window(hoods: Neighbourhoods, state: Indexed, evaluator: Evaluator, size: int,
                  count: int) -> Window | None:
+    window = None
     if count % LATE_EVERY == LATE_EVERY - 1:
-        late = _late_ops(state, evaluator)
-        window = hoods.late(state, late, size)
-        if window is not None:
-            return window
-    return hoods.sliding(state, size)
+        window = hoods.late(state, _late_ops(state, evaluator), size)
+    elif count % LATE_EVERY == ROUTE_AT:
+        window = hoods.route(state, *_costly_routes(state, evaluator), size)
+    return window if window is not None else hoods.sliding(state, size)
+
+
+def _costly_routes(state: Indexed, evaluator: Evaluator) -> tuple[list[str], list[float]]:
+    """Lots made on more than one machine whose last step costs something
+    (:meth:`~prodsched.lns.evaluate.Evaluator.lot_cost`), and that cost."""
+    lots, costs = [], []
+    ops = state.ops
+    for lot_id, chain in state.by_lot.items():
+        if len({ops[k].machine for k in chain}) > 1:
+            cost = evaluator.lot_cost(ops[chain[-1]])
+            if cost > 0:
+                lots.append(lot_id)
+                costs.append(cost)
+    return lots, costs
 
 
 def _late_ops(state: Indexed, evaluator: Evaluator) -> list[int]:

@@ -13,7 +13,11 @@ Neighbourhoods:
   stretches slide along the horizon, so every part of the schedule gets its
   turn;
 - **late lots**: the stretch around the last step of a late lot, on its
-  machine and that machine's alternatives.
+  machine and that machine's alternatives;
+- **a lot's route**: a stretch around every step of one lot routed over
+  several machines, on each of those machines, so that the window can move
+  the lot along its whole routing at once (the other windows hold a lot's
+  steps outside them in place, so they move a lot one step at a time).
 """
 
 from __future__ import annotations
@@ -133,3 +137,22 @@ class Neighbourhoods:
         share = max(1, size // len(group))
         back = seq[max(0, at - share + share // 4)]
         return time_window(state, group, state.ops[back].start, size, "late")
+
+    def route(self, state: Indexed, lots: list[str], weights: list[float], size: int
+              ) -> Window | None:
+        """A window around every step of one of ``lots`` (chosen by ``weights``): on each
+        machine of its route, the stretch of about ``size / machines`` operations
+        around its steps there."""
+        if not lots:
+            return None
+        chain = state.by_lot[self.rng.choices(lots, weights)[0]]
+        ops = state.ops
+        machines = list(dict.fromkeys(ops[k].machine for k in chain))
+        share = max(1, size // len(machines))
+        segments = {}
+        for m in machines:
+            seq = state.by_machine[m]
+            at = [seq.index(k) for k in chain if ops[k].machine == m]
+            segments[m] = (max(0, min(at) - share // 2),
+                           min(len(seq), max(at) + 1 + share - share // 2))
+        return Window("route", segments)

@@ -1,0 +1,131 @@
+"""Moves of the large-plant search on and off, paired on the same plants.
+
+``--off route-windows``: the search frees one window at a time and holds a
+lot's steps outside it in place, so its machine-group windows move a lot
+routed over several machines one step at a time. Every third window is
+instead taken around every step of one costly lot
+(:meth:`prodsched.lns.window.Neighbourhoods.route`), so that a window can move
+the lot along its whole routing; off, the third window slides as the others do.
+
+``--off earlier-splits``: a lot move that splits a lot and moves the first
+piece ahead to where its due date puts it, the new lot taking the lot's place
+(:class:`prodsched.lns.lot_moves.LotMove` ``earlier``); off, splits leave the
+first piece where the lot ran, as before.
+
+This solves each plant twice with the default route choice, once with the
+move off and once on, and checks every schedule with the validator. Plants:
+the batch/mass plants of ``route_ladder.py`` (``--ladder`` orders ×
+``--plants`` seeds) under ``weighted-tardiness=1,setup-cost=1,holding-cost=1``,
+and random plants of ``sweep.py`` (``--sweep`` of them, sizes ``--sizes``: shifts,
+pauses, crews, operators, calendars) under the objective the sweep drew for each.
+
+Run:  python benchmarks/search_moves.py [--off route-windows|earlier-splits]
+          [--ladder 100,200,500,1000] [--plants 1-2] [--sweep 6] [--sizes 150,400,1000]
+          [--sweep-seed 29] [--time-limit 20] [--workers 2] [--label TEXT] [--name NAME]
+Writes benchmarks/results/<name>.csv and .md (date, commit, versions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from paired import Case, cases, row_of, solve, summary_line
+
+import prodsched.lns.lot_moves as lot_moves
+import prodsched.lns.search as search
+from prodsched import load_plant
+from prodsched.bench.environment import markdown_header, run_metadata
+from prodsched.bench.records import write_csv
+from prodsched.generate import write_plant
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+MOVES = ("route-windows", "earlier-splits")
+
+
+def _switch(move: str, on: bool) -> None:
+    """Turn ``move`` on or off (module attributes the search reads at each use)."""
+    if move == "route-windows":
+        search.ROUTE_AT = ROUTE_AT if on else -1
+    else:
+        lot_moves.moves_of = MOVES_OF if on else _no_earlier_splits
+
+
+ROUTE_AT = search.ROUTE_AT
+MOVES_OF = lot_moves.moves_of
+
+
+def _no_earlier_splits(line: lot_moves.ProductLine, at: int) -> list[lot_moves.LotMove]:
+    return [m for m in MOVES_OF(line, at) if not m.earlier]
+
+
+def run_pair(case: Case, move: str, time_limit: float, workers: int
+             ) -> list[dict[str, Any]]:
+    """One plant, ``move`` off then on."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        plant = load_plant(write_plant(case.config, Path(tmp) / "plant"))
+        for variant in ("off", "on"):
+            _switch(move, variant == "on")
+            try:
+                schedule, seconds = solve(plant, case.objective, time_limit, workers)
+            finally:
+                _switch(move, True)
+            lns = schedule.info.details.get("lns")
+            row = row_of(case, plant, variant, schedule, seconds,
+                         windows=lns.windows if lns is not None else None)
+            print(row, flush=True)
+            out.append(row)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--off", choices=MOVES, default=MOVES[0])
+    parser.add_argument("--ladder", default="100,200,500,1000")
+    parser.add_argument("--plants", default="1-2")
+    parser.add_argument("--sweep", type=int, default=6)
+    parser.add_argument("--sizes", default="150,400,1000")
+    parser.add_argument("--sweep-seed", type=int, default=29)
+    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--name", default="")
+    args = parser.parse_args(argv)
+    rows = [r for case in cases(args.ladder, args.plants, args.sweep, args.sizes,
+                                args.sweep_seed, sweep_objectives=True)
+            for r in run_pair(case, args.off, args.time_limit, args.workers)]
+    name = args.name or args.off.replace("-", "_")
+    write_csv(RESULTS / f"{name}.csv", rows)
+    pairs: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        pairs.setdefault(r["plant"], {})[r["variant"]] = r
+    lines = [markdown_header(f"Search moves: {args.off} off and on", run_metadata())]
+    if args.label:
+        lines += [f"**{args.label}**", ""]
+    lines += [f"{args.time_limit:g} s, {args.workers} workers, the default route; every "
+              "schedule passed the validator. Off / on: the objective's value per stage.", "",
+              "| plant | objective | route | off | on | on / off | windows off / on |",
+              "|---|---|---|---:|---:|---:|---|"]
+    for name, pair in pairs.items():
+        off, on = pair["off"], pair["on"]
+        ratio = on["objective"] / off["objective"] if off["objective"] > 0 else float("nan")
+        lines.append(f"| {name} | `{on['objective_text']}` | {on['route']} | {off['values']} | "
+                     f"{on['values']} | {ratio:.3f} | {off['windows']} / {on['windows']} |")
+    lines += ["", summary_line([(tuple(_floats(p["off"])), tuple(_floats(p["on"])))
+                                for p in pairs.values()])]
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
+    return 0
+
+
+def _floats(row: dict[str, Any]) -> list[float]:
+    return [float(v) for v in str(row["values"]).split(" / ") if v]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
