@@ -105,3 +105,11 @@ def row_of(case: Case, plant: Plant, variant: str, schedule: Schedule, seconds: 
             "weighted_tardiness": float(kpis.weighted_tardiness),
             "holding_cost": float(kpis.holding_cost),
             "route": "large" if lns is not None else "full", "seconds": seconds, **extra}
+
+
+def by_plant(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The rows by plant, then by variant (``off``, ``on``)."""
+    pairs: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        pairs.setdefault(r["plant"], {})[r["variant"]] = r
+    return pairs

@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from paired import Case, cases, row_of, solve, summary_line
+from paired import Case, by_plant, cases, row_of, solve, summary_line
 
 import prodsched.lns.lot_moves as lot_moves
 import prodsched.lns.search as search
@@ -102,25 +102,32 @@ def main(argv: list[str] | None = None) -> int:
             for r in run_pair(case, args.off, args.time_limit, args.workers)]
     name = args.name or args.off.replace("-", "_")
     write_csv(RESULTS / f"{name}.csv", rows)
-    pairs: dict[str, dict[str, dict[str, Any]]] = {}
-    for r in rows:
-        pairs.setdefault(r["plant"], {})[r["variant"]] = r
-    lines = [markdown_header(f"Search moves: {args.off} off and on", run_metadata())]
-    if args.label:
-        lines += [f"**{args.label}**", ""]
-    lines += [f"{args.time_limit:g} s, {args.workers} workers, the default route; every "
-              "schedule passed the validator. Off / on: the objective's value per stage.", "",
+    report = report_lines(rows, args.off, f"{args.time_limit:g} s, {args.workers} workers",
+                          args.label)
+    (RESULTS / f"{name}.md").write_text("\n".join(report) + "\n")
+    return 0
+
+
+def report_lines(rows: list[dict[str, Any]], move: str, setting: str, label: str = ""
+                 ) -> list[str]:
+    """The markdown report of the rows of one move's pairs."""
+    lines = [markdown_header(f"Search moves: {move} off and on", run_metadata())]
+    if label:
+        lines += [f"**{label}**", ""]
+    lines += [f"{setting}, the default route; every schedule passed the validator. "
+              "Off / on: the objective's value per stage.", "",
               "| plant | objective | route | off | on | on / off | windows off / on |",
               "|---|---|---|---:|---:|---:|---|"]
-    for name, pair in pairs.items():
+    pairs = by_plant(rows)
+    for plant, pair in pairs.items():
         off, on = pair["off"], pair["on"]
-        ratio = on["objective"] / off["objective"] if off["objective"] > 0 else float("nan")
-        lines.append(f"| {name} | `{on['objective_text']}` | {on['route']} | {off['values']} | "
+        ratio = float(on["objective"]) / float(off["objective"]) \
+            if float(off["objective"]) > 0 else float("nan")
+        lines.append(f"| {plant} | `{on['objective_text']}` | {on['route']} | {off['values']} | "
                      f"{on['values']} | {ratio:.3f} | {off['windows']} / {on['windows']} |")
     lines += ["", summary_line([(tuple(_floats(p["off"])), tuple(_floats(p["on"])))
                                 for p in pairs.values()])]
-    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
-    return 0
+    return lines
 
 
 def _floats(row: dict[str, Any]) -> list[float]:

@@ -132,7 +132,8 @@ class LotMove:
         ``split``: the lot it came from (now making the earlier orders) moves
         ahead to where its due date puts it in each machine's sequence, and the
         new lot takes its place (the mirror of ``later``, for a lot that runs
-        too late for its first orders).
+        too late for its first orders; a round of moves tries it only for such
+        lots).
     """
 
     kind: str
@@ -336,6 +337,12 @@ def _due_places_ahead(plant: Plant, state: Indexed, chain: list[int], first: Lot
     return out
 
 
+def _late(state: Indexed, lot_id: str) -> bool:
+    """Whether the lot's last step ends after its earliest due date."""
+    last = state.ops[state.by_lot[lot_id][-1]]
+    return last.lot.due is not None and last.end > last.lot.due
+
+
 def fresh_id(base: str, taken: set[str]) -> str:
     """``base.2``, ``base.3``, ...: the first not in ``taken``."""
     k = 2
@@ -362,8 +369,9 @@ def move_round(plant: Plant, setups: SetupTable, evaluator: Evaluator, state: In
     """Try a round of lot moves: the best schedule that improves on ``values``.
 
     Half of the round's lots are those that cost most (:func:`costly_lots`), the
-    others drawn at random; each gets one of its moves (:func:`moves_of`), drawn
-    at random. No move starts once ``stop`` says so.
+    others drawn at random; each gets one of its moves (:func:`moves_of`; a split
+    that moves its first piece ahead only for a lot that ends after its earliest
+    due date), drawn at random. No move starts once ``stop`` says so.
 
     Returns
     -------
@@ -385,6 +393,8 @@ def move_round(plant: Plant, setups: SetupTable, evaluator: Evaluator, state: In
     candidates: list[LotMove] = []
     for name, k in picks:
         found = moves_of(lines[name], k)
+        if not _late(state, lines[name].lot_ids[k]):  # nothing to gain ahead
+            found = [m for m in found if not m.earlier]
         if k > 0:  # the cut before the lot moves too
             found += [m for m in moves_of(lines[name], k - 1) if m.kind == "shift"]
         if found:
