@@ -7,10 +7,9 @@ instead taken around every step of one costly lot
 (:meth:`prodsched.lns.window.Neighbourhoods.route`), so that a window can move
 the lot along its whole routing; off, the third window slides as the others do.
 
-``--off earlier-splits``: a lot move that splits a lot and moves the first
-piece ahead to where its due date puts it, the new lot taking the lot's place
-(:class:`prodsched.lns.lot_moves.LotMove` ``earlier``); off, splits leave the
-first piece where the lot ran, as before.
+(Measured and taken out: ``--off earlier-splits`` at 2461a9b and dee0b3d, a
+split whose first piece moved ahead to where its due date put it, the new lot
+taking the lot's place; see ``results/earlier_splits_*.md``.)
 
 This solves each plant twice with the default route choice, once with the
 move off and once on, and checks every schedule with the validator. Plants:
@@ -19,7 +18,7 @@ the batch/mass plants of ``route_ladder.py`` (``--ladder`` orders ×
 and random plants of ``sweep.py`` (``--sweep`` of them, sizes ``--sizes``: shifts,
 pauses, crews, operators, calendars) under the objective the sweep drew for each.
 
-Run:  python benchmarks/search_moves.py [--off route-windows|earlier-splits]
+Run:  python benchmarks/search_moves.py [--off route-windows]
           [--ladder 100,200,500,1000] [--plants 1-2] [--sweep 6] [--sizes 150,400,1000]
           [--sweep-seed 29] [--time-limit 20] [--workers 2] [--label TEXT] [--name NAME]
 Writes benchmarks/results/<name>.csv and .md (date, commit, versions).
@@ -35,7 +34,6 @@ from typing import Any
 
 from paired import Case, by_plant, cases, row_of, solve, summary_line
 
-import prodsched.lns.lot_moves as lot_moves
 import prodsched.lns.search as search
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
@@ -45,23 +43,14 @@ from prodsched.generate import write_plant
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-MOVES = ("route-windows", "earlier-splits")
+MOVES = ("route-windows",)
+ROUTE_AT = search.ROUTE_AT
 
 
 def _switch(move: str, on: bool) -> None:
     """Turn ``move`` on or off (module attributes the search reads at each use)."""
-    if move == "route-windows":
-        search.ROUTE_AT = ROUTE_AT if on else -1
-    else:
-        lot_moves.moves_of = MOVES_OF if on else _no_earlier_splits
-
-
-ROUTE_AT = search.ROUTE_AT
-MOVES_OF = lot_moves.moves_of
-
-
-def _no_earlier_splits(line: lot_moves.ProductLine, at: int) -> list[lot_moves.LotMove]:
-    return [m for m in MOVES_OF(line, at) if not m.earlier]
+    assert move in MOVES
+    search.ROUTE_AT = ROUTE_AT if on else -1
 
 
 def run_pair(case: Case, move: str, time_limit: float, workers: int

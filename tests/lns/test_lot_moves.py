@@ -24,7 +24,6 @@ from prodsched.plant import load_plant
 from prodsched.plant.setups import SetupTable
 from prodsched.schedule.schedule import Schedule
 from prodsched.stop import Stop
-from prodsched.timeline.retime import retime
 from tests.conftest import assert_valid
 from tests.timeline.conftest import queue_schedule
 
@@ -108,11 +107,9 @@ def test_a_split_takes_the_far_off_orders_out_of_an_early_lot(make_plant):
     evaluator = Evaluator(plant, objective)
     values = evaluator.values(state.ops)
     splits = moves_of(product_lines(plant, state.lots, state.ops)["A"], 0)
-    # a1, a2 | a3, a4 and a stock unit; the new lot back to back or where its due date
-    # says, or the first piece ahead where its due date says
-    assert [(m.kind, m.sizes, m.later, m.earlier) for m in splits] == [
-        ("split", (10, 8), False, False), ("split", (10, 8), True, False),
-        ("split", (10, 8), False, True)]
+    # a1, a2 | a3, a4 and a stock unit; the new lot back to back or where its due date says
+    assert [(m.kind, m.sizes, m.later) for m in splits] == [("split", (10, 8), False),
+                                                            ("split", (10, 8), True)]
     found, tried = move_round(plant, setups, evaluator, state, values, random.Random(0))
     assert tried >= 1 and found is not None
     ops, better = found
@@ -150,41 +147,12 @@ def test_no_move_where_the_lots_are_not_pieces_of_the_line(make_plant):
     assert "B" not in product_lines(plant, state.lots, fixed)
 
 
-def test_a_split_moves_the_first_orders_ahead_of_a_lot_that_runs_late(make_plant):
-    plant, setups, state = _start(make_plant, 1000)   # A: one lot for all four orders
-    # A's lot last on both machines, ending by its last orders' due dates (400, 410)
-    machines = {m: sorted(seq, key=lambda k: (state.ops[k].lot.product == "A",
-                                              state.ops[k].start))
-                for m, seq in state.by_machine.items()}
-    ops = retime(plant, setups, state.ops, machines, state.by_lot.values(),
-                 min_ends={k: 410 for k, op in enumerate(state.ops)
-                           if op.lot.product == "A" and op.machine == "N"})
-    assert ops is not None
-    late = Indexed(plant, state.lots, ops)
-    objective = parse_objective("weighted-tardiness=1,holding-cost=1")
-    evaluator = Evaluator(plant, objective)
-    line = product_lines(plant, late.lots, late.ops)["A"]
-    ahead = [m for m in moves_of(line, 0) if m.earlier]
-    assert len(ahead) == 1
-    moved = apply_move(plant, setups, late, line, ahead[0], {lot.lot_id for lot in late.lots},
-                       keep_ends=True)
-    assert moved is not None
-    assert_valid(Schedule(plant, lots_in(moved), moved))
-    a = {(op.lot.lot_id, op.machine): op for op in moved if op.lot.product == "A"}
-    first, twin = sorted({lot_id for lot_id, _ in a})
-    assert {o for o, _ in a[first, "N"].lot.allocations} == {"a1", "a2"}
-    # the first piece runs before B on both machines, the new lot where A's lot ran
-    b = {op.machine: op for op in moved if op.lot.product == "B"}
-    assert all(a[first, m].end <= b[m].start for m in ("M", "N"))
-    assert a[twin, "N"].end == 410
-    assert evaluator.values(moved) < evaluator.values(late.ops)
-
-
 @pytest.mark.parametrize("objective", ["weighted-tardiness=1,holding-cost=1", "holding-cost"])
 def test_the_search_keeps_lot_moves_that_pay_and_stays_valid(make_plant, objective,
                                                              monkeypatch):
-    # the windows alone: a window over A's whole route (every third one) makes its lot
-    # just in time for its last orders, which under holding cost alone is 0 at once
+    # without route windows: a window over A's whole route (every third one) makes its
+    # lot just in time for its last orders, which under holding cost alone is 0 at once,
+    # and under lateness and holding leaves A's lot whole (1,258 against 522 here)
     monkeypatch.setattr(search, "ROUTE_AT", -1)
     plant, setups, state = _start(make_plant, 1000)
     parsed = parse_objective(objective)

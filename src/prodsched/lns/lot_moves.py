@@ -128,12 +128,6 @@ class LotMove:
         ``merge``: the merged lot runs where the later lot ran (else where the
         earlier one ran); ``split``: the new lot runs where its due date puts it
         in each machine's sequence (else right after the lot it came from).
-    earlier
-        ``split``: the lot it came from (now making the earlier orders) moves
-        ahead to where its due date puts it in each machine's sequence, and the
-        new lot takes its place (the mirror of ``later``, for a lot that runs
-        too late for its first orders; a round of moves tries it only for such
-        lots).
     """
 
     kind: str
@@ -141,7 +135,6 @@ class LotMove:
     at: int
     sizes: tuple[int, ...]
     later: bool = False
-    earlier: bool = False
 
 
 def product_lines(plant: Plant, lots: Sequence[Lot], ops: Sequence[PlacedOp]
@@ -204,7 +197,6 @@ def moves_of(line: ProductLine, at: int) -> list[LotMove]:
         if split is not None:
             out.append(LotMove("split", name, at, split))
             out.append(LotMove("split", name, at, split, later=True))
-            out.append(LotMove("split", name, at, split, earlier=True))
     return out
 
 
@@ -215,8 +207,7 @@ def apply_move(plant: Plant, setups: SetupTable, state: Indexed, line: ProductLi
     lots); ``None`` when it cannot be timed.
 
     ``taken`` holds every lot id in use (a split's new lot gets a fresh one);
-    with ``keep_ends`` the runs of unchanged lots end no earlier than now, nor
-    those of a split's new lot that takes the place of the lot it came from.
+    with ``keep_ends`` the runs of unchanged lots end no earlier than now.
     """
     ids = list(line.lot_ids)
     at = move.at
@@ -244,19 +235,10 @@ def apply_move(plant: Plant, setups: SetupTable, state: Indexed, line: ProductLi
         ops.append(replace(op, lot=new_lots[lot_id]) if lot_id in changed else op)
     twins: list[int] = []  # the split's new lot, in routing order
     behind: dict[int, list[int]] = {}  # old operation → new ones right behind it
-    ahead: dict[int, list[int]] = {}  # old operation → new ones right before it
-    moved: set[int] = set()  # old operations that move ahead (``earlier``)
     if move.kind == "split":
         twin = new_lots[ids[at + 1]]
         chain = state.by_lot[ids[at]]
         anchors = (_due_places(plant, state, chain, twin) if move.later else chain)
-        if move.earlier:  # the first piece moves ahead, the new lot takes its place
-            first = new_lots[ids[at]]
-            for k, anchor in zip(chain, _due_places_ahead(plant, state, chain, first),
-                                 strict=True):
-                if anchor != k:
-                    ahead.setdefault(anchor, []).append(index[k])
-                    moved.add(k)
         for k, anchor in zip(chain, anchors, strict=True):
             twins.append(len(ops))
             behind.setdefault(anchor, []).append(len(ops))
@@ -265,8 +247,7 @@ def apply_move(plant: Plant, setups: SetupTable, state: Indexed, line: ProductLi
     for machine, seq in state.by_machine.items():
         out: list[int] = []
         for k in seq:
-            out.extend(ahead.get(k, ()))
-            if k in index and k not in moved:
+            if k in index:
                 out.append(index[k])
             out.extend(behind.get(k, ()))
         machines[machine] = out
@@ -276,38 +257,26 @@ def apply_move(plant: Plant, setups: SetupTable, state: Indexed, line: ProductLi
         chains.append(twins)
     min_ends = ({i: ops[i].end for i in range(len(ops)) if ops[i].lot.lot_id not in changed}
                 if keep_ends else None)
-    if min_ends is not None and move.earlier:
-        min_ends.update({i: ops[i].end for i in twins})  # it takes the lot's place and times
     timed = retime(plant, setups, ops, machines, chains, adjacent_setups=MODEL_ADJACENT_SETUPS,
                    min_ends=min_ends)
     return timed
-
-
-def _latest_starts(plant: Plant, state: Indexed, chain: list[int], lot: Lot
-                   ) -> list[float] | None:
-    """For each step of ``lot`` run as ``chain``'s steps are, its latest start for the
-    lot's due date (``None``: no due date)."""
-    if lot.due is None:
-        return None
-    steps = {step.number: step for step in plant.routings[lot.product]}
-    runs = [steps[state.ops[k].step].option(state.ops[k].machine) for k in chain]
-    tail = 0
-    latest: list[float] = []
-    for option in reversed(runs):
-        assert option is not None
-        tail += option.duration(lot.quantity)
-        latest.append(float(lot.due) - tail)
-    latest.reverse()
-    return latest
 
 
 def _due_places(plant: Plant, state: Indexed, chain: list[int], twin: Lot) -> list[int]:
     """For each step of a split's new lot, the operation it goes right behind: on the
     machine of the step it came from, the last one that starts before the new lot's
     latest start for its due date (never before the step it came from)."""
-    latest = _latest_starts(plant, state, chain, twin)
-    if latest is None:
+    if twin.due is None:
         return list(chain)
+    steps = {step.number: step for step in plant.routings[twin.product]}
+    runs = [steps[state.ops[k].step].option(state.ops[k].machine) for k in chain]
+    tail = 0
+    latest: list[float] = []
+    for option in reversed(runs):
+        assert option is not None
+        tail += option.duration(twin.quantity)
+        latest.append(float(twin.due) - tail)
+    latest.reverse()
     out = []
     for k, target in zip(chain, latest, strict=True):
         seq = state.by_machine[state.ops[k].machine]
@@ -316,31 +285,6 @@ def _due_places(plant: Plant, state: Indexed, chain: list[int], twin: Lot) -> li
             at += 1
         out.append(seq[at])
     return out
-
-
-def _due_places_ahead(plant: Plant, state: Indexed, chain: list[int], first: Lot
-                      ) -> list[int]:
-    """For each step of a split's first piece, the operation it goes right before: on
-    the machine of its step, the first of those that start at or after the piece's
-    latest start for its due date, up to the step itself (never after it)."""
-    latest = _latest_starts(plant, state, chain, first)
-    if latest is None:
-        return list(chain)
-    out = []
-    for k, target in zip(chain, latest, strict=True):
-        seq = state.by_machine[state.ops[k].machine]
-        at = seq.index(k)
-        while at > 0 and state.ops[seq[at - 1]].start >= target \
-                and not state.ops[seq[at - 1]].fixed:
-            at -= 1
-        out.append(seq[at])
-    return out
-
-
-def _late(state: Indexed, lot_id: str) -> bool:
-    """Whether the lot's last step ends after its earliest due date."""
-    last = state.ops[state.by_lot[lot_id][-1]]
-    return last.lot.due is not None and last.end > last.lot.due
 
 
 def fresh_id(base: str, taken: set[str]) -> str:
@@ -369,9 +313,8 @@ def move_round(plant: Plant, setups: SetupTable, evaluator: Evaluator, state: In
     """Try a round of lot moves: the best schedule that improves on ``values``.
 
     Half of the round's lots are those that cost most (:func:`costly_lots`), the
-    others drawn at random; each gets one of its moves (:func:`moves_of`; a split
-    that moves its first piece ahead only for a lot that ends after its earliest
-    due date), drawn at random. No move starts once ``stop`` says so.
+    others drawn at random; each gets one of its moves (:func:`moves_of`), drawn
+    at random. No move starts once ``stop`` says so.
 
     Returns
     -------
@@ -393,8 +336,6 @@ def move_round(plant: Plant, setups: SetupTable, evaluator: Evaluator, state: In
     candidates: list[LotMove] = []
     for name, k in picks:
         found = moves_of(lines[name], k)
-        if not _late(state, lines[name].lot_ids[k]):  # nothing to gain ahead
-            found = [m for m in found if not m.earlier]
         if k > 0:  # the cut before the lot moves too
             found += [m for m in moves_of(lines[name], k - 1) if m.kind == "shift"]
         if found:
