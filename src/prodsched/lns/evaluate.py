@@ -38,12 +38,13 @@ class Evaluator:
         self.due = {o.order_id: o.due for o in plant.orders if o.due is not None}
         self.weight = {o.order_id: o.weight for o in plant.orders}
         self.holding = {name: p.holding_cost for name, p in plant.products.items()}
+        self._counts_holding = counts_holding(objective, plant)
         self.deadline = {o.order_id: o.deadline for o in plant.orders if o.deadline is not None}
 
     @property
     def counts_holding(self) -> bool:
         """Whether finished units held before their due date cost something here."""
-        return counts_holding(self.objective, self.plant)
+        return self._counts_holding
 
     def criteria(self, ops: Iterable[PlacedOp]) -> dict[Criterion, Fraction]:
         """The value of every criterion the objective uses."""
