@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -113,3 +114,7 @@ def by_plant(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]
     for r in rows:
         pairs.setdefault(r["plant"], {})[r["variant"]] = r
     return pairs
+
+
+if __name__ == "__main__":
+    sys.exit("paired.py is a helper of towards_due.py and search_moves.py: run one of those")
