@@ -64,6 +64,7 @@ from prodsched.lots.plan import SlotGroup
 from prodsched.objective import Criterion, Objective
 from prodsched.plant.model import Mode, Plant, Step
 from prodsched.plant.setups import SetupTable
+from prodsched.timeline.shop import machine_calendars
 
 
 class Indexed(Protocol):
@@ -264,8 +265,14 @@ class WindowModel(ShopModel):
         latest = max([ops[k].end for k in self.free]
                      + [ops[b.after].start for b in self.bounds.values() if b.after is not None]
                      + [0])
-        down = max((d.end for d in plant.downtimes), default=0)
-        return max(latest, down, plant.earliest) + work + 1
+        # room for all of the window's work after the latest end, on the calendar of
+        # each of its machines (a run pauses over, or waits out, unavailable time); a
+        # horizon past the plant's last unavailable period gave every pausing run a
+        # choice against each period up to it (seconds to build on long calendars)
+        start = max(latest, plant.earliest)
+        calendars = machine_calendars(plant)
+        done = max((calendars[m].advance(start, work) for m in self.bounds), default=start)
+        return max(done, start + work) + 1
 
     def _add_lots(self) -> None:
         """A lot per lot with an operation in the model; an operation per step."""
