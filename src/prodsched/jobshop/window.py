@@ -271,8 +271,9 @@ class WindowModel(ShopModel):
         # choice against each period up to it (seconds to build on long calendars)
         start = max(latest, plant.earliest)
         calendars = machine_calendars(plant)
-        done = max((calendars[m].advance(start, work) for m in self.bounds), default=start)
-        return max(done, start + work) + 1
+        # (advance is never before start + work: up-time is at most wall time)
+        return max((calendars[m].advance(start, work) for m in self.bounds),
+                   default=start + work) + 1
 
     def _add_lots(self) -> None:
         """A lot per lot with an operation in the model; an operation per step."""
