@@ -12,15 +12,19 @@ from __future__ import annotations
 import math
 import random
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from route_ladder import OBJECTIVE, config
 from sweep import draw
 
+from prodsched import load_plant
 from prodsched.cpsat_runner import SolverSettings
-from prodsched.generate import GeneratorConfig
+from prodsched.generate import GeneratorConfig, write_plant
 from prodsched.objective import parse_objective
 from prodsched.pipeline import solve_request
 from prodsched.plant.model import Plant
@@ -106,6 +110,25 @@ def row_of(case: Case, plant: Plant, variant: str, schedule: Schedule, seconds: 
             "weighted_tardiness": float(kpis.weighted_tardiness),
             "holding_cost": float(kpis.holding_cost),
             "route": "large" if lns is not None else "full", "seconds": seconds, **extra}
+
+
+def run_pair(case: Case, switch: Callable[[bool], None], time_limit: float, workers: int,
+             extra: Callable[[Schedule], dict[str, Any]]) -> list[dict[str, Any]]:
+    """One plant solved with the piece off (``switch(False)``) then on, the piece left on
+    after; a row each (:func:`row_of` and the columns ``extra`` reads off the schedule)."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        plant = load_plant(write_plant(case.config, Path(tmp) / "plant"))
+        for variant in ("off", "on"):
+            switch(variant == "on")
+            try:
+                schedule, seconds = solve(plant, case.objective, time_limit, workers)
+            finally:
+                switch(True)
+            row = row_of(case, plant, variant, schedule, seconds, **extra(schedule))
+            print(row, flush=True)
+            out.append(row)
+    return out
 
 
 def by_plant(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:

@@ -28,17 +28,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from paired import Case, by_plant, cases, row_of, solve, summary_line
+from paired import by_plant, cases, run_pair, summary_line
 
 import prodsched.lns.search as search
-from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
-from prodsched.generate import write_plant
+from prodsched.schedule.schedule import Schedule
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -53,24 +51,9 @@ def _switch(move: str, on: bool) -> None:
     search.ROUTE_AT = ROUTE_AT if on else -1
 
 
-def run_pair(case: Case, move: str, time_limit: float, workers: int
-             ) -> list[dict[str, Any]]:
-    """One plant, ``move`` off then on."""
-    out = []
-    with tempfile.TemporaryDirectory() as tmp:
-        plant = load_plant(write_plant(case.config, Path(tmp) / "plant"))
-        for variant in ("off", "on"):
-            _switch(move, variant == "on")
-            try:
-                schedule, seconds = solve(plant, case.objective, time_limit, workers)
-            finally:
-                _switch(move, True)
-            lns = schedule.info.details.get("lns")
-            row = row_of(case, plant, variant, schedule, seconds,
-                         windows=lns.windows if lns is not None else None)
-            print(row, flush=True)
-            out.append(row)
-    return out
+def _windows(schedule: Schedule) -> dict[str, Any]:
+    lns = schedule.info.details.get("lns")
+    return {"windows": lns.windows if lns is not None else None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = [r for case in cases(args.ladder, args.plants, args.sweep, args.sizes,
                                 args.sweep_seed, sweep_objectives=True)
-            for r in run_pair(case, args.off, args.time_limit, args.workers)]
+            for r in run_pair(case, lambda on: _switch(args.off, on), args.time_limit,
+                              args.workers, _windows)]
     name = args.name or args.off.replace("-", "_")
     write_csv(RESULTS / f"{name}.csv", rows)
     report = report_lines(rows, args.off, f"{args.time_limit:g} s, {args.workers} workers",

@@ -23,21 +23,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from paired import Case, by_plant, cases, row_of, solve, summary_line
+from paired import by_plant, cases, run_pair, summary_line
 from route_ladder import OBJECTIVE
 
 import prodsched.heuristics.warmstart as warmstart
 import prodsched.lns.search as search
 import prodsched.lns.start as start
 import prodsched.pipeline as pipeline
-from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
-from prodsched.generate import write_plant
+from prodsched.schedule.schedule import Schedule
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -50,27 +48,20 @@ def _unchanged(plant: object, ops: list[Any], *_: object, **__: object) -> list[
     return list(ops)
 
 
-def run_pair(case: Case, time_limit: float, workers: int) -> list[dict[str, Any]]:
-    """One plant, the pass off then on."""
-    on = (search.towards_due, start.towards_due, warmstart.delay_to_due, pipeline.delay_to_due)
-    off = (_off, _off, _unchanged, _unchanged)
-    out = []
-    with tempfile.TemporaryDirectory() as tmp:
-        plant = load_plant(write_plant(case.config, Path(tmp) / "plant"))
-        for variant in ("off", "on"):
-            (search.towards_due, start.towards_due, warmstart.delay_to_due,
-             pipeline.delay_to_due) = off if variant == "off" else on
-            try:
-                schedule, seconds = solve(plant, case.objective, time_limit, workers)
-            finally:
-                (search.towards_due, start.towards_due, warmstart.delay_to_due,
-                 pipeline.delay_to_due) = on
-            lns = schedule.info.details.get("lns")
-            row = row_of(case, plant, variant, schedule, seconds,
-                         delays_kept=lns.delays_kept if lns is not None else None)
-            print(row, flush=True)
-            out.append(row)
-    return out
+ON = (search.towards_due, start.towards_due, warmstart.delay_to_due, pipeline.delay_to_due)
+OFF = (_off, _off, _unchanged, _unchanged)
+
+
+def _switch(on: bool) -> None:
+    """The pass on or off, in the search, the large-plant start, the warm start and the
+    full route's final schedule."""
+    (search.towards_due, start.towards_due, warmstart.delay_to_due,
+     pipeline.delay_to_due) = ON if on else OFF
+
+
+def _delays(schedule: Schedule) -> dict[str, Any]:
+    lns = schedule.info.details.get("lns")
+    return {"delays_kept": lns.delays_kept if lns is not None else None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="towards_due")
     args = parser.parse_args(argv)
     rows = [r for case in cases(args.ladder, args.plants, args.sweep, args.sizes)
-            for r in run_pair(case, args.time_limit, args.workers)]
+            for r in run_pair(case, _switch, args.time_limit, args.workers, _delays)]
     write_csv(RESULTS / f"{args.name}.csv", rows)
     pairs = by_plant(rows)
     lines = [markdown_header("Runs moved towards their due dates, off and on", run_metadata())]
