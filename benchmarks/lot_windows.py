@@ -2,7 +2,7 @@
 
 The large-plant route is forced on plants of ``route_ladder.py`` (seeds
 ``--plants``), once with lot windows (:mod:`prodsched.lns.lot_window`, the
-adaptive share of :class:`prodsched.lns.choice.Mix`) and once without (share
+adaptive share of :class:`prodsched.lns.search.Mix`) and once without (share
 0). Runs are repeatable (one worker: a deterministic budget bounds the
 search), so each pair differs only by the lot windows and the path they set
 the search on. Reported: per plant both objectives, and over all plants how
@@ -25,7 +25,7 @@ from typing import Any
 
 from route_ladder import OBJECTIVE, config
 
-import prodsched.lns.choice as choice
+import prodsched.lns.search as search
 from prodsched import load_plant
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
@@ -42,18 +42,18 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def run_pair(orders: int, plant_seed: int, time_limit: float, objective: str
              ) -> list[dict[str, Any]]:
     """The large-plant route on one plant, lot windows off then on."""
-    default = (choice.RESIZE_SHARE, choice.RESIZE_SHARE_RANGE)
+    default = (search.RESIZE_SHARE, search.RESIZE_SHARE_RANGE)
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         plant = load_plant(write_plant(config(orders, plant_seed), Path(tmp) / "plant"))
         for variant, share in (("off", (0.0, (0.0, 0.0))), ("on", default)):
-            choice.RESIZE_SHARE, choice.RESIZE_SHARE_RANGE = share
+            search.RESIZE_SHARE, search.RESIZE_SHARE_RANGE = share
             started = time.monotonic()
             request = SolveRequest(objective=parse_objective(objective), time_limit=time_limit,
                                    started_at=started, large=True,
                                    settings=SolverSettings(workers=1, seed=1))
             schedule = solve_request(plant, request)
-            choice.RESIZE_SHARE, choice.RESIZE_SHARE_RANGE = default
+            search.RESIZE_SHARE, search.RESIZE_SHARE_RANGE = default
             assert not schedule_violations(schedule)
             lns = schedule.info.details.get("lns")
             values = [float(v or 0) for v in schedule.info.objective_values or []]
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [r for n in args.orders.split(",") for s in seeds
             for r in run_pair(int(n), s, args.time_limit, args.objective)]
     write_csv(RESULTS / f"{args.name}.csv", rows)
-    pairs: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
+    pairs = {}
     for r in rows:
         pairs.setdefault((r["orders"], r["plant_seed"]), {})[r["lot_windows"]] = r
     lines = [markdown_header("Lot windows on and off (large-plant route, repeatable)",

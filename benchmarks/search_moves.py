@@ -1,18 +1,11 @@
 """Moves of the large-plant search on and off, paired on the same plants.
 
-``--off adaptive-kinds``: the windows that keep lots are of three kinds
-(sliding, around a late lot, along a costly lot's route). On, each kind's share
-follows what it gained per second (:class:`prodsched.lns.choice.Kinds`); off,
-every kind has a third of the windows, as the fixed rotation before had them
-(drawn at random instead of in turn).
-
 ``--off route-windows``: the search frees one window at a time and holds a
 lot's steps outside it in place, so its machine-group windows move a lot
 routed over several machines one step at a time. Every third window is
 instead taken around every step of one costly lot
 (:meth:`prodsched.lns.window.Neighbourhoods.route`), so that a window can move
-the lot along its whole routing; off, only sliding and late windows are drawn.
-(Measured at 2461a9b, with the fixed rotation; off, the third window slid.)
+the lot along its whole routing; off, the third window slides as the others do.
 
 (Measured and taken out: ``--off earlier-splits`` at 2461a9b and dee0b3d, a
 split whose first piece moved ahead to where its due date put it, the new lot
@@ -25,7 +18,7 @@ the batch/mass plants of ``route_ladder.py`` (``--ladder`` orders ×
 and random plants of ``sweep.py`` (``--sweep`` of them, sizes ``--sizes``: shifts,
 pauses, crews, operators, calendars) under the objective the sweep drew for each.
 
-Run:  python benchmarks/search_moves.py [--off adaptive-kinds|route-windows]
+Run:  python benchmarks/search_moves.py [--off route-windows]
           [--ladder 100,200,500,1000] [--plants 1-2] [--sweep 6] [--sizes 150,400,1000]
           [--sweep-seed 29] [--time-limit 20] [--workers 2] [--label TEXT] [--name NAME]
 Writes benchmarks/results/<name>.csv and .md (date, commit, versions).
@@ -40,7 +33,7 @@ from typing import Any
 
 from paired import by_plant, cases, run_pair, summary_line
 
-import prodsched.lns.choice as choice
+import prodsched.lns.search as search
 from prodsched.bench.environment import markdown_header, run_metadata
 from prodsched.bench.records import write_csv
 from prodsched.schedule.schedule import Schedule
@@ -48,18 +41,14 @@ from prodsched.schedule.schedule import Schedule
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-MOVES = ("adaptive-kinds", "route-windows")
-KINDS, KIND_SHARE_RANGE = choice.KINDS, choice.KIND_SHARE_RANGE
+MOVES = ("route-windows",)
+ROUTE_AT = search.ROUTE_AT
 
 
 def _switch(move: str, on: bool) -> None:
     """Turn ``move`` on or off (module attributes the search reads at each use)."""
     assert move in MOVES
-    choice.KINDS, choice.KIND_SHARE_RANGE = KINDS, KIND_SHARE_RANGE
-    if not on and move == "adaptive-kinds":
-        choice.KIND_SHARE_RANGE = (1.0, 1.0)   # every kind the same share
-    elif not on:
-        choice.KINDS = ("sliding", "late")
+    search.ROUTE_AT = ROUTE_AT if on else -1
 
 
 def _windows(schedule: Schedule) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-import prodsched.lns.choice as choice
+import prodsched.lns.search as search
 from prodsched.cpsat_runner import SolverSettings
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lot_moves import apply_move, move_round, moves_of, product_lines
@@ -150,10 +150,10 @@ def test_no_move_where_the_lots_are_not_pieces_of_the_line(make_plant):
 @pytest.mark.parametrize("objective", ["weighted-tardiness=1,holding-cost=1", "holding-cost"])
 def test_the_search_keeps_lot_moves_that_pay_and_stays_valid(make_plant, objective,
                                                              monkeypatch):
-    # without route windows: a window over A's whole route makes its lot just in time
-    # for its last orders, which under holding cost alone is 0 at once, and under
-    # lateness and holding leaves A's lot whole
-    monkeypatch.setattr(choice, "KINDS", ("sliding", "late"))
+    # without route windows: a window over A's whole route (every third one) makes its
+    # lot just in time for its last orders, which under holding cost alone is 0 at once,
+    # and under lateness and holding leaves A's lot whole (1,258 against 522 here)
+    monkeypatch.setattr(search, "ROUTE_AT", -1)
     plant, setups, state = _start(make_plant, 1000)
     parsed = parse_objective(objective)
     evaluator = Evaluator(plant, parsed)

@@ -77,6 +77,38 @@ def test_one_worker_and_a_deterministic_budget_repeat_exactly(generated):
     assert first[2] == again[2] and first[4].windows == again[4].windows
 
 
+def test_the_mix_of_windows_follows_what_each_kind_gains_per_second():
+    import random
+    from fractions import Fraction as F
+
+    from prodsched.lns.search import MIN_RECORDS, RESIZE_SHARE, RESIZE_SHARE_RANGE, Mix
+
+    def share(mix: Mix) -> float:
+        draws = [mix.resize_next() for _ in range(4000)]
+        return sum(draws) / len(draws)
+
+    mix = Mix(random.Random(0))
+    assert abs(share(mix) - RESIZE_SHARE) < 0.03          # nothing known yet
+    # lot windows lower a later stage (the first stays 0) half as fast per second as
+    # the others: a third of the windows, once each kind has enough windows
+    for k in range(MIN_RECORDS):
+        mix.record(True, (F(0), F(100)), (F(0), F(95)), 0.5)
+        if k:
+            assert abs(share(mix) - RESIZE_SHARE) < 0.03  # the others: none yet
+        mix.record(False, (F(0), F(100)), (F(0), F(90)), 0.5)
+    assert abs(mix.rate(True) - 0.1) < 1e-9 and abs(mix.rate(False) - 0.2) < 1e-9
+    assert abs(share(mix) - 1 / 3) < 0.03
+    # far faster: the share is capped
+    for _ in range(10):
+        mix.record(True, (F(0), F(100)), (F(0), F(20)), 0.5)
+    assert abs(share(mix) - RESIZE_SHARE_RANGE[1]) < 0.03
+    # lot windows stop paying: their share falls to the floor, never below it
+    for _ in range(80):
+        mix.record(True, (F(0), F(90)), (F(0), F(90)), 0.5)
+        mix.record(False, (F(0), F(90)), (F(0), F(85)), 0.5)
+    assert abs(share(mix) - RESIZE_SHARE_RANGE[0]) < 0.02
+
+
 def test_route_windows_are_drawn_among_routed_lots_that_cost_something(generated):
     from prodsched.lns.search import _costly_routes
     from prodsched.lns.state import Indexed

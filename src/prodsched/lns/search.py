@@ -22,10 +22,8 @@ lots does not pay (an overloaded plant, say) the time goes to the windows.
 
 Where holding cost does not count, some windows also resize lots
 (:mod:`prodsched.lns.lot_window`: CP-SAT chooses the sizes of a few neighbouring
-lots of a product with their sequence). How many, and which of the other kinds
-(:class:`~prodsched.lns.window.Neighbourhoods`: sliding, around a late lot, along
-a costly lot's route) comes next, is chosen by what each kind gained per second
-so far (:mod:`prodsched.lns.choice`).
+lots of a product with their sequence); how many is :class:`Mix`'s choice, by
+what each kind of window gained per second so far.
 
 Window sizes adapt so that a sub-solve takes about :data:`TARGET_SECONDS`:
 a window solved to optimality well before its limit grows, one that runs
@@ -43,7 +41,6 @@ from fractions import Fraction
 from prodsched.budget import DETERMINISTIC_PER_SECOND
 from prodsched.cpsat_runner import SolverSettings, run_stages
 from prodsched.jobshop.window import Resize, WindowModel
-from prodsched.lns.choice import Kinds, Mix
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lot_moves import Values, move_round
 from prodsched.lns.lot_window import lot_window
@@ -73,10 +70,23 @@ WALL_SAFETY = 4.0
 START_SIZE = 60
 MIN_SIZE = 20
 MAX_SIZE = 600
+# Every this many windows, one is taken around a late lot (when there are late lots),
+# and one around the route of a costly lot (when lots run on several machines).
+LATE_EVERY = 3
+ROUTE_AT = 1
 # Windows between two rounds of lot moves (:mod:`prodsched.lns.lot_moves`): at first
 # and after a round that kept a move; doubled after one that kept none, up to the most.
 LOT_EVERY = 4
 MAX_LOT_EVERY = 32
+# Share of windows that resize lots (:mod:`prodsched.lns.lot_window`): at first, and
+# the bounds of the share :class:`Mix` sets from what each kind gained per second.
+RESIZE_SHARE = 0.25
+RESIZE_SHARE_RANGE = (0.05, 0.5)
+# Windows of each kind the share waits for before it follows their gains (the first
+# windows' gains are chance), and how much of a kind's record each of its windows
+# keeps (older windows count less).
+MIN_RECORDS = 4
+RECORD_DECAY = 0.9
 # Repeatable runs: deterministic seconds charged per operation re-timed by a lot move
 # (about what CP-SAT counts for the same wall time).
 MOVE_DET_PER_OP = 2e-6
@@ -117,6 +127,48 @@ class SearchStats:
             delays_kept=self.delays_kept,
             mean_window=round(sum(self.sizes) / len(self.sizes), 1) if self.sizes else 0,
             trajectory=tuple((round(t, 2), v) for t, v in self.trajectory))
+
+
+class Mix:
+    """How often a window resizes lots: as often as that has paid, per second of
+    solving, against the other windows (an adaptive large-neighbourhood search's
+    choice of neighbourhood, by running averages of each kind's gain per second).
+
+    A window's gain is how much it lowered the first objective stage it changed, as
+    a share of that stage's value (so that with lexicographic stages, improvements
+    of a later stage count where the first one stays, at 0 say). A kind's rate is
+    its gains over its seconds, older windows counting less (:data:`RECORD_DECAY`);
+    the share follows the rates once each kind has :data:`MIN_RECORDS` windows.
+    """
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.gains = {True: 0.0, False: 0.0}
+        self.seconds = {True: 0.0, False: 0.0}
+        self.records = {True: 0, False: 0}
+
+    def rate(self, resized: bool) -> float:
+        """The kind's gain per second (0 before any window)."""
+        return self.gains[resized] / self.seconds[resized] if self.seconds[resized] else 0.0
+
+    def resize_next(self) -> bool:
+        """Whether the next window resizes lots."""
+        lots, other = self.rate(True), self.rate(False)
+        share = RESIZE_SHARE
+        if min(self.records.values()) >= MIN_RECORDS and lots + other > 0:
+            low, high = RESIZE_SHARE_RANGE
+            share = min(high, max(low, lots / (lots + other)))
+        return self.rng.random() < share
+
+    def record(self, resized: bool, before: Values, after: Values, seconds: float) -> None:
+        """A window's objective values before and after it, and its solve's seconds."""
+        changed = next(((b, a) for b, a in zip(before, after, strict=True) if a != b), None)
+        gain = 0.0
+        if changed is not None and changed[0] > 0 and changed[1] < changed[0]:
+            gain = float(changed[0] - changed[1]) / float(changed[0])
+        self.gains[resized] = RECORD_DECAY * self.gains[resized] + gain
+        self.seconds[resized] = RECORD_DECAY * self.seconds[resized] + max(seconds, 1e-3)
+        self.records[resized] += 1
 
 
 def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[Lot],
@@ -164,7 +216,6 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
     # optimality within a window's time; where it counts they mostly run out of it
     # and lost on a paired benchmark (benchmarks/results/lot_windows_c775e04.md)
     mix = None if evaluator.counts_holding else Mix(rng)
-    kinds = Kinds(rng)
 
     def keep(found: tuple[list[PlacedOp], Values]) -> None:
         nonlocal ops, values, state
@@ -214,7 +265,7 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
                 window, resize = found_window
                 stats.lot_windows += 1
         if resize is None:
-            next_window = _next_window(hoods, state, evaluator, size, kinds.next())
+            next_window = _next_window(hoods, state, evaluator, size, stats.windows)
             if next_window is None:
                 break
             window = next_window
@@ -249,11 +300,8 @@ def improve(plant: Plant, setups: SetupTable, objective: Objective, lots: list[L
             plant, setups, state, window, wm, run.value, exact, stats)
         new = values if shifted is None else evaluator.values(shifted)
         kept = shifted is not None and new < values and evaluator.meets_deadlines(shifted)
-        after = new if kept else before
         if mix is not None:
-            mix.record(resize is not None, before, after, seconds)
-        if resize is None:
-            kinds.record(window.kind, before, after, seconds)
+            mix.record(resize is not None, before, new if kept else before, seconds)
         if shifted is not None and kept:
             values, ops = new, shifted
             if resize is None:
@@ -288,12 +336,11 @@ def _put_back(plant: Plant, setups: SetupTable, state: Indexed, window: Window,
 
 
 def _next_window(hoods: Neighbourhoods, state: Indexed, evaluator: Evaluator, size: int,
-                 kind: str) -> Window | None:
-    """A window of ``kind``, or a sliding one where that kind has none to offer."""
+                 count: int) -> Window | None:
     window = None
-    if kind == "late":
+    if count % LATE_EVERY == LATE_EVERY - 1:
         window = hoods.late(state, _late_ops(state, evaluator), size)
-    elif kind == "route":
+    elif count % LATE_EVERY == ROUTE_AT:
         window = hoods.route(state, *_costly_routes(state, evaluator), size)
     return window if window is not None else hoods.sliding(state, size)
 
