@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [r for n in args.orders.split(",") for s in seeds
             for r in run_pair(int(n), s, args.time_limit, args.objective)]
     write_csv(RESULTS / f"{args.name}.csv", rows)
-    pairs = {}
+    pairs: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
     for r in rows:
         pairs.setdefault((r["orders"], r["plant_seed"]), {})[r["lot_windows"]] = r
     lines = [markdown_header("Lot windows on and off (large-plant route, repeatable)",

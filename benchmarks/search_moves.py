@@ -9,7 +9,11 @@ the lot along its whole routing; off, the third window slides as the others do.
 
 (Measured and taken out: ``--off earlier-splits`` at 2461a9b and dee0b3d, a
 split whose first piece moved ahead to where its due date put it, the new lot
-taking the lot's place; see ``results/earlier_splits_*.md``.)
+taking the lot's place; see ``results/earlier_splits_*.md``. And
+``--off adaptive-kinds`` at ac5bf4a: sliding, late and route windows drawn by
+what each had gained per second instead of in turn; 3 lower, 7 higher,
+geometric mean 1.013, see ``results/adaptive_kinds.md``: at 20 s the search
+makes 33–54 windows on these plants, too few for the shares to learn.)
 
 This solves each plant twice with the default route choice, once with the
 move off and once on, and checks every schedule with the validator. Plants:
