@@ -75,3 +75,68 @@ def test_weighted_tardiness_at_its_plant_floor_is_optimal(make_plant):
     assert_valid(schedule)
     assert schedule.info.objective == 70
     assert (schedule.info.status, schedule.info.bound) == ("optimal", 70)
+
+
+def _load_cuts(plant, objective="makespan"):
+    """The linear constraints of the makespan's machine-load cuts in the full model."""
+    import prodsched.jobshop.criteria as criteria
+    from prodsched.jobshop.builder import JobShopModel
+    from prodsched.lots.plan import plan_lots
+    from prodsched.plant.setups import SetupTable
+
+    counts = []
+    real = criteria.add_machine_load
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        counts.append(real(*args))
+        return counts[-1]
+
+    criteria.add_machine_load = counted
+    try:
+        JobShopModel(plant, plan_lots(plant), SetupTable(plant), parse_objective(objective))
+    finally:
+        criteria.add_machine_load = real
+    return counts
+
+
+def test_machine_load_cuts_only_where_lot_sizes_are_chosen(tmp_path):
+    def generated(mode_mix, name):  # type: ignore[no-untyped-def]
+        config = GeneratorConfig(orders=12, products=3, families=1, machines=3, max_steps=2,
+                                 alternatives=2, mode_mix=mode_mix, seed=4)
+        return load_plant(write_plant(config, tmp_path / name))
+
+    batch = generated("batch=1", "batch")
+    # one per machine that alone makes some step, and one over all machines
+    alone = {opts[0].machine for route in batch.routings.values() for step in route
+             if len(opts := step.options) == 1}
+    assert _load_cuts(batch) == [len(alone) + 1]
+    # every lot one order (one-off): every run's duration is known, the model as before
+    assert _load_cuts(generated("one-off=1", "one-off")) == [0]
+    assert _load_cuts(batch, "weighted-tardiness") == []   # only the makespan has them
+
+
+def test_a_machines_work_bounds_the_makespan_whatever_the_lot_sizes(tmp_path, monkeypatch):
+    """Fifteen orders of three batch products on two machines: the lots' sizes one by
+    one say little, the units' work on a machine a lot. One worker (repeatable): the
+    full model's bound was 1,290 without the cuts, for a makespan above 2,000."""
+    import prodsched.jobshop.criteria as criteria
+
+    config = GeneratorConfig(orders=15, products=3, families=1, machines=2, alternatives=1,
+                             due_tightness=0.09, mode_mix="batch=1", calendar=True,
+                             datetimes=True, max_wait_share=0.3, setup_crews=2, operators=2,
+                             seed=13022)
+    plant = load_plant(write_plant(config, tmp_path / "plant"))
+    bounds = {}
+    for cuts in (False, True):
+        monkeypatch.setattr(criteria, "LOAD_CUTS", cuts)
+        schedule = solve(plant, objective="makespan", time_limit=4, workers=1)
+        assert_valid(schedule)
+        stage = schedule.info.stages[0]
+        assert stage.bound <= stage.objective and schedule.info.objective <= stage.objective
+        bounds[cuts] = stage.bound
+    # the units' work on the busier machine (each lot's fixed time left out)
+    work = {m: sum(float(o.time_per_unit * order.quantity)
+                   for order in plant.orders
+                   for step in plant.routings[order.product]
+                   for o in step.options if o.machine == m) for m in plant.machines}
+    assert bounds[True] >= max(work.values()) > bounds[False] + 200

@@ -13,6 +13,9 @@ tardiness from below or are the tardiness; fixed ends bound the makespan
 each order's :func:`earliest_completion` (its release plus the least time its
 units take on its last step's machines), which the lots' own variables show
 the LP only weakly: it lets CP-SAT prove a makespan that a late order sets.
+Where lot sizes are chosen, the makespan is also at least each machine's earliest
+start plus the work its units need there (:func:`add_machine_load`): fixed
+whatever the sizes, which the lots' sizes one by one do not show.
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ from prodsched.jobshop.variables import (
 from prodsched.lots.lot import STOCK
 from prodsched.objective import Criterion, Objective, Stage, Term
 from prodsched.plant.model import Order, Plant
+
+# Machine-load cuts of the makespan (:func:`add_machine_load`); their scale where a
+# machine's rates' denominators have no small common multiple (coefficients then
+# rounded down: the cut stays valid, a little weaker).
+LOAD_CUTS = True
+LOAD_SCALE = 1000
+Work = tuple[Fraction, cp_model.LinearExprT]   # time per unit of what it multiplies
 
 # (literal or None, end): the order completes no earlier than ``end``
 # whenever ``literal`` holds.
@@ -130,10 +140,77 @@ def _makespan(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars) -
     if not fixed and not c.makespan_floor and not floor:
         c.makespan = m.new_int_var(0, shop.horizon, "makespan")
         m.add_max_equality(c.makespan, ends)
-        return
-    rest = max([c.makespan_floor, *fixed, floor])
-    c.makespan = m.new_int_var(rest, max(rest, shop.horizon), "makespan")
-    m.add_max_equality(c.makespan, [rest, *(e for e in ends if not isinstance(e, int))])
+    else:
+        rest = max([c.makespan_floor, *fixed, floor])
+        c.makespan = m.new_int_var(rest, max(rest, shop.horizon), "makespan")
+        m.add_max_equality(c.makespan, [rest, *(e for e in ends if not isinstance(e, int))])
+    if LOAD_CUTS:
+        add_machine_load(m, v, c.makespan)
+
+
+def add_machine_load(m: cp_model.CpModel, v: Variables, makespan: cp_model.IntVar) -> int:
+    """The makespan is at least the earliest start on some machines plus the work that
+    must run on them: per machine, the runs and changeovers of the operations it
+    alone may make; and over all the machines of the model's free operations, each
+    one's least work (on the fastest of its machines).
+
+    A run's work is ``fixed_time + time_per_unit * quantity`` whatever the lots'
+    sizes, so the work a product's units need is known while the lots that share
+    it are not; the no-overlap's propagation sees only each lot's least size, and
+    the LP the sizes one by one. Runs and changeovers on a machine are disjoint
+    and each ends by the makespan (a lot's last step ends last), so on each
+    machine their sum fits between the earliest start and the makespan
+    (unavailable time left out: the cut stays valid, only weaker).
+    Returns the number of cuts added.
+    """
+    alone: dict[str, list[Work]] = defaultdict(list)
+    anywhere: list[Work] = []
+    setups: dict[str | None, list[cp_model.LinearExprT]] = defaultdict(list)
+    earliest: dict[str | None, int] = {}
+    machines: set[str] = set()   # where the operations of ``anywhere`` may run
+    # the groups with work that depends on a lot's size: the others' every duration is
+    # known (the benchmark formats, a window's fixed lots) and their model stays as it was
+    sized: set[str | None] = set()
+    for op in v.ops:
+        alts = op.alternatives
+        if op.fixed or not alts or any(a.interval is None for a in alts):
+            continue
+        ml = v.lots[op.lot_index]
+        machine = alts[0].machine if len(alts) == 1 else None
+        made: cp_model.LinearExprT = alts[0].literal if machine is not None else \
+            (1 if ml.present is None else ml.present)
+        if all(isinstance(a.duration, int) for a in alts):
+            least = [(Fraction(min(_lower(a.duration) for a in alts)), made)]
+        else:
+            least = [(min(a.option.fixed_time for a in alts), made),
+                     (min(a.option.time_per_unit for a in alts), ml.quantity)]
+            sized.update({machine, None})
+        anywhere += least
+        machines.update(a.machine for a in alts)
+        if machine is not None:
+            alone[machine] += least
+        begin = _lower(op.setup_start if op.setup_start is not None else op.start)
+        for key in {machine, None}:
+            earliest[key] = min(earliest.get(key, begin), begin)
+            if op.setup_len is not None and not isinstance(op.setup_len, int):
+                setups[key].append(op.setup_len)
+    groups: list[tuple[str | None, list[Work], int]] = [
+        (machine, terms, 1) for machine, terms in alone.items()]
+    if len(machines) > 1:
+        groups.append((None, anywhere, len(machines)))
+    groups = [g for g in groups if g[0] in sized]
+    for key, terms, count in groups:
+        scale = min(LOAD_SCALE, math.lcm(*(f.denominator for f, _ in terms)))
+        lhs = cp_model.LinearExpr.weighted_sum(
+            [x for _, x in terms] + setups[key],
+            [math.floor(f * scale) for f, _ in terms] + [scale] * len(setups[key]))
+        m.add(lhs <= scale * count * (makespan - earliest[key]))
+    return len(groups)
+
+
+def _lower(x: IntOrVar) -> int:
+    """The smallest value ``x`` may take."""
+    return x if isinstance(x, int) else int(next(iter(x.proto.domain)))
 
 
 def _tardiness(m: cp_model.CpModel, shop: Shop, v: Variables, c: CriterionVars,
