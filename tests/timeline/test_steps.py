@@ -7,10 +7,12 @@ import pytest
 from prodsched.lots.lot import Lot
 from prodsched.plant.model import Mode
 from prodsched.plant.setups import SetupTable
-from prodsched.timeline import steps
+from prodsched.schedule.schedule import Schedule
+from prodsched.timeline import RULES, dispatch, steps
 from prodsched.timeline.shop import Shop
 from prodsched.timeline.steps import LotState, PlacementError, Routes, place_chain
-from tests.timeline.conftest import build_plant, opt, order
+from tests.conftest import assert_valid
+from tests.timeline.conftest import build_plant, opt, order, setup
 
 
 def _lot(plant, product: str, quantity: int, mode: Mode = Mode.ONE_OFF) -> Lot:  # type: ignore[no-untyped-def]
@@ -88,3 +90,43 @@ def test_a_chain_that_can_never_keep_its_wait_is_refused(monkeypatch):
     monkeypatch.setattr(steps, "MAX_DELAYS", 20)
     with pytest.raises(PlacementError, match="max_wait"):
         _chain(plant, _lot(plant, "D", 40))
+
+
+def _crew_plant():  # type: ignore[no-untyped-def]
+    # both machines set up for X; every changeover takes 50 and the one setup crew
+    return build_plant({"B": [[opt("MIX")], [opt("OVEN", max_wait=10)]], "X": [[opt("MIX")]]},
+                       [order("B-o", "B", 10)],
+                       setups=[setup("*", "*", 50, resources="setup_crew")],
+                       resources={"setup_crew": 1}, initial={"MIX": "X", "OVEN": "X"})
+
+
+def test_a_crew_busy_with_the_step_before_does_not_chase_the_chain():
+    """With setups kept right before their runs, the oven's changeover can neither
+    follow the mixer's (the mix takes 10, the dough may wait 10: the oven would start
+    40 too late) nor come before it, and each delay of the mixer delays its changeover
+    and the oven's with it. The chain is placed with its setups as late as they fit:
+    the oven's changeover first, then the mixer's, and the dough goes straight in."""
+    plant = _crew_plant()
+    shop = Shop(plant, SetupTable(plant), adjacent_setups=True)
+    routes = Routes(plant)
+    lot = _lot(plant, "B", 10)
+    (mix, _), (oven, _) = place_chain(shop, routes, lot, LotState(),
+                                      routes.chain_end("B", 0))
+    assert oven.start - mix.end <= 10
+    assert oven.setup_begin + oven.setup.time <= mix.setup_begin   # one crew, in turn
+    assert oven.setup_start is not None   # not right before its run: the only way
+    # without the crew's contention the setups stay right before their runs
+    free = build_plant({"B": [[opt("MIX")], [opt("OVEN", max_wait=10)]], "X": [[opt("MIX")]]},
+                       [order("B-o", "B", 10)], setups=[setup("*", "*", 50)],
+                       initial={"MIX": "X", "OVEN": "X"})
+    shop = Shop(free, SetupTable(free), adjacent_setups=True)
+    placed = place_chain(shop, Routes(free), lot, LotState(), Routes(free).chain_end("B", 0))
+    assert all(p.setup_start is None for p, _ in placed)
+
+
+def test_the_crew_chain_dispatches_to_a_valid_schedule():
+    plant = _crew_plant()
+    lots = [_lot(plant, "B", 10)]
+    for rule in RULES.values():
+        ops = dispatch(plant, SetupTable(plant), lots, rule, adjacent_setups=True)
+        assert_valid(Schedule(plant, lots, ops))

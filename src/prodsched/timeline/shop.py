@@ -146,7 +146,8 @@ class Shop:
         return self.lines[machine].free
 
     def place(self, machine: str, product: str, option: RoutingOption, work: int, ready: int,
-              min_end: int | None = None, *, pass_fixed: bool = True) -> Placement | None:
+              min_end: int | None = None, *, pass_fixed: bool = True,
+              loose: bool = False) -> Placement | None:
         """The earliest placement of a run of ``product`` on ``machine`` (not booked).
 
         Parameters
@@ -162,6 +163,10 @@ class Shop:
         pass_fixed
             Go past fixed runs the work does not fit before (``False``: return
             ``None`` instead, for a sequence that puts it before them).
+        loose
+            Place the setup row as late as it fits even where the shop keeps setups
+            adjacent (for a chain of steps that cannot be placed otherwise, see
+            :func:`~prodsched.timeline.steps.place_chain`).
         """
         line = self.lines[machine]
         free, state, k = line.free, line.state, line.cursor
@@ -171,14 +176,16 @@ class Shop:
             change = self.setups.between(machine, state, product)
             low = free if free > earliest else earliest
             setup_begin, start, end = self._fit(
-                line.calendar, change, option, work, max(ready, low + change.time), low, min_end)
+                line.calendar, change, option, work, max(ready, low + change.time), low, min_end,
+                loose)
             return Placement(machine, product, option, start, end, change, setup_begin, k,
                              state)
         while True:
             change = self.setups.between(machine, state, product)
             low = max(free, earliest)
             setup_begin, start, end = self._fit(
-                line.calendar, change, option, work, max(ready, low + change.time), low, min_end)
+                line.calendar, change, option, work, max(ready, low + change.time), low, min_end,
+                loose)
             if k == len(blocks):
                 break
             block = blocks[k]
@@ -191,7 +198,8 @@ class Shop:
         return Placement(machine, product, option, start, end, change, setup_begin, k, state)
 
     def _fit(self, calendar: Calendar, change: Changeover, option: RoutingOption, work: int,
-             start: int, low: int, min_end: int | None) -> tuple[int, int, int]:
+             start: int, low: int, min_end: int | None, loose: bool = False
+             ) -> tuple[int, int, int]:
         """``(setup_begin, start, end)``: the earliest run start from ``start`` where
         calendar, resources and a setup slot in ``[low, start)`` all fit."""
         pool = self.pool
@@ -220,7 +228,7 @@ class Shop:
             if length == 0:
                 return start, start, end
             latest = start - length
-            if self.adjacent_setups:
+            if self.adjacent_setups and not loose:
                 begin = self._slot_from(calendar, change.resources, latest, length)
                 if begin == latest:
                     return begin, start, end

@@ -14,7 +14,17 @@
   its ``max_wait`` — and the chain is placed again from its first step. Every
   round only raises lower bounds, so it ends with the earliest chain that
   keeps every ``max_wait`` (a lot is never cut by the night when its next step
-  may not wait), or raises :class:`PlacementError` when none is found.
+  may not wait). The delays can chase each other: where a shared resource (a
+  setup crew) is busy up to the predecessor's own changeover, delaying the
+  predecessor delays that changeover and the step with it, by the same amount.
+  A chain whose shortfall stays the same from one round to the next is therefore
+  placed again once from the end of everything booked, with room before it for
+  every step's changeover, where only its own steps hold the machines and
+  resources; where the shop keeps setups right before their runs, a changeover
+  longer than the step before it plus the wait cannot share a crew with that
+  step's own (neither fits before nor after it), so the chain is then placed
+  with its setups as late as they fit instead (each one before the changeover
+  of the step before). :class:`PlacementError` is raised when that fails too.
 """
 
 from __future__ import annotations
@@ -27,8 +37,10 @@ from prodsched.plant.model import Mode, Plant, RoutingOption
 from prodsched.timeline.cache import per_plant
 from prodsched.timeline.shop import Booking, Placement, Shop
 
-# Rounds of delaying a chain's steps before giving up.
+# Rounds of delaying a chain's steps before giving up; rounds with the same shortfall
+# in a row before the chain is placed again from the end of everything booked.
 MAX_DELAYS = 500
+MAX_CHASE = 3
 
 
 class PlacementError(RuntimeError):
@@ -146,8 +158,8 @@ def bounds_after(lot: Lot, prev_start: int, prev_end: int, prev_unit: int, run: 
 
 
 def best_placement(shop: Shop, lot: Lot, runs: dict[str, Run], state: LotState,
-                   min_end: int | None = None, only: str | None = None, ready: int = 0
-                   ) -> tuple[Placement, Run, int | None]:
+                   min_end: int | None = None, only: str | None = None, ready: int = 0,
+                   loose: bool = False) -> tuple[Placement, Run, int | None]:
     """The eligible machine where the lot's next step ends first (ties: the smaller
     changeover, then the earlier start), keeping ``max_wait`` when some machine can.
 
@@ -165,7 +177,7 @@ def best_placement(shop: Shop, lot: Lot, runs: dict[str, Run], state: LotState,
         if min_end is not None:
             end_bound = min_end if end_bound is None else max(end_bound, min_end)
         placement = shop.place(machine, lot.product, run.option, run.work, max(at, ready),
-                               end_bound)
+                               end_bound, loose=loose)
         assert placement is not None
         wait = run.option.max_wait
         if prev_end is not None and wait is not None and placement.start - prev_end > wait:
@@ -193,9 +205,36 @@ def place_chain(shop: Shop, routes: Routes, lot: Lot, state: LotState, last: int
     PlacementError
         When no chain keeps every ``max_wait`` of its steps.
     """
+    try:
+        return _place_chain(shop, routes, lot, state, last, only, ready)
+    except _Chase:
+        pass
+    # past every booking, with room before the first step for every step's changeover:
+    # only the chain's own steps compete (see the module)
+    runs = routes.runs(lot)
+    room = sum(max(shop.setups.between(m, shop.state(m), lot.product).time for m in runs[k])
+               for k in range(state.step, last + 1))
+    everything = max(ready, max(shop.free(m) for m in shop.lines) + room)
+    for loose in (False, True) if shop.adjacent_setups else (False,):
+        try:
+            return _place_chain(shop, routes, lot, state, last, only, everything, loose)
+        except _Chase:
+            pass
+    raise PlacementError(f"lot {lot.lot_id}: no placement of steps {state.step + 1}-"
+                         f"{last + 1} of {lot.product} keeps their max_wait")
+
+
+class _Chase(Exception):
+    """The chain's delays chase each other, or ran out."""
+
+
+def _place_chain(shop: Shop, routes: Routes, lot: Lot, state: LotState, last: int,
+                 only: str | None, ready: int, loose: bool = False
+                 ) -> list[tuple[Placement, Run]]:
     runs = routes.runs(lot)
     first = state.step
     min_end: dict[int, int] = {}
+    shortfall, same = None, 0
     for _ in range(MAX_DELAYS):
         here = LotState(state.step, state.prev_start, state.prev_end, state.prev_unit)
         booked: list[Booking] = []
@@ -204,9 +243,13 @@ def place_chain(shop: Shop, routes: Routes, lot: Lot, state: LotState, last: int
         for k in range(first, last + 1):
             placement, run, need = best_placement(
                 shop, lot, runs[k], here, min_end.get(k), only if k == first else None,
-                ready if k == first else 0)
+                ready if k == first else 0, loose)
             if need is not None and k > first:
+                assert here.prev_end is not None
                 delay = (k - 1, need)
+                gap = (k, need - here.prev_end)
+                same = same + 1 if gap == shortfall else 0
+                shortfall = gap
                 break
             booked.append(shop.book(placement))
             out.append((placement, run))
@@ -217,7 +260,8 @@ def place_chain(shop: Shop, routes: Routes, lot: Lot, state: LotState, last: int
             return out
         for booking in reversed(booked):
             shop.unbook(booking)
+        if same >= MAX_CHASE:
+            raise _Chase
         k, need = delay
         min_end[k] = max(min_end.get(k, need), need)
-    raise PlacementError(f"lot {lot.lot_id}: no placement of steps {first + 1}-{last + 1} of "
-                         f"{lot.product} keeps their max_wait after {MAX_DELAYS} delays")
+    raise _Chase
