@@ -113,16 +113,18 @@ def row_of(case: Case, plant: Plant, variant: str, schedule: Schedule, seconds: 
 
 
 def run_pair(case: Case, switch: Callable[[bool], None], time_limit: float, workers: int,
-             extra: Callable[[Schedule], dict[str, Any]]) -> list[dict[str, Any]]:
+             extra: Callable[[Schedule], dict[str, Any]], large: bool | None = None
+             ) -> list[dict[str, Any]]:
     """One plant solved with the piece off (``switch(False)``) then on, the piece left on
-    after; a row each (:func:`row_of` and the columns ``extra`` reads off the schedule)."""
+    after; a row each (:func:`row_of` and the columns ``extra`` reads off the schedule).
+    ``large``: the route, as :func:`solve` takes it."""
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         plant = load_plant(write_plant(case.config, Path(tmp) / "plant"))
         for variant in ("off", "on"):
             switch(variant == "on")
             try:
-                schedule, seconds = solve(plant, case.objective, time_limit, workers)
+                schedule, seconds = solve(plant, case.objective, time_limit, workers, large)
             finally:
                 switch(True)
             row = row_of(case, plant, variant, schedule, seconds, **extra(schedule))

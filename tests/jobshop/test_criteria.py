@@ -9,7 +9,7 @@ import pytest
 
 from prodsched import load_plant, solve
 from prodsched.generate import GeneratorConfig, write_plant
-from prodsched.jobshop.criteria import earliest_completion, stage_floor
+from prodsched.jobshop.criteria import earliest_completion, machine_load_floor, stage_floor
 from prodsched.objective import parse_objective
 from prodsched.strategies import StrategySettings, run_strategy
 from tests.conftest import assert_valid
@@ -140,3 +140,40 @@ def test_a_machines_work_bounds_the_makespan_whatever_the_lot_sizes(tmp_path, mo
                    for step in plant.routings[order.product]
                    for o in step.options if o.machine == m) for m in plant.machines}
     assert bounds[True] >= max(work.values()) > bounds[False] + 200
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_valid_schedule_ends_before_the_machines_load(seed, tmp_path):
+    config = GeneratorConfig(orders=30, products=5, families=2, machines=3, max_steps=2,
+                             alternatives=2, setup_ratio=0.3, due_tightness=0.5,
+                             mode_mix="batch=0.4,mass=0.3,one-off=0.3", seed=seed)
+    plant = load_plant(write_plant(config, tmp_path / "plant"))
+    schedules = [run_strategy(plant, name, StrategySettings()) for name in ("edd", "nearest-setup")]
+    schedules.append(solve(plant, objective="makespan", time_limit=5, workers=1))
+    floor = machine_load_floor(plant)
+    for schedule in schedules:
+        assert_valid(schedule)
+        assert schedule.kpis.makespan >= floor
+    # more than the orders' earliest completions say
+    assert floor > max(earliest_completion(plant, o) for o in plant.orders)
+
+
+def test_a_makespan_at_the_machines_load_is_optimal_for_the_plant(make_plant):
+    """120 units on one machine, at most 50 a lot: three lots at least, each 10 to set
+    up plus 1 a unit, so nothing ends before 150. The model has fewer lot slots than
+    the 120 lots the plant allows (orders due at different times: the slots are a
+    restriction), so its own proof says nothing for the plant; the floor does."""
+    folder: Path = make_plant({
+        "orders.csv": "order_id,product,quantity,due\n"
+                      + "".join(f"o{i},P,10,{100 + 10 * i}\n" for i in range(12)),
+        "routings.csv": "product,step,machine,time_per_unit,fixed_time\nP,1,M1,1,10\n",
+        "products.csv": "product,mode,min_lot,max_lot\nP,batch,1,50\n",
+    })
+    plant = load_plant(folder)
+    assert machine_load_floor(plant) == 150
+    assert max(earliest_completion(plant, o) for o in plant.orders) == 20
+    schedule = solve(plant, objective="makespan", time_limit=20, workers=1)
+    assert_valid(schedule)
+    assert schedule.info.restricted
+    assert (schedule.info.objective, schedule.info.status, schedule.info.bound) == \
+        (150, "optimal", 150)

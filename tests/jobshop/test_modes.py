@@ -34,9 +34,10 @@ BATCH = {
 def test_batch_merges_orders_when_it_pays(make_plant):
     folder = make_plant({**BATCH, "products.csv": "product,mode\nP,batch\n"})
     s = solved(folder, "makespan")
-    # one lot of 10: 10 + 10 = 20; two lots would take 30. Proven for at most two
-    # lots only (ten are possible), so the status does not claim more
-    assert s.status == "feasible" and s.kpis.makespan == 20 and s.info.bound is None
+    # one lot of 10: 10 + 10 = 20; two lots would take 30. The model proves it for at
+    # most two lots only (ten are possible); the machine's load proves it for the
+    # plant: 10 units at 1 plus one lot's 10 (criteria.machine_load_floor)
+    assert s.status == "optimal" and s.kpis.makespan == 20 and s.info.bound == 20
     assert s.info.restricted == ["lot slots: P 2 of up to 10 lots"]
     assert [r.orders for r in lots(s).values()] == [(("a", 5), ("b", 5))]
 

@@ -91,16 +91,57 @@ def earliest_completion(plant: Plant, order: Order) -> int:
     return order.release + math.ceil(min(least)) if least else order.release
 
 
+def machine_load_floor(plant: Plant) -> int:
+    """A makespan no schedule goes below: on each machine, the earliest release of
+    the orders it alone may make a step of, plus the least work of those steps; and
+    over all machines, every step's least work shared among them.
+
+    Valid because the units of each order are made, each step by one lot run at a
+    time on a machine, a run of ``u`` units takes at least ``fixed + u * rate``,
+    and a product needs at least ``ceil(units / max_lot)`` lots; changeovers,
+    calendars and lot rules only add to it. The model's own cuts
+    (:func:`add_machine_load`) say the same of its lots.
+    """
+    alone: dict[str, Fraction] = defaultdict(Fraction)
+    anywhere = Fraction(0)
+    earliest: dict[str, int] = {}
+    units: dict[str, int] = defaultdict(int)
+    released: dict[str, int] = {}
+    for o in plant.orders:
+        if o.quantity:
+            units[o.product] += o.quantity
+            released[o.product] = min(released.get(o.product, o.release), o.release)
+    machines: set[str] = set()
+    for product, made in units.items():
+        high = plant.products[product].lot_size_range()[1]
+        lots = math.ceil(made / high) if high else 1
+        for step in plant.routings[product]:
+            least = min(lots * o.fixed_time + made * o.time_per_unit for o in step.options)
+            anywhere += least
+            machines.update(o.machine for o in step.options)
+            if len(step.options) == 1:
+                machine = step.options[0].machine
+                alone[machine] += least
+                earliest[machine] = min(earliest.get(machine, released[product]),
+                                        released[product])
+    floors = [earliest[m] + math.ceil(work) for m, work in alone.items()]
+    if machines:
+        floors.append(min(released.values()) + math.ceil(anywhere / len(machines)))
+    return max(floors, default=0)
+
+
 def stage_floor(plant: Plant, stage: Stage) -> Fraction | None:
     """A value of the stage that no valid schedule of the plant goes below, from the
     orders' :func:`earliest_completion` (makespan, tardiness, late orders; the other
-    criteria count 0); ``None`` where fixed rows are kept."""
+    criteria count 0) and the machines' :func:`machine_load_floor` (makespan);
+    ``None`` where fixed rows are kept."""
     if plant.fixed:
         return None
     earliest = {o.order_id: earliest_completion(plant, o) for o in plant.orders if o.quantity}
     late = {o.order_id: max(Fraction(0), earliest[o.order_id] - o.due)
             for o in plant.orders if o.quantity and o.due is not None}
-    floors = {Criterion.MAKESPAN: Fraction(max(earliest.values(), default=0)),
+    floors = {Criterion.MAKESPAN: Fraction(max(max(earliest.values(), default=0),
+                                               machine_load_floor(plant))),
               Criterion.WEIGHTED_TARDINESS: sum((o.weight * late[o.order_id]
                                                  for o in plant.orders if o.order_id in late),
                                                 Fraction(0)),
