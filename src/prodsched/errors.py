@@ -118,3 +118,12 @@ class NoScheduleError(InfeasibleError):
     def __str__(self) -> str:
         return (f"no schedule meeting every deadline was found within the time limit "
                 f"({self.reason}); give more time (--time-limit), or --relax-deadlines")
+
+
+class NoPlacementError(NoScheduleError):
+    """No dispatch rule could place some lot's steps within their ``max_wait``, so
+    there is no schedule to start from (the command line exits 3)."""
+
+    def __str__(self) -> str:
+        return (f"no schedule was found: {self.reason}; check the max_wait of "
+                f"routings.csv against the calendars and the resources")

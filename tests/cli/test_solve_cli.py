@@ -121,3 +121,29 @@ def test_validate_reports_a_broken_schedule(tmp_path):
     (out / "schedule.csv").write_text("\n".join(lines) + "\n")
     code, stdout, _ = run("validate", str(INSTANCES / "tiny"), str(out))
     assert code == 1 and "[2 duration]" in stdout
+
+
+def test_a_plant_no_rule_can_place_exits_3_with_the_reason(make_plant, tmp_path, monkeypatch):
+    """Dough mixed only in the first half of every 200 minutes, baked only in the last
+    quarter, with 10 minutes it may wait: no rule places it (the timeline gives up
+    after 20 rounds here). The command says so and writes nothing."""
+    from click.testing import CliRunner
+
+    from prodsched.cli import main
+    from prodsched.timeline import steps
+
+    down = "".join(f"MIX,{200 * d + 100},{200 * d + 200}\nOVEN,{200 * d},{200 * d + 150}\n"
+                   for d in range(40))
+    folder = make_plant({
+        "orders.csv": "order_id,product,quantity\no,D,40\n",
+        "routings.csv": "product,step,machine,time_per_unit,fixed_time,max_wait\n"
+                        "D,1,MIX,1,0,\nD,2,OVEN,1,0,10\n",
+        "calendar.csv": "machine,start,end\n" + down,
+    })
+    monkeypatch.setattr(steps, "MAX_DELAYS", 20)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", str(folder), "--out", str(out),
+                                       "--time-limit", "5", "--workers", "1"])
+    assert result.exit_code == 3, result.output
+    assert "max_wait" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())

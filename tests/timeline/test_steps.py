@@ -130,3 +130,28 @@ def test_the_crew_chain_dispatches_to_a_valid_schedule():
     for rule in RULES.values():
         ops = dispatch(plant, SetupTable(plant), lots, rule, adjacent_setups=True)
         assert_valid(Schedule(plant, lots, ops))
+
+
+def test_a_plant_no_rule_can_place_is_refused_with_a_clear_error(monkeypatch):
+    """The dough of the plant above can never keep its wait: every dispatch rule fails
+    on it, and the solve says so (no traceback, nothing half-made)."""
+    import time
+
+    from prodsched.cpsat_runner import SolverSettings
+    from prodsched.errors import NoScheduleError
+    from prodsched.objective import parse_objective
+    from prodsched.pipeline import solve_request
+    from prodsched.request import SolveRequest
+
+    days = 40
+    down = [("MIX", 200 * d + 100, 200 * d + 200) for d in range(days)]
+    down += [("OVEN", 200 * d, 200 * d + 150) for d in range(days)]
+    plant = build_plant({"D": [[opt("MIX")], [opt("OVEN", max_wait=10)]]},
+                        [order("D-o", "D", 40)], down=down)
+    monkeypatch.setattr(steps, "MAX_DELAYS", 20)
+    for large in (False, True):   # the large-plant route hands it to the full model
+        request = SolveRequest(objective=parse_objective("makespan"), time_limit=5,
+                               started_at=time.monotonic(), large=large,
+                               settings=SolverSettings(workers=1))
+        with pytest.raises(NoScheduleError, match="max_wait"):
+            solve_request(plant, request)

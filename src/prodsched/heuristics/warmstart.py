@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from prodsched.budget import COUNTED_SAFETY
+from prodsched.errors import NoPlacementError
 from prodsched.lots.cutting import make_lots, smallest_lot
 from prodsched.lots.ids import distinct_lot_ids
 from prodsched.lots.lot import Lot
@@ -46,6 +47,7 @@ from prodsched.timeline.dispatch import dispatch
 from prodsched.timeline.retime import delay_to_due
 from prodsched.timeline.rules import RuleFactory, serial, setup_ties
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
+from prodsched.timeline.steps import PlacementError
 
 # Where holding cost counts, the best rule also runs with lots released this many
 # times their work before their due dates (:mod:`prodsched.lots.release`).
@@ -147,9 +149,17 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
         Repeatable runs: at most this many merge trials, which then decide
         instead of ``merge_seconds`` (still positive: the clock stays a safety
         at :data:`~prodsched.budget.COUNTED_SAFETY` times it; see :func:`merge_descent`).
+
+    Raises
+    ------
+    NoPlacementError
+        When no rule could place every lot's steps within their ``max_wait``
+        (:class:`~prodsched.timeline.steps.PlacementError`; a rule that cannot is
+        left out) and no other schedule was given.
     """
     candidates: list[Candidate] = []
     skipped: list[str] = []
+    failed: list[str] = []   # rules that could not place some lot's steps
 
     def consider(name: str, lots: list[Lot], ops: list[PlacedOp], hintable: bool) -> Candidate:
         schedule = Schedule(plant, lots, ops)
@@ -175,14 +185,20 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
             if (stop.over() or settled) and any(c.hintable for c in candidates):
                 skipped.append(name)
                 continue
-            c = consider(name, option.all_lots,
-                         run_rule(plant, option.lots, setups, rule, option.pinned),
-                         option.hintable)
+            try:
+                ops = run_rule(plant, option.lots, setups, rule, option.pinned)
+            except PlacementError:  # some lot's steps cannot keep their max_wait so
+                failed.append(name)
+                continue
+            c = consider(name, option.all_lots, ops, option.hintable)
             made_by[name] = (option, rule)
             if option.auto_mode is not None:
                 mode = option.auto_mode.value
                 if mode not in evidence or c.key < evidence[mode].key:
                     evidence[mode] = c
+    if not any(c.hintable for c in candidates):
+        raise NoPlacementError(f"no dispatch rule placed every lot's steps within their "
+                              f"max_wait ({len(failed)} tried)")
     best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
     # nothing can be better: no variants (merging still runs: it keeps the objective
     # at 0 with fewer lots)
@@ -190,8 +206,11 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
         option, rule = made_by[best.name]
         base = best.name
         for suffix, variant, lots in _variants(plant, objective, option.lots):
-            ops = with_own_lots(run_rule(variant, lots, setups, rule, option.pinned),
-                                option.lots)
+            try:
+                ops = with_own_lots(run_rule(variant, lots, setups, rule, option.pinned),
+                                    option.lots)
+            except PlacementError:
+                continue
             best = min(best, consider(f"{base} / {suffix}", option.all_lots, ops,
                                       option.hintable), key=lambda c: c.key)
     if counts_holding(objective, plant) and not _optimal(best):

@@ -38,7 +38,7 @@ from prodsched.budget import (
     Budget,
     counted_work,
 )
-from prodsched.errors import InvalidScheduleError, NoScheduleError
+from prodsched.errors import InvalidScheduleError, NoPlacementError, NoScheduleError
 from prodsched.lns.checkpoint import Checked, Checkpointer
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.search import improve
@@ -141,13 +141,17 @@ def solve_large(plant: Plant, request: SolveRequest, budget: Budget, monitor: So
     monitor.phase("warm start")
     evaluator = Evaluator(plant, objective)
     operations = sum(len(plant.routings[o.product]) for o in plant.orders)
-    start = choose_start(
-        plant, setups, evaluator, modes=request.modes, on_best=on_best,
-        given=request.warm_starts,
-        stop=request.stopping(t0 + START_SHARE * request.time_limit
-                              * (COUNTED_SAFETY if budget.repeatable else 1)),
-        count=counted_work(START_SHARE * request.time_limit, CANDIDATE_PER_OP, operations)
-        if budget.repeatable else None)
+    try:
+        start = choose_start(
+            plant, setups, evaluator, modes=request.modes, on_best=on_best,
+            given=request.warm_starts,
+            stop=request.stopping(t0 + START_SHARE * request.time_limit
+                                  * (COUNTED_SAFETY if budget.repeatable else 1)),
+            count=counted_work(START_SHARE * request.time_limit, CANDIDATE_PER_OP,
+                               operations) if budget.repeatable else None)
+    except NoPlacementError as err:  # no rule keeps every max_wait: the full model
+        checkpointer.close()
+        raise StartBreaksRules(str(err)) from err
     best = start.best
     record.dispatch = dispatch = start.summary()
     record.model = LnsModelStats(lots=len(best.lots), operations=len(best.ops),

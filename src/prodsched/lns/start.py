@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from prodsched.errors import NoPlacementError
 from prodsched.lns.evaluate import Evaluator
 from prodsched.lns.lots import aggregated_lots
 from prodsched.lns.state import Indexed
@@ -46,6 +47,7 @@ from prodsched.stop import NO_STOP, Stop
 from prodsched.timeline.dispatch import dispatch
 from prodsched.timeline.rules import QueueRule
 from prodsched.timeline.shop import MODEL_ADJACENT_SETUPS
+from prodsched.timeline.steps import PlacementError
 
 RULES: dict[str, QueueRule] = {
     "lazy-10": QueueRule(urgency=10, lookahead=True, lazy=True),
@@ -189,10 +191,13 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
         else:
             start_lots = 0.0
         lots = [*pinned.lots, *plans[window]]
-        ops = dispatch(plant, setups, plans[window] if lead is None
-                       else planned_releases(plant, plans[window], lead),
-                       RULES[rule], pinned=pinned, exact=False,
-                       adjacent_setups=MODEL_ADJACENT_SETUPS)
+        try:
+            ops = dispatch(plant, setups, plans[window] if lead is None
+                           else planned_releases(plant, plans[window], lead),
+                           RULES[rule], pinned=pinned, exact=False,
+                           adjacent_setups=MODEL_ADJACENT_SETUPS)
+        except PlacementError:  # some lot's steps cannot keep their max_wait so
+            continue
         if lead is not None:  # dispatched with planned releases, kept with the lots' own
             ops = with_own_lots(ops, plans[window])
         candidate = _candidate(plant, setups, name, lots, ops, evaluator)
@@ -207,7 +212,9 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
             shown = True
         start.scores[name] = [float(v) for v in candidate.key[1]]
         start.seconds[name] = time.monotonic() - began
-    assert start is not None
+    if start is None:
+        raise NoPlacementError("no dispatch rule placed every lot's steps within their "
+                              "max_wait")
     if on_best is not None and not shown:  # fewer than FIRST_PORTFOLIO ran
         on_best(start.best)
     return start
