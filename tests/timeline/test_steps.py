@@ -79,14 +79,17 @@ def test_mass_lots_stream_and_their_wait_is_start_minus_end():
     assert (s2, e2) == (51, 101)
 
 
-def test_a_chain_that_can_never_keep_its_wait_is_refused(monkeypatch):
+def _never_keeps_its_wait(days: int = 40):  # type: ignore[no-untyped-def]
     # the mixer works only in [0, 100) of every 200, the oven only in [150, 200):
     # dough can never end within 10 of an oven start
-    days = 40
     down = [("MIX", 200 * d + 100, 200 * d + 200) for d in range(days)]
     down += [("OVEN", 200 * d, 200 * d + 150) for d in range(days)]
-    plant = build_plant({"D": [[opt("MIX")], [opt("OVEN", max_wait=10)]]},
+    return build_plant({"D": [[opt("MIX")], [opt("OVEN", max_wait=10)]]},
                        [order("D-o", "D", 40)], down=down)
+
+
+def test_a_chain_that_can_never_keep_its_wait_is_refused(monkeypatch):
+    plant = _never_keeps_its_wait()
     monkeypatch.setattr(steps, "MAX_DELAYS", 20)
     with pytest.raises(PlacementError, match="max_wait"):
         _chain(plant, _lot(plant, "D", 40))
@@ -133,8 +136,8 @@ def test_the_crew_chain_dispatches_to_a_valid_schedule():
 
 
 def test_a_plant_no_rule_can_place_is_refused_with_a_clear_error(monkeypatch):
-    """The dough of the plant above can never keep its wait: every dispatch rule fails
-    on it, and the solve says so (no traceback, nothing half-made)."""
+    """The dough can never keep its wait: every dispatch rule fails on it, and the
+    solve says so (no traceback, nothing half-made)."""
     import time
 
     from prodsched.cpsat_runner import SolverSettings
@@ -143,11 +146,7 @@ def test_a_plant_no_rule_can_place_is_refused_with_a_clear_error(monkeypatch):
     from prodsched.pipeline import solve_request
     from prodsched.request import SolveRequest
 
-    days = 40
-    down = [("MIX", 200 * d + 100, 200 * d + 200) for d in range(days)]
-    down += [("OVEN", 200 * d, 200 * d + 150) for d in range(days)]
-    plant = build_plant({"D": [[opt("MIX")], [opt("OVEN", max_wait=10)]]},
-                        [order("D-o", "D", 40)], down=down)
+    plant = _never_keeps_its_wait()
     monkeypatch.setattr(steps, "MAX_DELAYS", 20)
     for large in (False, True):   # the large-plant route hands it to the full model
         request = SolveRequest(objective=parse_objective("makespan"), time_limit=5,
