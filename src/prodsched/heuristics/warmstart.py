@@ -187,7 +187,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                 continue
             try:
                 ops = run_rule(plant, option.lots, setups, rule, option.pinned)
-            except PlacementError:  # some lot's steps cannot keep their max_wait so
+            except PlacementError:  # this rule cannot place some lot's steps within their max_wait
                 failed.append(name)
                 continue
             c = consider(name, option.all_lots, ops, option.hintable)

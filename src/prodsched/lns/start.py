@@ -196,7 +196,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
                            else planned_releases(plant, plans[window], lead),
                            RULES[rule], pinned=pinned, exact=False,
                            adjacent_setups=MODEL_ADJACENT_SETUPS)
-        except PlacementError:  # some lot's steps cannot keep their max_wait so
+        except PlacementError:  # this rule cannot place some lot's steps within their max_wait
             continue
         if lead is not None:  # dispatched with planned releases, kept with the lots' own
             ops = with_own_lots(ops, plans[window])
