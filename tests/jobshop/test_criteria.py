@@ -165,3 +165,21 @@ def test_a_makespan_at_the_machines_load_is_optimal_for_the_plant(make_plant):
     assert schedule.info.restricted
     assert (schedule.info.objective, schedule.info.status, schedule.info.bound) == \
         (150, "optimal", 150)
+
+
+def test_the_machines_floor_lets_each_lot_take_its_fastest_machine(make_plant):
+    """P's step runs on A (2 a unit) or B (50 to set up, 1 a unit), at most 100 a lot;
+    Q fills A and R fills B. Best: P's 100 on B, its 10 on A, makespan 250. Counting
+    P's two lots on one machine (210 on B at best) would make the floor 270; each lot
+    at the least fixed time and the least rate, 220 shared by two machines, holds."""
+    folder: Path = make_plant({
+        "orders.csv": "order_id,product,quantity\np1,P,100\np2,P,10\nq,Q,230\nr,R,100\n",
+        "routings.csv": "product,step,machine,time_per_unit,fixed_time\n"
+                        "P,1,A,2,0\nP,1,B,1,50\nQ,1,A,1,0\nR,1,B,1,0\n",
+        "products.csv": "product,mode,min_lot,max_lot\nP,batch,1,100\nQ,batch,1,\nR,batch,1,\n",
+    })
+    plant = load_plant(folder)
+    assert machine_load_floor(plant) == 230          # Q alone on A
+    schedule = solve(plant, objective="makespan", time_limit=10, workers=1)
+    assert_valid(schedule)
+    assert schedule.kpis.makespan == 250 >= machine_load_floor(plant)

@@ -97,9 +97,11 @@ def machine_load_floor(plant: Plant) -> int:
     over all machines, every step's least work shared among them.
 
     Valid because the units of each order are made, each step by one lot run at a
-    time on a machine, a run of ``u`` units takes at least ``fixed + u * rate``,
-    and a product needs at least ``ceil(units / max_lot)`` lots; changeovers,
-    calendars and lot rules only add to it. The model's own cuts
+    time on a machine, a run of ``u`` units takes at least ``fixed + u * rate``
+    (on a step with several machines, the least fixed time plus ``u`` times the
+    least rate of any of them), and a product needs at least
+    ``ceil(units / max_lot)`` lots; changeovers, calendars and lot rules only add
+    to it. The model's own cuts
     (:func:`add_machine_load`) say the same of its lots.
     """
     alone: dict[str, Fraction] = defaultdict(Fraction)
@@ -116,7 +118,10 @@ def machine_load_floor(plant: Plant) -> int:
         high = plant.products[product].lot_size_range()[1]
         lots = math.ceil(made / high) if high else 1
         for step in plant.routings[product]:
-            least = min(lots * o.fixed_time + made * o.time_per_unit for o in step.options)
+            # each lot on the option fastest for it: not less than the least fixed time
+            # and the least time per unit, which may be on different machines
+            least = lots * min(o.fixed_time for o in step.options) + \
+                made * min(o.time_per_unit for o in step.options)
             anywhere += least
             machines.update(o.machine for o in step.options)
             if len(step.options) == 1:
