@@ -122,7 +122,12 @@ class NoScheduleError(InfeasibleError):
 
 class NoPlacementError(NoScheduleError):
     """No dispatch rule could place some lot's steps within their ``max_wait``, so
-    there is no schedule to start from (the command line exits 3)."""
+    there is no schedule to start from (the command line exits 3); ``tried``: the
+    rules that failed."""
+
+    def __init__(self, tried: int):
+        super().__init__(f"no dispatch rule placed every lot's steps within their "
+                         f"max_wait ({tried} tried)")
 
     def __str__(self) -> str:
         return (f"no schedule was found: {self.reason}; check the max_wait of "

@@ -159,7 +159,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
     """
     candidates: list[Candidate] = []
     skipped: list[str] = []
-    failed: list[str] = []   # rules that could not place some lot's steps
+    failed = 0   # rules that could not place some lot's steps
 
     def consider(name: str, lots: list[Lot], ops: list[PlacedOp], hintable: bool) -> Candidate:
         schedule = Schedule(plant, lots, ops)
@@ -188,7 +188,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
             try:
                 ops = run_rule(plant, option.lots, setups, rule, option.pinned)
             except PlacementError:  # this rule cannot place some lot's steps within their max_wait
-                failed.append(name)
+                failed += 1
                 continue
             c = consider(name, option.all_lots, ops, option.hintable)
             made_by[name] = (option, rule)
@@ -197,8 +197,7 @@ def choose_warm_start(plant: Plant, options: Sequence[Realization], setups: Setu
                 if mode not in evidence or c.key < evidence[mode].key:
                     evidence[mode] = c
     if not any(c.hintable for c in candidates):
-        raise NoPlacementError(f"no dispatch rule placed every lot's steps within their "
-                              f"max_wait ({len(failed)} tried)")
+        raise NoPlacementError(failed)
     best = min((c for c in candidates if c.hintable), key=lambda c: c.key)
     # nothing can be better: no variants (merging still runs: it keeps the objective
     # at 0 with fewer lots)

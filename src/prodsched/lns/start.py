@@ -176,6 +176,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
             start.best = candidate
         start.scores[name] = [float(v) for v in candidate.key[1]]
     shown = False  # on_best called
+    failed = 0  # rules that could not place some lot's steps
     for n, (rule, window, lead) in enumerate(candidates(plant, evaluator)):
         name = f"{rule} / lots {window:g}" + ("" if lead is None else f" / lead {lead:g}")
         if start is not None and n > 0 and (
@@ -197,6 +198,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
                            RULES[rule], pinned=pinned, exact=False,
                            adjacent_setups=MODEL_ADJACENT_SETUPS)
         except PlacementError:  # this rule cannot place some lot's steps within their max_wait
+            failed += 1
             continue
         if lead is not None:  # dispatched with planned releases, kept with the lots' own
             ops = with_own_lots(ops, plans[window])
@@ -213,8 +215,7 @@ def choose_start(plant: Plant, setups: SetupTable, evaluator: Evaluator, *,
         start.scores[name] = [float(v) for v in candidate.key[1]]
         start.seconds[name] = time.monotonic() - began
     if start is None:
-        raise NoPlacementError("no dispatch rule placed every lot's steps within their "
-                              "max_wait")
+        raise NoPlacementError(failed)
     if on_best is not None and not shown:  # fewer than FIRST_PORTFOLIO ran
         on_best(start.best)
     return start
